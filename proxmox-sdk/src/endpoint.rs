@@ -1,0 +1,114 @@
+//! Requests are values: every generated endpoint type implements [`Endpoint`], which knows its
+//! HTTP method, path, parameters, response type and permission check, and renders itself
+//! without any I/O. One `send` executes any of them.
+
+use crate::permission::Permission;
+use crate::wire::{FromWire, ParamWriter, PathWriter, RequestParts};
+
+/// HTTP method of a PVE API call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum HttpMethod {
+    /// `GET`: reads; parameters travel in the query string.
+    Get,
+    /// `POST`: creates or starts something; parameters travel in a form body.
+    Post,
+    /// `PUT`: updates; parameters travel in a form body.
+    Put,
+    /// `DELETE`: removes or stops something; parameters travel in the query string.
+    Delete,
+}
+
+impl HttpMethod {
+    /// The method as it appears on the wire.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+
+    /// Whether parameters go into a form body (`POST`, `PUT`) rather than the query string.
+    pub const fn has_body(self) -> bool {
+        matches!(self, HttpMethod::Post | HttpMethod::Put)
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether (and how) a call starts a worker task.
+///
+/// Taken from `schema/tasks.json`, which records what the PVE handlers do; the apidoc itself
+/// rarely says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TaskReturn {
+    /// The call does not start a task.
+    None,
+    /// The call always returns the UPID of the task it started.
+    Upid,
+    /// The call returns a UPID, or — in documented cases — something else (for example `OK`
+    /// from `vzdump` with nothing to do on this node, or `null` when the task already ended
+    /// within the call's delay).
+    UpidOrOther,
+    /// The call returns `null` but still starts a task whose UPID it discards (LXC template).
+    NullButForks,
+}
+
+/// Static facts about one endpoint, straight from the schema.
+#[derive(Debug)]
+pub struct EndpointInfo {
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// Path template, e.g. `/nodes/{node}/lxc/{vmid}/config`.
+    pub path: &'static str,
+    /// The upstream handler name (`vm_config`), kept for reference; not used for naming.
+    pub handler: &'static str,
+    /// Who may call it.
+    pub permission: &'static Permission,
+    /// Whether pveproxy forwards it to the privileged pvedaemon.
+    pub protected: bool,
+    /// Whether API tokens may call it (`allowtoken`).
+    pub allow_token: bool,
+    /// The parameter naming the node the call is proxied to, if any.
+    pub proxy_to: Option<&'static str>,
+    /// Whether the call starts a task.
+    pub task: TaskReturn,
+}
+
+/// A typed PVE API call.
+///
+/// Implemented by every generated request type (one per path and HTTP method of the schema).
+/// Hand-written code and tests can implement it too.
+pub trait Endpoint {
+    /// The decoded `data` of a successful response.
+    type Response: FromWire;
+
+    /// Schema facts about this endpoint.
+    const INFO: &'static EndpointInfo;
+
+    /// Appends the concrete path (template with path parameters filled in and
+    /// percent-encoded) to `out`.
+    fn write_path(&self, out: &mut PathWriter);
+
+    /// Writes the non-path parameters. Required ones are always written, optional ones only when
+    /// set. Values that cannot be sent (an index outside its family's range, say) are recorded in
+    /// the writer and refuse the request before anything is sent.
+    fn write_params(&self, out: &mut ParamWriter);
+
+    /// Renders the request without I/O: method, path, and encoded parameters.
+    ///
+    /// # Errors
+    /// [`crate::wire::ParamError`] when a parameter value cannot be sent.
+    fn to_parts(&self) -> Result<RequestParts, crate::wire::ParamError> {
+        let mut path = PathWriter::new();
+        self.write_path(&mut path);
+        let mut params = ParamWriter::new();
+        self.write_params(&mut params);
+        RequestParts::new(Self::INFO.method, path.finish(), params)
+    }
+}

@@ -1,0 +1,187 @@
+//! Each endpoint's permission requirement, as data.
+//!
+//! The schema's `permissions` block becomes a [`Permission`] on every generated endpoint
+//! (`<Endpoint>::INFO.permission`), so a caller can ask what a call needs before making it, and
+//! resolve the ACL paths for concrete parameters with [`Permission::resolve`].
+
+use std::fmt;
+
+use crate::api::Privilege;
+
+/// Who may call an endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Permission {
+    /// The privilege check PVE runs before the handler.
+    Check(Check),
+    /// Any authenticated user may call it; the handler checks what it needs (`user: all`).
+    AnyUser,
+    /// Anyone, even without authentication (`user: world`).
+    World,
+    /// No `permissions` block: only `root@pam` may call it.
+    RootOnly,
+}
+
+/// A permission check expression (the `check` array of the schema).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Check {
+    /// `["perm", path, [privs], "any", 1, "require_param", p]`: the privileges on the ACL path.
+    Perm {
+        /// ACL path template, e.g. `/vms/{vmid}`; `{name}` refers to a request parameter.
+        path: &'static str,
+        /// The privileges named by the check.
+        privileges: &'static [Privilege],
+        /// `true`: any one of them suffices; `false`: all are required.
+        any: bool,
+        /// The check applies only when this parameter is present.
+        require_param: Option<&'static str>,
+    },
+    /// Every sub-check must pass.
+    And(&'static [Check]),
+    /// At least one sub-check must pass.
+    Or(&'static [Check]),
+    /// `["userid-group", [privs], "groups_param", mode]`: any of the privileges on a group of
+    /// the user named by `userid` (or on `/access/groups`).
+    UseridGroup {
+        /// The privileges named by the check.
+        privileges: &'static [Privilege],
+        /// How the request's `groups` parameter is checked as well (`create` or `update`).
+        groups_param: Option<&'static str>,
+    },
+    /// `["userid-param", "self"]` or `["userid-param", "Realm.AllocateUser"]`.
+    UseridParam(&'static str),
+    /// `["perm-modify", path]`: the caller must be allowed to change permissions on the path.
+    PermModify(&'static str),
+}
+
+impl Permission {
+    /// Every privilege the requirement names anywhere (deduplicated, in order of appearance).
+    pub fn privileges(&self) -> Vec<Privilege> {
+        let mut out = Vec::new();
+        if let Permission::Check(check) = self {
+            check.collect_privileges(&mut out);
+        }
+        out
+    }
+
+    /// The requirement with `{param}` placeholders in ACL paths replaced by `lookup(param)`.
+    /// Placeholders whose parameter is unknown stay as they are.
+    pub fn resolve(&self, lookup: &dyn Fn(&str) -> Option<String>) -> String {
+        match self {
+            Permission::Check(check) => check.render(Some(lookup)),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl Check {
+    fn collect_privileges(&self, out: &mut Vec<Privilege>) {
+        let mut add = |privs: &[Privilege]| {
+            for p in privs {
+                if !out.contains(p) {
+                    out.push(p.clone());
+                }
+            }
+        };
+        match self {
+            Check::Perm { privileges, .. } | Check::UseridGroup { privileges, .. } => add(privileges),
+            Check::And(checks) | Check::Or(checks) => {
+                for c in *checks {
+                    c.collect_privileges(out);
+                }
+            }
+            Check::UseridParam(_) | Check::PermModify(_) => {}
+        }
+    }
+
+    fn render(&self, lookup: Option<&dyn Fn(&str) -> Option<String>>) -> String {
+        let path = |p: &str| match lookup {
+            Some(f) => substitute(p, f),
+            None => p.to_string(),
+        };
+        let join = |privs: &[Privilege], sep: &str| {
+            privs.iter().map(Privilege::as_str).collect::<Vec<_>>().join(sep)
+        };
+        match self {
+            Check::Perm { path: p, privileges, any, require_param } => {
+                let sep = if *any { " or " } else { " and " };
+                let cond = require_param.map(|r| format!(" (when `{r}` is given)")).unwrap_or_default();
+                format!("{} on `{}`{cond}", join(privileges, sep), path(p))
+            }
+            Check::And(checks) => group(checks, " and ", lookup),
+            Check::Or(checks) => group(checks, " or ", lookup),
+            Check::UseridGroup { privileges, groups_param, .. } => {
+                let also = groups_param
+                    .map(|mode| format!(", and on the groups in `groups` ({mode})"))
+                    .unwrap_or_default();
+                format!("{} on a group of `userid`{also}", join(privileges, " or "))
+            }
+            Check::UseridParam(what) if *what == "self" => "the user named by `userid` is the caller".into(),
+            Check::UseridParam(what) => format!("{what} for the realm of `userid`"),
+            Check::PermModify(p) => format!("permission to modify ACLs on `{}`", path(p)),
+        }
+    }
+}
+
+fn group(checks: &[Check], sep: &str, lookup: Option<&dyn Fn(&str) -> Option<String>>) -> String {
+    let parts: Vec<String> = checks.iter().map(|c| format!("({})", c.render(lookup))).collect();
+    parts.join(sep)
+}
+
+fn substitute(template: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        let name = &rest[open + 1..open + close];
+        out.push_str(&rest[..open]);
+        match lookup(name) {
+            Some(v) => out.push_str(&v),
+            None => out.push_str(&rest[open..=open + close]),
+        }
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+impl fmt::Display for Permission {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Permission::Check(check) => f.write_str(&check.render(None)),
+            Permission::AnyUser => f.write_str("any authenticated user; the handler checks further"),
+            Permission::World => f.write_str("anyone, without authentication"),
+            Permission::RootOnly => f.write_str("root@pam only"),
+        }
+    }
+}
+
+impl fmt::Display for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(None))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static VM_AUDIT: [Privilege; 1] = [Privilege::VmAudit];
+    static DISK_OR_CPU: [Privilege; 2] = [Privilege::VmConfigDisk, Privilege::VmConfigCpu];
+    static BOTH: [Check; 2] = [
+        Check::Perm { path: "/vms/{vmid}", privileges: &VM_AUDIT, any: false, require_param: None },
+        Check::Perm { path: "/storage/{storage}", privileges: &DISK_OR_CPU, any: true, require_param: Some("storage") },
+    ];
+
+    #[test]
+    fn renders_and_resolves_paths() {
+        let p = Permission::Check(Check::And(&BOTH));
+        assert_eq!(
+            p.to_string(),
+            "(VM.Audit on `/vms/{vmid}`) and (VM.Config.Disk or VM.Config.CPU on `/storage/{storage}` (when `storage` is given))"
+        );
+        let resolved = p.resolve(&|name| (name == "vmid").then(|| "100".to_string()));
+        assert!(resolved.starts_with("(VM.Audit on `/vms/100`)"), "{resolved}");
+        assert_eq!(p.privileges(), vec![Privilege::VmAudit, Privilege::VmConfigDisk, Privilege::VmConfigCpu]);
+        assert_eq!(Permission::RootOnly.to_string(), "root@pam only");
+    }
+}

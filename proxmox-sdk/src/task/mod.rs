@@ -1,0 +1,5 @@
+//! Worker tasks: what async calls return.
+
+mod started;
+
+pub use started::TaskStarted;

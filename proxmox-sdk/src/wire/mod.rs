@@ -1,0 +1,57 @@
+//! The wire format: how generated types decode PVE's responses and encode its requests.
+//!
+//! * [`de`]: lenient decoding of scalars, lists and objects (unknown fields kept);
+//! * [`params`]: request encoding (query strings, form bodies, path segments);
+//! * [`property_string`]: `key=value,…` values with default keys and aliases;
+//! * [`indexed`]: `net0`…`net31`-style key families;
+//! * [`list`]: `*-list` formats (several values in one string);
+//! * [`enums`]: forward-compatible enums.
+
+pub mod de;
+pub mod enums;
+pub mod indexed;
+pub mod list;
+pub mod params;
+pub mod property_string;
+
+pub use de::{Extra, FromWire, W};
+pub use enums::WireEnum;
+pub use indexed::Indexed;
+pub use list::List;
+pub use params::{ParamError, ParamWriter, PathWriter, RequestParts, ToParam};
+pub use property_string::{ParseMode, PropertyError, PropertyExtra, PropertyString, PropertyValue};
+
+/// Parameters a request sends beyond the ones the schema lists (`(key, value)` in order).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExtraParams(Vec<(String, String)>);
+
+impl ExtraParams {
+    /// No extra parameters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds one.
+    pub fn push(&mut self, key: String, value: String) {
+        self.0.push((key, value));
+    }
+
+    /// The pairs.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl ParamWriter {
+    /// Writes the extra parameters of a request.
+    pub fn extra(&mut self, extra: &ExtraParams) {
+        for (k, v) in &extra.0 {
+            self.push(std::borrow::Cow::Owned(k.clone()), v.clone());
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! Rustdoc text, written from schema facts only (never upstream prose).
+
+use serde_json::Value;
+
+use crate::ir::{Check, Endpoint, Facts, Field, Permission, TaskKind, Ty};
+
+/// `#[doc = "..."]` lines for an endpoint type.
+pub fn endpoint(e: &Endpoint) -> Vec<String> {
+    let mut lines = vec![format!("`{} {}`", e.method, e.path), String::new()];
+    lines.push(format!("**Permission:** {}", permission(&e.permission)));
+    lines.push(String::new());
+    lines.push(returns(e));
+    let mut notes = Vec::new();
+    if let Some(p) = &e.proxy_to {
+        notes.push(format!("Runs on the node named by `{p}`."));
+    }
+    if e.protected {
+        notes.push("Protected: pveproxy forwards it to the privileged daemon.".to_string());
+    }
+    if !e.allow_token {
+        notes.push("Not available to API tokens: needs a ticket.".to_string());
+    }
+    if e.download {
+        notes.push("Can stream a file download.".to_string());
+    }
+    if e.additional_params {
+        notes.push("Accepts parameters beyond the listed ones (set them with `extra_param`).".to_string());
+    }
+    if !notes.is_empty() {
+        lines.push(String::new());
+        lines.push(notes.join(" "));
+    }
+    lines.push(String::new());
+    lines.push(format!("Upstream handler name: `{}`.", e.handler));
+    lines
+}
+
+fn returns(e: &Endpoint) -> String {
+    match (e.task, &e.response) {
+        (TaskKind::Upid, _) => "**Returns** the UPID of the task it starts; wait for it with `wait_task`.".into(),
+        (TaskKind::UpidOrOther, _) => "**Returns** a UPID when it starts a task; in documented cases (nothing to do \
+             on this node, or the task finished within the call's delay) it returns no UPID."
+            .into(),
+        (TaskKind::NullButForks, _) => "**Returns** nothing, but starts a background task whose UPID it does not \
+             return; watch the guest's config or the task list."
+            .into(),
+        (TaskKind::None, Ty::Unit) => "**Returns** nothing.".into(),
+        (TaskKind::None, ty) => format!("**Returns** {}.", type_phrase(ty)),
+    }
+}
+
+/// A short phrase naming a type, with a rustdoc link for generated types.
+pub fn type_phrase(ty: &Ty) -> String {
+    match ty {
+        Ty::Named(_, name) => format!("[`{name}`]"),
+        Ty::Vec(inner) => format!("a list of {}", type_phrase(inner)),
+        Ty::List(inner) => format!("a comma-separated list of {}", type_phrase(inner)),
+        Ty::Map(inner) => format!("a map of names to {}", type_phrase(inner)),
+        Ty::Value => "JSON the schema does not describe".into(),
+        Ty::Bool => "a boolean".into(),
+        Ty::U32 | Ty::U64 | Ty::I64 => "an integer".into(),
+        Ty::F64 => "a number".into(),
+        Ty::String => "a string".into(),
+        Ty::Unit => "nothing".into(),
+        Ty::Upid => "a UPID".into(),
+        Ty::TaskStarted => "a UPID or a documented non-task answer".into(),
+    }
+}
+
+/// One line describing a permission requirement.
+pub fn permission(p: &Permission) -> String {
+    match p {
+        Permission::Check(c) => check(c),
+        Permission::AnyUser => "any authenticated user; the handler checks further.".into(),
+        Permission::World => "anyone, without authentication.".into(),
+        Permission::RootOnly => "`root@pam` only.".into(),
+    }
+}
+
+fn check(c: &Check) -> String {
+    match c {
+        Check::Perm { path, privileges, any, require_param } => {
+            let sep = if *any { " or " } else { " and " };
+            let privs: Vec<String> = privileges.iter().map(|p| format!("`{p}`")).collect();
+            let cond = require_param.as_ref().map(|r| format!(" (when `{r}` is given)")).unwrap_or_default();
+            format!("{} on `{path}`{cond}", privs.join(sep))
+        }
+        Check::And(cs) => cs.iter().map(|c| format!("({})", check(c))).collect::<Vec<_>>().join(" and "),
+        Check::Or(cs) => cs.iter().map(|c| format!("({})", check(c))).collect::<Vec<_>>().join(" or "),
+        Check::UseridGroup { privileges, groups_param } => {
+            let privs: Vec<String> = privileges.iter().map(|p| format!("`{p}`")).collect();
+            let also = groups_param
+                .as_ref()
+                .map(|m| format!(", and on the groups in `groups` ({m})"))
+                .unwrap_or_default();
+            format!("{} on a group of `userid`{also}", privs.join(" or "))
+        }
+        Check::UseridParam(w) if w == "self" => "the user named by `userid` is the caller".into(),
+        Check::UseridParam(w) => format!("`{w}` for the realm of `userid`"),
+        Check::PermModify(p) => format!("permission to modify ACLs on `{p}`"),
+    }
+}
+
+fn num(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `#[doc]` text for a field: the wire name and every constraint the schema states.
+pub fn field(f: &Field) -> String {
+    let wire = match f.indexed_max {
+        Some(max) => format!("`{w}0` to `{w}{max}`", w = f.wire),
+        None => format!("`{}`", f.wire),
+    };
+    let mut parts = vec![facts(&f.facts)];
+    if f.optional && f.indexed_max.is_none() {
+        parts.push("optional".into());
+    }
+    let parts: Vec<String> = parts.into_iter().filter(|p| !p.is_empty()).collect();
+    format!("{wire}: {}.", parts.join("; "))
+}
+
+/// Constraint text for a definition (`integer, 100 to 999999999, format pve-vmid, default 0`).
+pub fn facts(f: &Facts) -> String {
+    let mut out = Vec::new();
+    if !f.ty.is_empty() {
+        out.push(f.ty.clone());
+    }
+    match (&f.minimum, &f.maximum) {
+        (Some(lo), Some(hi)) => out.push(format!("{} to {}", num(lo), num(hi))),
+        (Some(lo), None) => out.push(format!("at least {}", num(lo))),
+        (None, Some(hi)) => out.push(format!("at most {}", num(hi))),
+        (None, None) => {}
+    }
+    match (&f.min_length, &f.max_length) {
+        (Some(lo), Some(hi)) => out.push(format!("{} to {} characters", num(lo), num(hi))),
+        (Some(lo), None) => out.push(format!("at least {} characters", num(lo))),
+        (None, Some(hi)) => out.push(format!("at most {} characters", num(hi))),
+        (None, None) => {}
+    }
+    if let Some(fmt) = &f.format {
+        out.push(format!("format `{fmt}`"));
+    }
+    if !f.enum_values.is_empty() {
+        let values: Vec<String> = f.enum_values.iter().map(|v| format!("`{v}`")).collect();
+        out.push(format!("one of {}", values.join(", ")));
+    }
+    if let Some(p) = &f.pattern {
+        out.push(format!("matches `{}`", p.replace('`', "'")));
+    }
+    if let Some(d) = &f.default {
+        out.push(format!("default `{}`", num(d).replace('`', "'")));
+    }
+    if let Some(r) = &f.requires {
+        out.push(format!("requires `{r}`"));
+    }
+    if let Some(r) = &f.renderer {
+        out.push(format!("unit: {r}"));
+    }
+    if !f.instance_types.is_empty() {
+        out.push(format!("only for type {}", f.instance_types.join(", ")));
+    }
+    out.join(", ")
+}

@@ -1,0 +1,332 @@
+//! Response structs, enums and property strings.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{doc_lines, docs, field_ty, ident, ty};
+use crate::ir::{EnumDef, Field, PropertyStringDef, StructDef, Ty};
+use crate::naming;
+
+/// A response object: typed fields, unknown keys kept in `extra`, decoded leniently.
+pub fn structure(s: &StructDef, module: &str) -> TokenStream {
+    let name = format_ident!("{}", s.name);
+    let doc = doc_lines(&[s.context.clone()]);
+    let fields = s.fields.iter().map(|f| {
+        let id = ident(&f.ident);
+        let t = field_ty(f, module);
+        let d = docs::field(f);
+        quote!(#[doc = #d] pub #id: #t,)
+    });
+    let locals = s.fields.iter().map(|f| {
+        let id = local(f);
+        if f.indexed_max.is_some() {
+            quote!(let mut #id = rt::Indexed::new();)
+        } else {
+            let t = ty(&f.ty, module);
+            quote!(let mut #id: ::std::option::Option<#t> = ::std::option::Option::None;)
+        }
+    });
+    let arms = s.fields.iter().filter(|f| f.indexed_max.is_none()).map(|f| {
+        let id = local(f);
+        let wire = &f.wire;
+        quote!(#wire => #id = rt::next(&mut __map)?,)
+    });
+    let indexed = s.fields.iter().filter(|f| f.indexed_max.is_some()).map(|f| {
+        let id = local(f);
+        let wire = &f.wire;
+        quote! {
+            if let ::std::option::Option::Some(i) = rt::index_of(&__key, #wire) {
+                #id.insert(i, rt::next(&mut __map)?);
+                continue;
+            }
+        }
+    });
+    let builds = s.fields.iter().map(|f| {
+        let field = ident(&f.ident);
+        let id = local(f);
+        let wire = &f.wire;
+        if f.indexed_max.is_some() || f.optional {
+            quote!(#field: #id,)
+        } else {
+            quote!(#field: #id.ok_or_else(|| rt::missing_field(#wire))?,)
+        }
+    });
+    let expecting = format!("a {} object", s.name);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #name {
+            #(#fields)*
+            /// Fields the schema does not declare, kept as received.
+            pub extra: rt::Extra,
+        }
+
+        impl<'de> rt::serde::Deserialize<'de> for #name {
+            fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                struct V;
+                impl<'de> rt::serde::de::Visitor<'de> for V {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: rt::serde::de::MapAccess<'de>>(self, mut __map: A) -> ::std::result::Result<#name, A::Error> {
+                        #(#locals)*
+                        let mut __extra = rt::Extra::new();
+                        while let ::std::option::Option::Some(__key) = __map.next_key_seed(rt::KeySeed)? {
+                            match &*__key {
+                                #(#arms)*
+                                _ => {
+                                    #(#indexed)*
+                                    __extra.insert(__key.into_owned(), __map.next_value()?);
+                                }
+                            }
+                        }
+                        ::std::result::Result::Ok(#name { #(#builds)* extra: __extra })
+                    }
+                }
+                d.deserialize_map(V)
+            }
+        }
+
+        impl rt::FromWire for #name {
+            fn from_wire<'de, D: rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+                <Self as rt::serde::Deserialize<'de>>::deserialize(d)
+            }
+        }
+    }
+}
+
+/// An enum with an `UnknownValue(String)` fallback.
+pub fn enumeration(e: &EnumDef) -> TokenStream {
+    let name = format_ident!("{}", e.name);
+    let mut doc = vec![format!("Values of `{}`.", e.name)];
+    if !e.used_by.is_empty() {
+        doc.push(String::new());
+        doc.push(format!("Used by {}.", e.used_by.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")));
+    }
+    let doc = doc_lines(&doc);
+    enum_tokens(&name, doc, &e.variants)
+}
+
+/// The enum body and impls shared by schema enums and `Privilege`.
+pub fn enum_tokens(name: &syn::Ident, doc: TokenStream, values: &[(String, String)]) -> TokenStream {
+    let variants = values.iter().map(|(wire, v)| {
+        let v = format_ident!("{}", v);
+        let d = format!("`{wire}`");
+        quote!(#[doc = #d] #v,)
+    });
+    let all = values.iter().map(|(_, v)| {
+        let v = format_ident!("{}", v);
+        quote!(#name::#v)
+    });
+    let to_str = values.iter().map(|(wire, v)| {
+        let v = format_ident!("{}", v);
+        quote!(#name::#v => #wire,)
+    });
+    let from_str = values.iter().map(|(wire, v)| {
+        let v = format_ident!("{}", v);
+        quote!(#wire => #name::#v,)
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the SDK does not know (a newer server sent it).
+            UnknownValue(::std::string::String),
+        }
+
+        impl #name {
+            /// Every value the schema lists, in schema order.
+            pub const ALL: &'static [#name] = &[#(#all),*];
+
+            /// The value as PVE spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    #name::UnknownValue(other) => other,
+                }
+            }
+
+            /// Whether the value is one the schema lists.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, #name::UnknownValue(_))
+            }
+        }
+
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
+                ::std::result::Result::Ok(match s {
+                    #(#from_str)*
+                    other => #name::UnknownValue(::std::string::ToString::to_string(other)),
+                })
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl rt::WireEnum for #name {
+            fn as_wire(&self) -> &str {
+                self.as_str()
+            }
+            fn from_wire_str(s: &str) -> Self {
+                match s.parse() {
+                    ::std::result::Result::Ok(v) => v,
+                    ::std::result::Result::Err(never) => match never {},
+                }
+            }
+            fn is_known(&self) -> bool {
+                self.is_known()
+            }
+        }
+
+        rt::wire_enum_impls!(#name);
+    }
+}
+
+/// A property string: typed sub-keys, unknown sub-keys and the received key order in `extra`.
+pub fn property_string(p: &PropertyStringDef, module: &str) -> TokenStream {
+    let name = format_ident!("{}", p.name);
+    let mut doc = vec![format!("A `{}` property string (`key=value,…`).", p.name), String::new()];
+    if let Some(k) = &p.default_key {
+        doc.push(format!("The `{k}` sub-key may be written without `{k}=`."));
+    }
+    for (pseudo, key_field, value_field) in &p.key_aliases {
+        doc.push(format!("`{pseudo}=<value>` sets `{key_field}` to `{pseudo}` and `{value_field}` to the value."));
+    }
+    for (alias, target) in &p.aliases {
+        doc.push(format!("`{alias}` is another name for `{target}`."));
+    }
+    doc.push(format!("Used by {}.", p.used_by.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")));
+    let doc = doc_lines(&doc);
+
+    let fields = p.fields.iter().map(|f| {
+        let id = ident(&f.ident);
+        let t = field_ty(f, module);
+        let d = docs::field(f);
+        quote!(#[doc = #d] pub #id: #t,)
+    });
+    let required: Vec<&Field> = p.fields.iter().filter(|f| !f.optional).collect();
+    let ctor_args = required.iter().map(|f| {
+        let id = ident(&f.ident);
+        let t = ty(&f.ty, module);
+        quote!(#id: impl ::std::convert::Into<#t>)
+    });
+    let inits = p.fields.iter().map(|f| {
+        let id = ident(&f.ident);
+        if f.optional { quote!(#id: ::std::option::Option::None,) } else { quote!(#id: #id.into(),) }
+    });
+    let setters = p.fields.iter().filter(|f| f.optional).map(|f| {
+        let id = ident(&f.ident);
+        let method = if naming::unraw(&f.ident) == "new" { format_ident!("with_new") } else { ident(&f.ident) };
+        let t = ty(&f.ty, module);
+        let d = format!("Sets `{}`.", f.wire);
+        quote! {
+            #[doc = #d]
+            pub fn #method(mut self, value: impl ::std::convert::Into<#t>) -> Self {
+                self.#id = ::std::option::Option::Some(value.into());
+                self
+            }
+        }
+    });
+    let takes = p.fields.iter().map(|f| {
+        let id = ident(&f.ident);
+        let wire = &f.wire;
+        let (lo, hi) = bounds(f);
+        match (f.optional, lo.is_some() || hi.is_some()) {
+            (true, false) => quote!(#id: pairs.take(#wire)?,),
+            (false, false) => quote!(#id: pairs.take_required(#wire)?,),
+            (true, true) => {
+                let (lo, hi) = (opt_f64(lo), opt_f64(hi));
+                quote!(#id: pairs.take_bounded(#wire, #lo, #hi)?,)
+            }
+            (false, true) => {
+                let (lo, hi) = (opt_f64(lo), opt_f64(hi));
+                quote!(#id: pairs.take_required_bounded(#wire, #lo, #hi)?,)
+            }
+        }
+    });
+    let puts = p.fields.iter().map(|f| {
+        let id = ident(&f.ident);
+        let wire = &f.wire;
+        if f.optional { quote!(out.put(#wire, &self.#id);) } else { quote!(out.put_required(#wire, &self.#id);) }
+    });
+    let keys = p.fields.iter().map(|f| f.wire.as_str());
+    let default_key = match &p.default_key {
+        Some(k) => quote!(::std::option::Option::Some(#k)),
+        None => quote!(::std::option::Option::None),
+    };
+    let key_aliases = p.key_aliases.iter().map(|(a, k, v)| quote!((#a, #k, #v)));
+    let aliases = p.aliases.iter().map(|(a, t)| quote!((#a, #t)));
+    let type_name = &p.name;
+    let ctor_doc = if required.is_empty() {
+        "A value with no sub-keys set.".to_string()
+    } else {
+        let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire)).collect();
+        format!("A value with its required sub-keys: {}.", names.join(", "))
+    };
+
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #name {
+            #(#fields)*
+            /// Sub-keys this version of the SDK does not know, and the order keys arrived in.
+            pub extra: rt::PropertyExtra,
+        }
+
+        impl #name {
+            #[doc = #ctor_doc]
+            pub fn new(#(#ctor_args),*) -> Self {
+                Self { #(#inits)* extra: rt::PropertyExtra::default() }
+            }
+
+            #(#setters)*
+        }
+
+        impl rt::PropertyString for #name {
+            const SPEC: &'static rt::PropertySpec = &rt::PropertySpec {
+                name: #type_name,
+                keys: &[#(#keys),*],
+                default_key: #default_key,
+                key_aliases: &[#(#key_aliases),*],
+                aliases: &[#(#aliases),*],
+            };
+            fn from_pairs(pairs: &mut rt::PropertyPairs<'_>) -> ::std::result::Result<Self, rt::PropertyError> {
+                ::std::result::Result::Ok(#name { #(#takes)* extra: pairs.finish()? })
+            }
+            fn write_pairs<'a>(&'a self, out: &mut rt::PropertyWriter<'a>) {
+                #(#puts)*
+                out.extra(&self.extra);
+            }
+        }
+
+        rt::property_string_impls!(#name);
+    }
+}
+
+/// The decoder's local variable for a field (prefixed, so no field name can shadow the
+/// decoder's own variables).
+fn local(f: &Field) -> syn::Ident {
+    format_ident!("f_{}", naming::unraw(&f.ident))
+}
+
+fn bounds(f: &Field) -> (Option<f64>, Option<f64>) {
+    if !matches!(f.ty, Ty::U32 | Ty::U64 | Ty::I64 | Ty::F64) {
+        return (None, None);
+    }
+    let num = |v: &Option<serde_json::Value>| v.as_ref().and_then(serde_json::Value::as_f64);
+    (num(&f.facts.minimum), num(&f.facts.maximum))
+}
+
+fn opt_f64(v: Option<f64>) -> TokenStream {
+    match v {
+        Some(x) => quote!(::std::option::Option::Some(#x)),
+        None => quote!(::std::option::Option::None),
+    }
+}

@@ -1,0 +1,206 @@
+//! Stage 2, fixups: one named function per upstream quirk.
+//!
+//! Each fixup rewrites the parsed model in place and returns how many places it changed.
+//! Lowering (stage 3) refuses the unnormalized shapes outright, so a new quirk in a future PVE
+//! release fails the build with the path of the offending definition instead of generating
+//! something wrong. In strict mode (used for the pinned schema) a fixup that changes nothing is
+//! an error too: the quirk is gone upstream and the fixup should be deleted.
+
+use serde_json::Value;
+
+use crate::model::{Additional, ApiSchema, Format, PropDef};
+
+/// A named normalization step.
+pub struct Fixup {
+    /// Short name shown in reports and errors.
+    pub name: &'static str,
+    /// What upstream quirk it handles.
+    pub fixes: &'static str,
+    /// Applies the fixup, returning the number of changed places.
+    pub apply: fn(&mut ApiSchema) -> usize,
+}
+
+/// All fixups, in the order they run.
+pub const FIXUPS: &[Fixup] = &[
+    Fixup {
+        name: "perl-regex-wrapper",
+        fixes: "patterns stringified by Perl as `(?^:…)`/`(?^i:…)`; rewritten to `(?:…)`/`(?i:…)`",
+        apply: perl_regex_wrapper,
+    },
+    Fixup {
+        name: "numbers-as-strings",
+        fixes: "`minimum`/`maximum`/`minLength`/`maxLength` written as JSON strings (`\"0\"`)",
+        apply: numbers_as_strings,
+    },
+    Fixup {
+        name: "flags-as-strings",
+        fixes: "`optional`/`default_key` written as the strings `\"1\"`/`\"0\"`",
+        apply: flags_as_strings,
+    },
+    Fixup {
+        name: "untyped-definitions",
+        fixes: "definitions without `type`: objects (`properties`), arrays (`items`), strings (`enum`), \
+                or no shape at all (`{}`), which becomes `any`",
+        apply: untyped_definitions,
+    },
+    Fixup {
+        name: "array-without-items",
+        fixes: "`type: array` without `items`; the items become `any`",
+        apply: array_without_items,
+    },
+];
+
+/// How many places each fixup changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FixupReport {
+    /// (fixup name, places changed), in run order.
+    pub applied: Vec<(&'static str, usize)>,
+}
+
+/// A fixup that no longer finds anything to fix (strict mode only).
+#[derive(Debug, thiserror::Error)]
+#[error("fixup `{name}` changed nothing: upstream no longer has the quirk it handles ({fixes}); remove it")]
+pub struct StaleFixup {
+    /// The fixup's name.
+    pub name: &'static str,
+    /// What it was for.
+    pub fixes: &'static str,
+}
+
+/// Runs every fixup. With `strict`, a fixup that changes nothing is an error.
+///
+/// # Errors
+/// [`StaleFixup`] in strict mode.
+pub fn run_all(schema: &mut ApiSchema, strict: bool) -> Result<FixupReport, StaleFixup> {
+    let mut report = FixupReport::default();
+    for fixup in FIXUPS {
+        let hits = (fixup.apply)(schema);
+        if strict && hits == 0 {
+            return Err(StaleFixup { name: fixup.name, fixes: fixup.fixes });
+        }
+        report.applied.push((fixup.name, hits));
+    }
+    Ok(report)
+}
+
+/// Calls `f` on every definition below every method's parameters (not the parameter object
+/// itself, which never carries a `type`) and returns, including nested properties, array
+/// items, inline property-string sub-keys, `oneOf` variants and map value schemas.
+pub fn for_each_def(schema: &mut ApiSchema, f: &mut dyn FnMut(&mut PropDef) -> usize) -> usize {
+    let mut hits = 0;
+    for method in &mut schema.methods {
+        if let Some(props) = &mut method.parameters.properties {
+            for def in props.values_mut() {
+                hits += visit(def, f);
+            }
+        }
+        hits += visit(&mut method.returns, f);
+    }
+    hits
+}
+
+fn visit(def: &mut PropDef, f: &mut dyn FnMut(&mut PropDef) -> usize) -> usize {
+    let mut hits = f(def);
+    if let Some(props) = &mut def.properties {
+        for d in props.values_mut() {
+            hits += visit(d, f);
+        }
+    }
+    if let Some(Format::Inline(keys)) = &mut def.format {
+        for d in keys.values_mut() {
+            hits += visit(d, f);
+        }
+    }
+    if let Some(items) = &mut def.items {
+        hits += visit(items, f);
+    }
+    if let Some(variants) = &mut def.one_of {
+        for d in variants {
+            hits += visit(d, f);
+        }
+    }
+    if let Some(Additional::Schema(inner)) = &mut def.additional_properties {
+        hits += visit(inner, f);
+    }
+    hits
+}
+
+fn perl_regex_wrapper(schema: &mut ApiSchema) -> usize {
+    for_each_def(schema, &mut |def| match &def.pattern {
+        Some(p) if p.starts_with("(?^") => {
+            def.pattern = Some(format!("(?{}", &p[3..]));
+            1
+        }
+        _ => 0,
+    })
+}
+
+fn string_to_number(v: &mut Option<Value>) -> usize {
+    let Some(Value::String(s)) = v else { return 0 };
+    let parsed = s
+        .trim()
+        .parse::<i64>()
+        .map(Value::from)
+        .or_else(|_| s.trim().parse::<f64>().map(Value::from));
+    match parsed {
+        Ok(n) => {
+            *v = Some(n);
+            1
+        }
+        Err(_) => 0,
+    }
+}
+
+fn numbers_as_strings(schema: &mut ApiSchema) -> usize {
+    for_each_def(schema, &mut |def| {
+        string_to_number(&mut def.minimum)
+            + string_to_number(&mut def.maximum)
+            + string_to_number(&mut def.min_length)
+            + string_to_number(&mut def.max_length)
+    })
+}
+
+fn string_flag(v: &mut Option<Value>) -> usize {
+    let Some(Value::String(s)) = v else { return 0 };
+    let flag = match s.trim() {
+        "1" => 1,
+        "0" | "" => 0,
+        _ => return 0,
+    };
+    *v = Some(Value::from(flag));
+    1
+}
+
+fn flags_as_strings(schema: &mut ApiSchema) -> usize {
+    for_each_def(schema, &mut |def| string_flag(&mut def.optional) + string_flag(&mut def.default_key))
+}
+
+fn untyped_definitions(schema: &mut ApiSchema) -> usize {
+    for_each_def(schema, &mut |def| {
+        if def.ty.is_some() || def.alias.is_some() {
+            return 0;
+        }
+        let inferred = if def.properties.is_some() || matches!(def.additional_properties, Some(Additional::Schema(_))) {
+            "object"
+        } else if def.items.is_some() {
+            "array"
+        } else if def.enum_values.is_some() || def.pattern.is_some() || def.format.is_some() {
+            "string"
+        } else {
+            "any"
+        };
+        def.ty = Some(inferred.into());
+        1
+    })
+}
+
+fn array_without_items(schema: &mut ApiSchema) -> usize {
+    for_each_def(schema, &mut |def| {
+        if def.ty.as_deref() == Some("array") && def.items.is_none() {
+            def.items = Some(Box::new(PropDef { ty: Some("any".into()), ..PropDef::default() }));
+            1
+        } else {
+            0
+        }
+    })
+}

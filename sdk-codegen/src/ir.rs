@@ -1,0 +1,269 @@
+//! Stage 3 output: the intermediate representation emission works from.
+//!
+//! Everything here is already named, typed and sorted; emission makes no decisions beyond
+//! spelling. All collections are ordered (`Vec` in a defined order, `BTreeMap`), so the same
+//! schema always gives the same code.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+/// The whole generated API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// PVE version of the schema.
+    pub pve_version: String,
+    /// Every endpoint, sorted by path then HTTP method.
+    pub endpoints: Vec<Endpoint>,
+    /// Every named type, keyed by (module, name).
+    pub types: BTreeMap<(String, String), TypeDef>,
+    /// Every privilege name, sorted.
+    pub privileges: Vec<String>,
+    /// Numbers for the build report.
+    pub stats: Stats,
+}
+
+/// Counts printed by the build report.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Places where the schema gives no shape and `serde_json::Value` is used.
+    pub value_fallbacks: usize,
+    /// Where they are (endpoint + field path), for the report.
+    pub value_fallback_sites: Vec<String>,
+    /// Shared type names that needed a numeric suffix to stay unique.
+    pub suffixed_names: Vec<String>,
+    /// `oneOf` parameters whose variants differ, sent as plain text.
+    pub untyped_variants: Vec<String>,
+}
+
+/// One path + HTTP method.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Endpoint {
+    /// Module (`nodes`).
+    pub module: String,
+    /// Type name (`GetNodesLxcConfig`).
+    pub name: String,
+    /// `GET`, `POST`, `PUT`, `DELETE`.
+    pub method: String,
+    /// Path template.
+    pub path: String,
+    /// The path split into literal text and parameters.
+    pub segments: Vec<Segment>,
+    /// Upstream handler name.
+    pub handler: String,
+    /// Path parameters, in path order.
+    pub path_params: Vec<Field>,
+    /// Other parameters, sorted by wire name.
+    pub params: Vec<Field>,
+    /// Whether the schema allows parameters it does not list.
+    pub additional_params: bool,
+    /// The decoded `data`.
+    pub response: Ty,
+    /// Who may call it.
+    pub permission: Permission,
+    /// `protected`.
+    pub protected: bool,
+    /// `allowtoken`.
+    pub allow_token: bool,
+    /// `proxyto`.
+    pub proxy_to: Option<String>,
+    /// Task behaviour.
+    pub task: TaskKind,
+    /// `download_allowed`.
+    pub download: bool,
+}
+
+/// Part of a path template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// Literal text including slashes, e.g. `/nodes/`.
+    Literal(String),
+    /// A parameter: the index into `path_params`.
+    Param(usize),
+}
+
+/// Whether a call starts a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskKind {
+    /// No task.
+    None,
+    /// Always a UPID.
+    Upid,
+    /// A UPID or something else.
+    UpidOrOther,
+    /// `null`, but a task runs.
+    NullButForks,
+}
+
+/// A field of a request or response struct, or a sub-key of a property string.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Name on the wire (`ignore-unpack-errors`; for indexed families the prefix `net`).
+    pub wire: String,
+    /// Rust identifier as source text (`ignore_unpack_errors`, `r#type`).
+    pub ident: String,
+    /// The value type (for indexed families: the element type).
+    pub ty: Ty,
+    /// Whether the field may be absent.
+    pub optional: bool,
+    /// For `name[n]` families: the largest index.
+    pub indexed_max: Option<u32>,
+    /// Schema facts for the docs.
+    pub facts: Facts,
+}
+
+/// Schema facts about a value, rendered into rustdoc (never upstream prose).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    /// Upstream type word.
+    pub ty: String,
+    /// Registered format name.
+    pub format: Option<String>,
+    /// Regex the value must match.
+    pub pattern: Option<String>,
+    /// Lower bound.
+    pub minimum: Option<Value>,
+    /// Upper bound.
+    pub maximum: Option<Value>,
+    /// Minimum length.
+    pub min_length: Option<Value>,
+    /// Maximum length.
+    pub max_length: Option<Value>,
+    /// Default value as upstream states it.
+    pub default: Option<Value>,
+    /// Another parameter this one requires.
+    pub requires: Option<String>,
+    /// Unit hint (`bytes`, `duration`, …).
+    pub renderer: Option<String>,
+    /// The section-config variants the parameter applies to.
+    pub instance_types: Vec<String>,
+    /// Allowed values of an enum (for docs).
+    pub enum_values: Vec<String>,
+}
+
+/// A Rust type for a value.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Ty {
+    /// `bool`.
+    Bool,
+    /// `u32` (non-negative, fits 32 bits).
+    U32,
+    /// `u64` (non-negative).
+    U64,
+    /// `i64`.
+    I64,
+    /// `f64`.
+    F64,
+    /// `String`.
+    String,
+    /// A `*-list` format: one string on the wire, items joined by `,`.
+    List(Box<Ty>),
+    /// `type: array`: repeated keys in requests, a JSON array in responses.
+    Vec(Box<Ty>),
+    /// An object used as a map from names to values.
+    Map(Box<Ty>),
+    /// A generated type: (module, name).
+    Named(String, String),
+    /// No shape in the schema.
+    Value,
+    /// `type: null`.
+    Unit,
+    /// A task id.
+    Upid,
+    /// A UPID, or something else in documented cases.
+    TaskStarted,
+}
+
+/// A named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeDef {
+    /// A response object.
+    Struct(StructDef),
+    /// A closed set of strings with an unknown fallback.
+    Enum(EnumDef),
+    /// A `key=value,…` property string.
+    PropertyString(PropertyStringDef),
+}
+
+/// A response object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructDef {
+    /// Type name.
+    pub name: String,
+    /// Fields sorted by wire name.
+    pub fields: Vec<Field>,
+    /// What the struct is, for the docs (`Response of GET /…`).
+    pub context: String,
+}
+
+/// An enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDef {
+    /// Type name.
+    pub name: String,
+    /// (wire value, variant name), in schema order.
+    pub variants: Vec<(String, String)>,
+    /// Where it is used, for the docs.
+    pub used_by: Vec<String>,
+}
+
+/// A property string.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PropertyStringDef {
+    /// Type name.
+    pub name: String,
+    /// Sub-keys, sorted by wire name.
+    pub fields: Vec<Field>,
+    /// The key that may be written without `key=`.
+    pub default_key: Option<String>,
+    /// `(pseudo key, key field, value field)`: `virtio=<mac>` sets `model=virtio`, `macaddr=<mac>`.
+    pub key_aliases: Vec<(String, String, String)>,
+    /// `(alias, target)`: a second name for a sub-key.
+    pub aliases: Vec<(String, String)>,
+    /// Where it is used, for the docs.
+    pub used_by: Vec<String>,
+}
+
+/// Who may call an endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Permission {
+    /// A check expression.
+    Check(Check),
+    /// `user: all`.
+    AnyUser,
+    /// `user: world`.
+    World,
+    /// No permissions block.
+    RootOnly,
+}
+
+/// A permission check expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Check {
+    /// `perm`.
+    Perm {
+        /// ACL path template.
+        path: String,
+        /// Privilege names.
+        privileges: Vec<String>,
+        /// Any one suffices.
+        any: bool,
+        /// Applies only with this parameter.
+        require_param: Option<String>,
+    },
+    /// `and`.
+    And(Vec<Check>),
+    /// `or`.
+    Or(Vec<Check>),
+    /// `userid-group`.
+    UseridGroup {
+        /// Privilege names.
+        privileges: Vec<String>,
+        /// `groups_param`: how the request's `groups` parameter is checked (`create`/`update`).
+        groups_param: Option<String>,
+    },
+    /// `userid-param`.
+    UseridParam(String),
+    /// `perm-modify`.
+    PermModify(String),
+}

@@ -1,0 +1,464 @@
+//! Lowering of values: schema definitions → [`Ty`], [`Field`] and named types.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::LowerError;
+use super::shared::{self, EnumShape, Group, PsShape, Use};
+use crate::ir::{EnumDef, Facts, Field, PropertyStringDef, Stats, StructDef, Ty, TypeDef};
+use crate::model::{Additional, Format, MethodDef, PropDef, SchemaSet};
+use crate::naming;
+
+/// The module shared enums and property strings are emitted into.
+pub const TYPES_MODULE: &str = "types";
+
+/// Field names that would clash inside one struct, renamed by hand (reviewed table).
+const FIELD_RENAMES: &[(&str, &str, &str)] = &[
+    // QEMU has both `numa` (enable NUMA) and `numa[n]` (the NUMA topology entries).
+    ("numa[n]", "numa_nodes", "QEMU `numa` (flag) and `numa[n]` (topology) share a name"),
+];
+
+/// Shared enums and property strings, found before any endpoint is lowered.
+pub struct SharedTypes {
+    enum_names: BTreeMap<String, String>,
+    ps_names: BTreeMap<String, String>,
+    types: BTreeMap<(String, String), TypeDef>,
+}
+
+impl SharedTypes {
+    /// Collects every enum and inline property string of the schema, groups and names them.
+    pub fn build(methods: &[MethodDef], taken: &mut BTreeSet<String>, stats: &mut Stats) -> Result<Self, LowerError> {
+        let mut enum_uses = Vec::new();
+        let mut ps_uses = Vec::new();
+        for m in methods {
+            let site = format!("{} {}", m.method, m.path);
+            for (k, d) in m.parameters.properties.iter().flatten() {
+                collect(d, k, &m.path, &site, &mut enum_uses, &mut ps_uses);
+            }
+            // The root of `returns` has no property name; only what is below it is shared.
+            for (k, d) in m.returns.properties.iter().flatten() {
+                collect(d, k, &m.path, &site, &mut enum_uses, &mut ps_uses);
+            }
+            if let Some(items) = &m.returns.items {
+                for (k, d) in items.properties.iter().flatten() {
+                    collect(d, k, &m.path, &site, &mut enum_uses, &mut ps_uses);
+                }
+            }
+        }
+        let (ps_groups, ps_lookup) =
+            shared::group(ps_uses, shared::property_strings_compatible, taken, &mut stats.suffixed_names);
+        let mut types = BTreeMap::new();
+        let mut ps_names = BTreeMap::new();
+        for (sig, index) in ps_lookup {
+            ps_names.insert(sig, ps_groups[index].name.clone());
+        }
+        for group in &ps_groups {
+            let def = property_string_def(group, taken, &mut types)?;
+            types.insert((TYPES_MODULE.to_string(), def.name.clone()), TypeDef::PropertyString(def));
+        }
+        let (enum_groups, enum_lookup) =
+            shared::group(enum_uses, shared::enums_compatible, taken, &mut stats.suffixed_names);
+        let mut enum_names = BTreeMap::new();
+        for (sig, index) in enum_lookup {
+            enum_names.insert(sig, enum_groups[index].name.clone());
+        }
+        for group in &enum_groups {
+            let def = enum_def(group.name.clone(), &shared::merged_values(group), sites(&group.uses));
+            types.insert((TYPES_MODULE.to_string(), def.name.clone()), TypeDef::Enum(def));
+        }
+        Ok(Self { enum_names, ps_names, types })
+    }
+}
+
+fn sites<T>(uses: &[Use<T>]) -> Vec<String> {
+    let mut out: Vec<String> = uses.iter().map(|u| u.site.clone()).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn base_key(wire: &str) -> &str {
+    wire.strip_suffix("[n]").unwrap_or(wire)
+}
+
+fn collect(
+    def: &PropDef,
+    key: &str,
+    path: &str,
+    site: &str,
+    enums: &mut Vec<Use<EnumShape>>,
+    pss: &mut Vec<Use<PsShape>>,
+) {
+    let key = base_key(key);
+    let mk = |shape| Use { key: key.to_string(), path: path.to_string(), site: site.to_string(), shape };
+    if let Some(keys) = shared::inline_format(def) {
+        pss.push(mk(keys.clone()));
+        return;
+    }
+    if def.ty.as_deref() == Some("string") {
+        if let Some(values) = shared::enum_values(def) {
+            enums.push(Use { key: key.to_string(), path: path.to_string(), site: site.to_string(), shape: values });
+        }
+    }
+    if let Some(items) = &def.items {
+        collect(items, key, path, site, enums, pss);
+    }
+    for (k, d) in def.properties.iter().flatten() {
+        collect(d, k, path, site, enums, pss);
+    }
+    if let Some(Additional::Schema(inner)) = &def.additional_properties {
+        collect(inner, key, path, site, enums, pss);
+    }
+    for variant in def.one_of.iter().flatten() {
+        collect(variant, key, path, site, enums, pss);
+    }
+}
+
+fn enum_def(name: String, values: &[String], used_by: Vec<String>) -> EnumDef {
+    let mut taken = BTreeSet::from(["UnknownValue".to_string()]);
+    let variants = values
+        .iter()
+        .map(|v| (v.clone(), naming::unique(naming::variant_name(v), &mut taken)))
+        .collect();
+    EnumDef { name, variants, used_by }
+}
+
+fn property_string_def(
+    group: &Group<PsShape>,
+    taken: &mut BTreeSet<String>,
+    types: &mut BTreeMap<(String, String), TypeDef>,
+) -> Result<PropertyStringDef, LowerError> {
+    let merged = shared::merged_subkeys(group);
+    let site = format!("{} (property string `{}`)", group.uses[0].site, group.uses[0].key);
+    let mut default_key = None;
+    let mut key_aliases = Vec::new();
+    let mut aliases = Vec::new();
+    let mut fields = Vec::new();
+    for (key, def) in &merged {
+        if let Some(target) = &def.alias {
+            match &def.key_alias {
+                Some(key_field) => key_aliases.push((key.clone(), key_field.clone(), target.clone())),
+                None => aliases.push((key.clone(), target.clone())),
+            }
+            continue;
+        }
+        if shared::truthy(def.default_key.as_ref()) {
+            default_key = Some(key.clone());
+        }
+        let ty = match (def.ty.as_deref(), shared::enum_values(def)) {
+            (Some("string"), Some(values)) => {
+                let name = naming::unique(format!("{}{}", group.name, naming::pascal(key)), taken);
+                let e = enum_def(name.clone(), &values, vec![format!("`{}` property strings", group.name)]);
+                types.insert((TYPES_MODULE.to_string(), name.clone()), TypeDef::Enum(e));
+                Ty::Named(TYPES_MODULE.to_string(), name)
+            }
+            (Some(t), _) => scalar(def, t).ok_or_else(|| {
+                LowerError::new(&site, format!("sub-key `{key}` has type `{t}`, which a property string cannot hold"))
+            })?,
+            (None, _) => return Err(LowerError::new(&site, format!("sub-key `{key}` has no type"))),
+        };
+        fields.push(Field {
+            wire: key.clone(),
+            ident: naming::field_ident(key),
+            ty,
+            optional: shared::truthy(def.optional.as_ref()),
+            indexed_max: None,
+            facts: facts(def),
+        });
+    }
+    if fields.iter().any(|f| f.ident == "extra") {
+        return Err(LowerError::new(&site, "a sub-key is called `extra`, which the generated type reserves"));
+    }
+    Ok(PropertyStringDef {
+        name: group.name.clone(),
+        fields,
+        default_key,
+        key_aliases,
+        aliases,
+        used_by: sites(&group.uses),
+    })
+}
+
+/// Scalar types (also used for property-string sub-keys).
+fn scalar(def: &PropDef, ty: &str) -> Option<Ty> {
+    Some(match ty {
+        "boolean" => Ty::Bool,
+        "integer" => integer(def),
+        "number" => Ty::F64,
+        "string" => Ty::String,
+        _ => return None,
+    })
+}
+
+/// `u32` when the bounds allow, `u64` for other non-negative integers, else `i64`.
+fn integer(def: &PropDef) -> Ty {
+    let min = def.minimum.as_ref().and_then(Value::as_f64);
+    let max = def.maximum.as_ref().and_then(Value::as_f64);
+    match (min, max) {
+        (Some(lo), Some(hi)) if lo >= 0.0 && hi <= f64::from(u32::MAX) => Ty::U32,
+        (Some(lo), _) if lo >= 0.0 => Ty::U64,
+        _ => Ty::I64,
+    }
+}
+
+/// Schema facts for docs.
+pub fn facts(def: &PropDef) -> Facts {
+    let format = match &def.format {
+        Some(Format::Named(n)) => Some(n.clone()),
+        Some(Format::Inline(_)) => Some("property string".into()),
+        None => None,
+    };
+    Facts {
+        ty: def.ty.clone().unwrap_or_default(),
+        format,
+        pattern: def.pattern.clone(),
+        minimum: def.minimum.clone(),
+        maximum: def.maximum.clone(),
+        min_length: def.min_length.clone(),
+        max_length: def.max_length.clone(),
+        default: def.default.clone(),
+        requires: def.requires.as_ref().and_then(Value::as_str).map(str::to_string),
+        renderer: def.renderer.as_ref().and_then(Value::as_str).map(str::to_string),
+        instance_types: match &def.instance_types {
+            Some(Value::Array(v)) => v.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+            _ => Vec::new(),
+        },
+        enum_values: shared::enum_values(def).unwrap_or_default(),
+    }
+}
+
+/// Renames fields whose identifiers clash within one struct.
+pub fn disambiguate(fields: &mut [Field], site: &str, stats: &mut Stats) {
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for f in fields.iter() {
+        if f.indexed_max.is_none() {
+            seen.insert(f.ident.clone());
+        }
+    }
+    for f in fields.iter_mut().filter(|f| f.indexed_max.is_some()) {
+        if seen.contains(&f.ident) {
+            let wire = format!("{}[n]", f.wire);
+            f.ident = match FIELD_RENAMES.iter().find(|(w, _, _)| *w == wire) {
+                Some((_, ident, _)) => (*ident).to_string(),
+                None => {
+                    let renamed = format!("{}_entries", naming::unraw(&f.ident));
+                    stats.suffixed_names.push(format!("{site}: field `{wire}` renamed to `{renamed}`"));
+                    renamed
+                }
+            };
+        }
+        seen.insert(f.ident.clone());
+    }
+}
+
+/// Lowers fields and responses, creating response structs as it goes.
+pub struct FieldLowering<'a> {
+    set: &'a SchemaSet,
+    shared: SharedTypes,
+    stats: Stats,
+}
+
+/// Where a value sits, for naming nested types and for error messages.
+struct Ctx<'c> {
+    module: &'c str,
+    owner: &'c str,
+    key: &'c str,
+    site: &'c str,
+    path: &'c str,
+}
+
+impl<'a> FieldLowering<'a> {
+    /// Starts lowering with the shared types already known.
+    pub fn new(set: &'a SchemaSet, shared: SharedTypes, stats: Stats) -> Self {
+        Self { set, shared, stats }
+    }
+
+    /// Mutable access to the statistics.
+    pub fn stats_mut(&mut self) -> &mut Stats {
+        &mut self.stats
+    }
+
+    /// All named types and the statistics.
+    pub fn finish(self) -> (BTreeMap<(String, String), TypeDef>, Stats) {
+        (self.shared.types, self.stats)
+    }
+
+    /// Lowers one parameter or property.
+    pub fn field(
+        &mut self,
+        def: &PropDef,
+        wire: &str,
+        module: &str,
+        owner: &str,
+        site: &str,
+        path: &str,
+    ) -> Result<Field, LowerError> {
+        let key = base_key(wire);
+        let indexed_max = if wire.ends_with("[n]") { Some(self.index_max(key, path, site)?) } else { None };
+        let ctx = Ctx { module, owner, key, site, path };
+        let ty = self.ty_of(def, &ctx)?;
+        Ok(Field {
+            wire: key.to_string(),
+            ident: naming::field_ident(wire),
+            ty,
+            optional: shared::truthy(def.optional.as_ref()) || indexed_max.is_some(),
+            indexed_max,
+            facts: facts(def),
+        })
+    }
+
+    /// Lowers the `returns` schema of an endpoint.
+    pub fn response(
+        &mut self,
+        def: &PropDef,
+        module: &str,
+        endpoint: &str,
+        site: &str,
+        path: &str,
+    ) -> Result<Ty, LowerError> {
+        let ctx = Ctx { module, owner: endpoint, key: "", site, path };
+        match def.ty.as_deref() {
+            Some("object") if has_properties(def) => {
+                self.structure(def, &format!("{endpoint}Response"), &ctx, format!("Response of `{site}`."))
+            }
+            Some("array") => {
+                let items = def.items.as_deref().cloned().unwrap_or_default();
+                if items.ty.as_deref() == Some("object") && has_properties(&items) {
+                    let item = self.structure(&items, &format!("{endpoint}Item"), &ctx, format!("One item of the response of `{site}`."))?;
+                    Ok(Ty::Vec(Box::new(item)))
+                } else {
+                    let inner = self.ty_of(&items, &Ctx { key: "item", ..ctx })?;
+                    Ok(Ty::Vec(Box::new(inner)))
+                }
+            }
+            Some("string") if shared::enum_values(def).is_some() => Ok(Ty::String),
+            _ => self.ty_of(def, &ctx),
+        }
+    }
+
+    fn index_max(&self, key: &str, path: &str, site: &str) -> Result<u32, LowerError> {
+        self.set
+            .indexed
+            .families
+            .iter()
+            .find(|f| f.key == key && path.starts_with(&f.scope))
+            .map(|f| f.max)
+            .ok_or_else(|| {
+                LowerError::new(
+                    site,
+                    format!("indexed property `{key}[n]` has no range in indexed-keys.json for this path"),
+                )
+            })
+    }
+
+    fn value_fallback(&mut self, ctx: &Ctx<'_>) -> Ty {
+        self.stats.value_fallbacks += 1;
+        let key = if ctx.key.is_empty() { "(response)" } else { ctx.key };
+        self.stats.value_fallback_sites.push(format!("{}: {}.{key}", ctx.site, ctx.owner));
+        Ty::Value
+    }
+
+    fn ty_of(&mut self, def: &PropDef, ctx: &Ctx<'_>) -> Result<Ty, LowerError> {
+        if let Some(keys) = shared::inline_format(def) {
+            let name = self.shared.ps_names.get(&shared::signature(ctx.key, keys)).ok_or_else(|| {
+                LowerError::new(ctx.site, format!("property string `{}` was not collected", ctx.key))
+            })?;
+            return Ok(Ty::Named(TYPES_MODULE.to_string(), name.clone()));
+        }
+        if let Some(variants) = &def.one_of {
+            return self.one_of(def, variants, ctx);
+        }
+        let ty = def
+            .ty
+            .as_deref()
+            .ok_or_else(|| LowerError::new(ctx.site, format!("property `{}` has no type", ctx.key)))?;
+        match ty {
+            "string" => {
+                if let Some(values) = shared::enum_values(def) {
+                    let name = self.shared.enum_names.get(&shared::signature(ctx.key, &values)).ok_or_else(|| {
+                        LowerError::new(ctx.site, format!("enum `{}` was not collected", ctx.key))
+                    })?;
+                    return Ok(Ty::Named(TYPES_MODULE.to_string(), name.clone()));
+                }
+                match &def.format {
+                    Some(Format::Named(f)) if f == "pve-vmid-list" => Ok(Ty::List(Box::new(Ty::U32))),
+                    Some(Format::Named(f)) if f.ends_with("-list") => Ok(Ty::List(Box::new(Ty::String))),
+                    _ => Ok(Ty::String),
+                }
+            }
+            "boolean" | "integer" | "number" => Ok(scalar(def, ty).expect("scalar type")),
+            "array" => {
+                let items = def.items.as_deref().ok_or_else(|| {
+                    LowerError::new(ctx.site, format!("array `{}` has no items (missing fixup?)", ctx.key))
+                })?;
+                let item = if items.ty.as_deref() == Some("object") && has_properties(items) {
+                    let name = format!("{}{}Item", ctx.owner, naming::pascal(ctx.key));
+                    let context = format!("One item of `{}` in `{}`.", ctx.key, ctx.site);
+                    self.structure(items, &name, ctx, context)?
+                } else {
+                    self.ty_of(items, ctx)?
+                };
+                Ok(Ty::Vec(Box::new(item)))
+            }
+            "object" => {
+                if has_properties(def) {
+                    let name = format!("{}{}", ctx.owner, naming::pascal(ctx.key));
+                    let context = format!("The `{}` object in `{}`.", ctx.key, ctx.site);
+                    self.structure(def, &name, ctx, context)
+                } else if let Some(Additional::Schema(values)) = &def.additional_properties {
+                    let inner = if values.ty.as_deref() == Some("object") && has_properties(values) {
+                        let name = format!("{}{}Value", ctx.owner, naming::pascal(ctx.key));
+                        let context = format!("One value of the `{}` map in `{}`.", ctx.key, ctx.site);
+                        self.structure(values, &name, ctx, context)?
+                    } else {
+                        self.ty_of(values, ctx)?
+                    };
+                    Ok(Ty::Map(Box::new(inner)))
+                } else {
+                    Ok(self.value_fallback(ctx))
+                }
+            }
+            "null" => Ok(Ty::Unit),
+            "any" => Ok(self.value_fallback(ctx)),
+            other => Err(LowerError::new(ctx.site, format!("property `{}` has unknown type `{other}`", ctx.key))),
+        }
+    }
+
+    /// `oneOf`: one type when every variant lowers to the same type, else plain text.
+    fn one_of(&mut self, def: &PropDef, variants: &[PropDef], ctx: &Ctx<'_>) -> Result<Ty, LowerError> {
+        let mut lowered = BTreeSet::new();
+        for v in variants {
+            lowered.insert(self.ty_of(v, ctx)?);
+        }
+        if lowered.len() == 1 {
+            return Ok(lowered.into_iter().next().expect("one element"));
+        }
+        self.stats.untyped_variants.push(format!("{}: {}", ctx.site, ctx.key));
+        Ok(match def.ty.as_deref() {
+            Some("array") => Ty::Vec(Box::new(Ty::String)),
+            _ => Ty::String,
+        })
+    }
+
+    fn structure(&mut self, def: &PropDef, name: &str, ctx: &Ctx<'_>, context: String) -> Result<Ty, LowerError> {
+        let key = (ctx.module.to_string(), name.to_string());
+        if self.shared.types.contains_key(&key) {
+            return Err(LowerError::new(ctx.site, format!("type name `{name}` is generated twice")));
+        }
+        let mut fields = Vec::new();
+        for (wire, d) in def.properties.iter().flatten() {
+            fields.push(self.field(d, wire, ctx.module, name, ctx.site, ctx.path)?);
+        }
+        disambiguate(&mut fields, ctx.site, &mut self.stats);
+        if fields.iter().any(|f| f.ident == "extra") {
+            return Err(LowerError::new(ctx.site, format!("`{name}` has a field called `extra`, which is reserved")));
+        }
+        self.shared.types.insert(key, TypeDef::Struct(StructDef { name: name.to_string(), fields, context }));
+        Ok(Ty::Named(ctx.module.to_string(), name.to_string()))
+    }
+}
+
+fn has_properties(def: &PropDef) -> bool {
+    def.properties.as_ref().is_some_and(|p| !p.is_empty())
+}

@@ -1,0 +1,167 @@
+//! Stage 3, lowering: the normalized model becomes the [`crate::ir`].
+//!
+//! Lowering is strict: any shape it does not understand is an error naming the endpoint and the
+//! property, so a new upstream quirk is fixed with a new fixup instead of slipping through.
+
+mod fields;
+mod permissions;
+pub mod shared;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ir::{Api, Endpoint, Segment, Stats, TaskKind, Ty, TypeDef};
+use crate::model::{MethodDef, PropDef, SchemaSet};
+use crate::naming;
+
+pub use fields::TYPES_MODULE;
+
+/// A shape lowering does not understand, or a data file that does not match the schema.
+#[derive(Debug, thiserror::Error)]
+#[error("{site}: {problem}")]
+pub struct LowerError {
+    /// Endpoint and property (`GET /nodes/{node}/lxc: property net[n]`).
+    pub site: String,
+    /// What is wrong.
+    pub problem: String,
+}
+
+impl LowerError {
+    pub(crate) fn new(site: impl Into<String>, problem: impl Into<String>) -> Self {
+        Self { site: site.into(), problem: problem.into() }
+    }
+}
+
+/// Lowers a fixed-up schema set. With `strict`, the reviewed data files must match the schema
+/// exactly (every task entry names an existing method, every privilege in a check is listed).
+///
+/// # Errors
+/// [`LowerError`] naming the endpoint and what is wrong.
+pub fn lower(set: &SchemaSet, strict: bool) -> Result<Api, LowerError> {
+    let mut stats = Stats::default();
+    let privileges = permissions::privilege_names(set, strict)?;
+    let tasks = task_kinds(set, strict)?;
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let shared = fields::SharedTypes::build(&set.api.methods, &mut taken, &mut stats)?;
+    let mut lowering = fields::FieldLowering::new(set, shared, stats);
+
+    let mut endpoints = Vec::with_capacity(set.api.methods.len());
+    for method in &set.api.methods {
+        let task = tasks.get(&(method.method.clone(), method.path.clone())).copied().unwrap_or(TaskKind::None);
+        endpoints.push(lower_endpoint(method, task, &mut lowering)?);
+    }
+    let (types, stats) = lowering.finish();
+    Ok(Api { pve_version: set.api.pve_version.clone(), endpoints, types, privileges, stats })
+}
+
+fn site(method: &MethodDef) -> String {
+    format!("{} {}", method.method, method.path)
+}
+
+fn lower_endpoint(
+    method: &MethodDef,
+    task: TaskKind,
+    lowering: &mut fields::FieldLowering<'_>,
+) -> Result<Endpoint, LowerError> {
+    let here = site(method);
+    if !["GET", "POST", "PUT", "DELETE"].contains(&method.method.as_str()) {
+        return Err(LowerError::new(&here, "unknown HTTP method"));
+    }
+    let module = naming::module_of(&method.path);
+    let name = naming::endpoint_name(&method.method, &method.path);
+    let empty = BTreeMap::new();
+    let declared = method.parameters.properties.as_ref().unwrap_or(&empty);
+
+    let mut segments = Vec::new();
+    let mut path_params = Vec::new();
+    let mut literal = String::new();
+    let mut path_names = BTreeSet::new();
+    for part in method.path.trim_start_matches('/').split('/') {
+        literal.push('/');
+        if naming::is_param(part) {
+            segments.push(Segment::Literal(std::mem::take(&mut literal)));
+            let wire = &part[1..part.len() - 1];
+            path_names.insert(wire.to_string());
+            let fallback = PropDef { ty: Some("string".into()), ..PropDef::default() };
+            let def = declared.get(wire).unwrap_or(&fallback);
+            let mut field = lowering.field(def, wire, &module, &name, &here, &method.path)?;
+            field.optional = false;
+            segments.push(Segment::Param(path_params.len()));
+            path_params.push(field);
+        } else {
+            literal.push_str(part);
+        }
+    }
+    if !literal.is_empty() {
+        segments.push(Segment::Literal(literal));
+    }
+
+    let mut params = Vec::new();
+    for (wire, def) in declared {
+        if path_names.contains(wire) {
+            continue;
+        }
+        params.push(lowering.field(def, wire, &module, &name, &here, &method.path)?);
+    }
+    fields::disambiguate(&mut params, &here, lowering.stats_mut());
+
+    let response = match (task, lowering.response(&method.returns, &module, &name, &here, &method.path)?) {
+        (TaskKind::Upid, Ty::String) => Ty::Upid,
+        (TaskKind::UpidOrOther, Ty::String | Ty::Unit) => Ty::TaskStarted,
+        (TaskKind::NullButForks, ty) => ty,
+        (_, ty) => ty,
+    };
+    Ok(Endpoint {
+        module,
+        name,
+        method: method.method.clone(),
+        path: method.path.clone(),
+        segments,
+        handler: method.name.clone(),
+        path_params,
+        params,
+        additional_params: shared::truthy(match &method.parameters.additional_properties {
+            Some(crate::model::Additional::Flag(v)) => Some(v),
+            _ => None,
+        }),
+        response,
+        permission: permissions::lower(method.permissions.as_ref(), &here)?,
+        protected: shared::truthy(method.protected.as_ref()),
+        allow_token: shared::truthy(method.allowtoken.as_ref()),
+        proxy_to: method.proxyto.as_ref().and_then(|v| v.as_str()).map(str::to_string),
+        task,
+        download: shared::truthy(method.download_allowed.as_ref()),
+    })
+}
+
+fn task_kinds(set: &SchemaSet, strict: bool) -> Result<BTreeMap<(String, String), TaskKind>, LowerError> {
+    let known: BTreeSet<(String, String)> =
+        set.api.methods.iter().map(|m| (m.method.clone(), m.path.clone())).collect();
+    let mut out = BTreeMap::new();
+    for t in &set.tasks.methods {
+        let kind = match t.kind.as_str() {
+            "upid" => TaskKind::Upid,
+            "upid-or-other" => TaskKind::UpidOrOther,
+            "null-but-forks" => TaskKind::NullButForks,
+            other => {
+                return Err(LowerError::new(
+                    format!("tasks.json: {} {}", t.method, t.path),
+                    format!("unknown kind `{other}`"),
+                ));
+            }
+        };
+        let key = (t.method.clone(), t.path.clone());
+        if strict && !known.contains(&key) {
+            return Err(LowerError::new(
+                format!("tasks.json: {} {}", t.method, t.path),
+                "no such method in pve-api.json",
+            ));
+        }
+        out.insert(key, kind);
+    }
+    Ok(out)
+}
+
+/// Every named type of an [`Api`] in a module.
+pub fn types_in<'a>(api: &'a Api, module: &'a str) -> impl Iterator<Item = &'a TypeDef> + 'a {
+    api.types.iter().filter(move |((m, _), _)| m == module).map(|(_, t)| t)
+}

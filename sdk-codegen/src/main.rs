@@ -1,0 +1,124 @@
+//! `sdk-codegen`: extract a schema from PVE's apidoc, generate the bindings to read them, or
+//! diff two schema versions.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use sdk_codegen::extract::{self, ExtractOptions};
+use sdk_codegen::model::SchemaSet;
+use sdk_codegen::{Generator, Settings};
+
+const USAGE: &str = "\
+usage:
+  sdk-codegen extract INPUT [--out DIR] [--pve-version X.Y.Z]
+      INPUT: pve-<version>-apidoc.json, or the apidoc.js of a PVE host
+      (/usr/share/pve-docs/api-viewer/apidoc.js). Writes DIR/pve-api.json and DIR/SOURCE.md
+      (DIR defaults to ./schema). Nothing is written if INPUT cannot be read.
+  sdk-codegen generate [--schema DIR] [--out FILE] [--strict]
+      Generates the bindings from DIR (default ./schema) into one readable file (default: stdout)
+      and prints the build report to stderr.
+  sdk-codegen diff OLD NEW
+      Compares two schemas; each may be a pve-api.json or an upstream apidoc file.
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("extract") => cmd_extract(&args[1..]),
+        Some("generate") => cmd_generate(&args[1..]),
+        Some("diff") => cmd_diff(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("expected a command\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("sdk-codegen: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Splits `args` into positional arguments and `--flag value` options.
+fn parse(args: &[String], flags: &[&str], switches: &[&str]) -> Result<(Vec<String>, Vec<(String, String)>), String> {
+    let mut positional = Vec::new();
+    let mut options = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if switches.contains(&a.as_str()) {
+            options.push((a.clone(), String::new()));
+        } else if flags.contains(&a.as_str()) {
+            let v = it.next().ok_or_else(|| format!("{a} needs a value"))?;
+            options.push((a.clone(), v.clone()));
+        } else if a.starts_with("--") {
+            return Err(format!("unknown option {a}\n\n{USAGE}"));
+        } else {
+            positional.push(a.clone());
+        }
+    }
+    Ok((positional, options))
+}
+
+fn option<'a>(options: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    options.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+fn cmd_extract(args: &[String]) -> Result<(), String> {
+    let (pos, opts) = parse(args, &["--out", "--pve-version"], &[])?;
+    let [input] = pos.as_slice() else { return Err(format!("extract takes one INPUT\n\n{USAGE}")) };
+    let input = PathBuf::from(input);
+    let out = PathBuf::from(option(&opts, "--out").unwrap_or("schema"));
+    let bytes = std::fs::read(&input).map_err(|e| format!("{}: cannot read: {e}", input.display()))?;
+    let command = ["sdk-codegen", "extract"].into_iter().chain(args.iter().map(String::as_str)).collect::<Vec<_>>().join(" ");
+    let options = ExtractOptions { pve_version: option(&opts, "--pve-version").map(str::to_string), command };
+    let extracted = extract::extract(&input, &bytes, &options).map_err(|e| e.to_string())?;
+    extract::write_schema(&out, &extracted).map_err(|e| e.to_string())?;
+    eprintln!(
+        "wrote {} ({} methods, {} paths) and SOURCE.md",
+        out.join("pve-api.json").display(),
+        extracted.method_count,
+        extracted.path_count
+    );
+    Ok(())
+}
+
+fn cmd_generate(args: &[String]) -> Result<(), String> {
+    let (pos, opts) = parse(args, &["--schema", "--out"], &["--strict"])?;
+    if !pos.is_empty() {
+        return Err(format!("generate takes no positional arguments\n\n{USAGE}"));
+    }
+    let dir = Path::new(option(&opts, "--schema").unwrap_or("schema"));
+    let set = SchemaSet::load(dir).map_err(|e| e.to_string())?;
+    let strict = option(&opts, "--strict").is_some();
+    let generated = Generator::new(Settings { strict }).generate(set).map_err(|e| e.to_string())?;
+    let text = generated.code.single_file();
+    match option(&opts, "--out") {
+        Some(path) => std::fs::write(path, text).map_err(|e| format!("{path}: cannot write: {e}"))?,
+        None => print!("{text}"),
+    }
+    eprint!("{}", generated.report);
+    Ok(())
+}
+
+/// Reads a schema for `diff`: a `pve-api.json`, or an upstream apidoc (extracted in memory).
+fn read_schema(path: &Path) -> Result<serde_json::Value, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) {
+        if v.get("methods").is_some() {
+            return Ok(v);
+        }
+    }
+    let opts = ExtractOptions { pve_version: Some("unknown".into()), command: String::new() };
+    extract::extract(path, &bytes, &opts).map(|e| e.schema).map_err(|e| e.to_string())
+}
+
+fn cmd_diff(args: &[String]) -> Result<(), String> {
+    let (pos, _) = parse(args, &[], &[])?;
+    let [old, new] = pos.as_slice() else { return Err(format!("diff takes OLD and NEW\n\n{USAGE}")) };
+    let d = sdk_codegen::diff::diff(&read_schema(Path::new(old))?, &read_schema(Path::new(new))?)?;
+    print!("{d}");
+    Ok(())
+}

@@ -1,0 +1,2 @@
+//! Cross-crate integration and end-to-end tests live in `tests/`; this library holds their
+//! shared helpers.
