@@ -8,8 +8,11 @@
 extern crate self as proxmox_sdk;
 
 pub mod api;
+pub mod client;
 pub mod endpoint;
+pub mod error;
 pub mod permission;
+pub mod permission_denied;
 pub mod task;
 pub mod upid;
 pub mod wire;

@@ -1,0 +1,1 @@
+//! TLS trust modes. (Being written.)

@@ -1,0 +1,1 @@
+//! Parsing PVE's `Permission check failed (...)` messages. (Being written.)

@@ -1,0 +1,3 @@
+//! The single integration-test binary: every cross-crate and end-to-end test is a module here.
+
+mod wire;
