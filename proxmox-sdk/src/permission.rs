@@ -3,6 +3,10 @@
 //! The schema's `permissions` block becomes a [`Permission`] on every generated endpoint
 //! (`<Endpoint>::INFO.permission`), so a caller can ask what a call needs before making it, and
 //! resolve the ACL paths for concrete parameters with [`Permission::resolve`].
+//!
+//! Privileges are stored by name and read back as typed [`Privilege`] values
+//! ([`Check::privileges`], [`Permission::privileges`]); a name this SDK's `Privilege` enum does
+//! not know (bindings generated for another PVE release) becomes `Privilege::UnknownValue`.
 
 use std::fmt;
 
@@ -28,8 +32,8 @@ pub enum Check {
     Perm {
         /// ACL path template, e.g. `/vms/{vmid}`; `{name}` refers to a request parameter.
         path: &'static str,
-        /// The privileges named by the check.
-        privileges: &'static [Privilege],
+        /// The privileges named by the check, by name (see [`Check::privileges`]).
+        privileges: &'static [&'static str],
         /// `true`: any one of them suffices; `false`: all are required.
         any: bool,
         /// The check applies only when this parameter is present.
@@ -42,8 +46,8 @@ pub enum Check {
     /// `["userid-group", [privs], "groups_param", mode]`: any of the privileges on a group of
     /// the user named by `userid` (or on `/access/groups`).
     UseridGroup {
-        /// The privileges named by the check.
-        privileges: &'static [Privilege],
+        /// The privileges named by the check, by name (see [`Check::privileges`]).
+        privileges: &'static [&'static str],
         /// How the request's `groups` parameter is checked as well (`create` or `update`).
         groups_param: Option<&'static str>,
     },
@@ -74,11 +78,21 @@ impl Permission {
 }
 
 impl Check {
+    /// The privileges this check names directly (not those of nested `and`/`or` checks).
+    pub fn privileges(&self) -> Vec<Privilege> {
+        match self {
+            Check::Perm { privileges, .. } | Check::UseridGroup { privileges, .. } => {
+                privileges.iter().map(|p| privilege(p)).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
     fn collect_privileges(&self, out: &mut Vec<Privilege>) {
-        let mut add = |privs: &[Privilege]| {
-            for p in privs {
-                if !out.contains(p) {
-                    out.push(p.clone());
+        let mut add = |privs: &[&str]| {
+            for p in privs.iter().map(|p| privilege(p)) {
+                if !out.contains(&p) {
+                    out.push(p);
                 }
             }
         };
@@ -98,9 +112,7 @@ impl Check {
             Some(f) => substitute(p, f),
             None => p.to_string(),
         };
-        let join = |privs: &[Privilege], sep: &str| {
-            privs.iter().map(Privilege::as_str).collect::<Vec<_>>().join(sep)
-        };
+        let join = |privs: &[&str], sep: &str| privs.join(sep);
         match self {
             Check::Perm { path: p, privileges, any, require_param } => {
                 let sep = if *any { " or " } else { " and " };
@@ -119,6 +131,13 @@ impl Check {
             Check::UseridParam(what) => format!("{what} for the realm of `userid`"),
             Check::PermModify(p) => format!("permission to modify ACLs on `{}`", path(p)),
         }
+    }
+}
+
+fn privilege(name: &str) -> Privilege {
+    match name.parse() {
+        Ok(p) => p,
+        Err(never) => match never {},
     }
 }
 
@@ -165,8 +184,8 @@ impl fmt::Display for Check {
 mod tests {
     use super::*;
 
-    static VM_AUDIT: [Privilege; 1] = [Privilege::VmAudit];
-    static DISK_OR_CPU: [Privilege; 2] = [Privilege::VmConfigDisk, Privilege::VmConfigCpu];
+    static VM_AUDIT: [&str; 1] = ["VM.Audit"];
+    static DISK_OR_CPU: [&str; 2] = ["VM.Config.Disk", "VM.Config.CPU"];
     static BOTH: [Check; 2] = [
         Check::Perm { path: "/vms/{vmid}", privileges: &VM_AUDIT, any: false, require_param: None },
         Check::Perm { path: "/storage/{storage}", privileges: &DISK_OR_CPU, any: true, require_param: Some("storage") },
@@ -183,5 +202,7 @@ mod tests {
         assert!(resolved.starts_with("(VM.Audit on `/vms/100`)"), "{resolved}");
         assert_eq!(p.privileges(), vec![Privilege::VmAudit, Privilege::VmConfigDisk, Privilege::VmConfigCpu]);
         assert_eq!(Permission::RootOnly.to_string(), "root@pam only");
+        let monitor = Check::Perm { path: "/", privileges: &["VM.Monitor"], any: false, require_param: None };
+        assert_eq!(monitor.privileges(), vec![Privilege::UnknownValue("VM.Monitor".into())]);
     }
 }

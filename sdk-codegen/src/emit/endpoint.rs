@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_lines, docs, field_ty, ident, ty};
+use super::{arg_conv, arg_ty, doc_attr, doc_lines, docs, field_ty, ident, ty};
 use crate::ir::{Check, Endpoint, Field, Permission, Segment, TaskKind};
 use crate::naming;
 
@@ -20,15 +20,15 @@ pub fn endpoint(e: &Endpoint) -> TokenStream {
     let fields = all.iter().map(|f| {
         let id = ident(&f.ident);
         let t = field_ty(f, &e.module);
-        let d = docs::field(f);
-        quote!(#[doc = #d] pub #id: #t,)
+        let d = doc_attr(&docs::field(f));
+        quote!(#d pub #id: #t,)
     });
 
     let required: Vec<&&Field> = all.iter().filter(|f| !f.optional).collect();
     let ctor_args = required.iter().map(|f| {
         let id = ident(&f.ident);
-        let t = ty(&f.ty, &e.module);
-        quote!(#id: impl ::std::convert::Into<#t>)
+        let t = arg_ty(&f.ty, &e.module);
+        quote!(#id: #t)
     });
     let inits = all.iter().map(|f| {
         let id = ident(&f.ident);
@@ -37,7 +37,8 @@ pub fn endpoint(e: &Endpoint) -> TokenStream {
         } else if f.optional {
             quote!(#id: ::std::option::Option::None,)
         } else {
-            quote!(#id: #id.into(),)
+            let conv = arg_conv(&f.ty, &id);
+            quote!(#id: #conv,)
         }
     });
     let setters = all.iter().filter(|f| f.optional).map(|f| setter(f, &e.module));
@@ -87,6 +88,7 @@ pub fn endpoint(e: &Endpoint) -> TokenStream {
         let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire)).collect();
         format!("A request with its required parameters: {}.", names.join(", "))
     };
+    let ctor_doc = doc_attr(&ctor_doc);
 
     quote! {
         #doc
@@ -98,7 +100,7 @@ pub fn endpoint(e: &Endpoint) -> TokenStream {
         }
 
         impl #name {
-            #[doc = #ctor_doc]
+            #ctor_doc
             pub fn new(#(#ctor_args),*) -> Self {
                 Self { #(#inits)* extra: rt::ExtraParams::new() }
             }
@@ -140,27 +142,28 @@ fn setter(f: &Field, module: &str) -> TokenStream {
     let id = ident(&f.ident);
     let plain = naming::unraw(&f.ident);
     let method = if RESERVED_METHODS.contains(&plain) { format_ident!("with_{}", plain) } else { ident(&f.ident) };
-    let t = ty(&f.ty, module);
+    let t = arg_ty(&f.ty, module);
+    let conv = arg_conv(&f.ty, &format_ident!("value"));
     match f.indexed_max {
         Some(max) => {
-            let d = format!(
+            let d = doc_attr(&format!(
                 "Sets `{w}<index>` (index 0 to {max}; a larger index refuses the request when it is built).",
                 w = f.wire
-            );
+            ));
             quote! {
-                #[doc = #d]
-                pub fn #method(mut self, index: u32, value: impl ::std::convert::Into<#t>) -> Self {
-                    self.#id.insert(index, value.into());
+                #d
+                pub fn #method(mut self, index: u32, value: #t) -> Self {
+                    self.#id.insert(index, #conv);
                     self
                 }
             }
         }
         None => {
-            let d = format!("Sets `{}`.", f.wire);
+            let d = doc_attr(&format!("Sets `{}`.", f.wire));
             quote! {
-                #[doc = #d]
-                pub fn #method(mut self, value: impl ::std::convert::Into<#t>) -> Self {
-                    self.#id = ::std::option::Option::Some(value.into());
+                #d
+                pub fn #method(mut self, value: #t) -> Self {
+                    self.#id = ::std::option::Option::Some(#conv);
                     self
                 }
             }
@@ -169,11 +172,7 @@ fn setter(f: &Field, module: &str) -> TokenStream {
 }
 
 fn privileges(list: &[String]) -> TokenStream {
-    let items = list.iter().map(|p| {
-        let v = format_ident!("{}", naming::pascal(p));
-        quote!(rt::Privilege::#v)
-    });
-    quote!(&[#(#items),*])
+    quote!(&[#(#list),*])
 }
 
 fn permission(p: &Permission) -> TokenStream {

@@ -156,6 +156,30 @@ pub(crate) fn ident(text: &str) -> syn::Ident {
     }
 }
 
+/// The argument type of a constructor or setter: numbers and booleans by value (so integer
+/// literals infer), everything else as `impl Into<T>`.
+pub(crate) fn arg_ty(t: &Ty, module: &str) -> TokenStream {
+    let inner = ty(t, module);
+    match t {
+        Ty::Bool | Ty::U32 | Ty::U64 | Ty::I64 | Ty::F64 => inner,
+        _ => quote!(impl ::std::convert::Into<#inner>),
+    }
+}
+
+/// The expression converting an argument of [`arg_ty`] into the field type.
+pub(crate) fn arg_conv(t: &Ty, arg: &syn::Ident) -> TokenStream {
+    match t {
+        Ty::Bool | Ty::U32 | Ty::U64 | Ty::I64 | Ty::F64 => quote!(#arg),
+        _ => quote!(#arg.into()),
+    }
+}
+
+/// A one-line doc attribute (with the space rustdoc expects after `///`).
+pub(crate) fn doc_attr(text: &str) -> TokenStream {
+    let text = format!(" {text}");
+    quote!(#[doc = #text])
+}
+
 /// `#[doc = "…"]` attributes, one per line.
 pub(crate) fn doc_lines(lines: &[String]) -> TokenStream {
     let lines = lines.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{doc_lines, docs, field_ty, ident, ty};
+use super::{arg_conv, arg_ty, doc_attr, doc_lines, docs, field_ty, ident, ty};
 use crate::ir::{EnumDef, Field, PropertyStringDef, StructDef, Ty};
 use crate::naming;
 
@@ -14,8 +14,8 @@ pub fn structure(s: &StructDef, module: &str) -> TokenStream {
     let fields = s.fields.iter().map(|f| {
         let id = ident(&f.ident);
         let t = field_ty(f, module);
-        let d = docs::field(f);
-        quote!(#[doc = #d] pub #id: #t,)
+        let d = doc_attr(&docs::field(f));
+        quote!(#d pub #id: #t,)
     });
     let locals = s.fields.iter().map(|f| {
         let id = local(f);
@@ -112,8 +112,8 @@ pub fn enumeration(e: &EnumDef) -> TokenStream {
 pub fn enum_tokens(name: &syn::Ident, doc: TokenStream, values: &[(String, String)]) -> TokenStream {
     let variants = values.iter().map(|(wire, v)| {
         let v = format_ident!("{}", v);
-        let d = format!("`{wire}`");
-        quote!(#[doc = #d] #v,)
+        let d = doc_attr(&format!("`{wire}`"));
+        quote!(#d #v,)
     });
     let all = values.iter().map(|(_, v)| {
         let v = format_ident!("{}", v);
@@ -208,28 +208,34 @@ pub fn property_string(p: &PropertyStringDef, module: &str) -> TokenStream {
     let fields = p.fields.iter().map(|f| {
         let id = ident(&f.ident);
         let t = field_ty(f, module);
-        let d = docs::field(f);
-        quote!(#[doc = #d] pub #id: #t,)
+        let d = doc_attr(&docs::field(f));
+        quote!(#d pub #id: #t,)
     });
     let required: Vec<&Field> = p.fields.iter().filter(|f| !f.optional).collect();
     let ctor_args = required.iter().map(|f| {
         let id = ident(&f.ident);
-        let t = ty(&f.ty, module);
-        quote!(#id: impl ::std::convert::Into<#t>)
+        let t = arg_ty(&f.ty, module);
+        quote!(#id: #t)
     });
     let inits = p.fields.iter().map(|f| {
         let id = ident(&f.ident);
-        if f.optional { quote!(#id: ::std::option::Option::None,) } else { quote!(#id: #id.into(),) }
+        if f.optional {
+            quote!(#id: ::std::option::Option::None,)
+        } else {
+            let conv = arg_conv(&f.ty, &id);
+            quote!(#id: #conv,)
+        }
     });
     let setters = p.fields.iter().filter(|f| f.optional).map(|f| {
         let id = ident(&f.ident);
         let method = if naming::unraw(&f.ident) == "new" { format_ident!("with_new") } else { ident(&f.ident) };
-        let t = ty(&f.ty, module);
-        let d = format!("Sets `{}`.", f.wire);
+        let t = arg_ty(&f.ty, module);
+        let conv = arg_conv(&f.ty, &format_ident!("value"));
+        let d = doc_attr(&format!("Sets `{}`.", f.wire));
         quote! {
-            #[doc = #d]
-            pub fn #method(mut self, value: impl ::std::convert::Into<#t>) -> Self {
-                self.#id = ::std::option::Option::Some(value.into());
+            #d
+            pub fn #method(mut self, value: #t) -> Self {
+                self.#id = ::std::option::Option::Some(#conv);
                 self
             }
         }
@@ -270,6 +276,7 @@ pub fn property_string(p: &PropertyStringDef, module: &str) -> TokenStream {
         let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire)).collect();
         format!("A value with its required sub-keys: {}.", names.join(", "))
     };
+    let ctor_doc = doc_attr(&ctor_doc);
 
     quote! {
         #doc
@@ -281,7 +288,7 @@ pub fn property_string(p: &PropertyStringDef, module: &str) -> TokenStream {
         }
 
         impl #name {
-            #[doc = #ctor_doc]
+            #ctor_doc
             pub fn new(#(#ctor_args),*) -> Self {
                 Self { #(#inits)* extra: rt::PropertyExtra::default() }
             }
