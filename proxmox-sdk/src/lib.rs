@@ -32,8 +32,9 @@ pub mod __rt {
     pub use crate::upid::Upid;
     pub use crate::wire::de::{index_of, missing_field, next, FromWire, KeySeed};
     pub use crate::wire::property_string::{
-        fmt_property_string, parse as parse_property_string, write as write_property_string, ParseMode,
-        PropertyError, PropertyExtra, PropertyPairs, PropertySpec, PropertyString, PropertyValue, PropertyWriter,
+        fmt_property_string, parse as parse_property_string, property_string_round_trip,
+        write as write_property_string, ParseMode, PropertyError, PropertyExtra, PropertyKey, PropertyPairs,
+        PropertySpec, PropertyString, PropertyStringInfo, PropertyValue, PropertyWriter, ValueKind,
     };
     pub use crate::wire::{Extra, ExtraParams, Indexed, List, ParamWriter, PathWriter, ToParam, WireEnum};
     pub use crate::Privilege;

@@ -3,8 +3,8 @@
 //! Perl has no strict types, so the same field arrives as `1`, `"1"` or `true` depending on the
 //! endpoint and version. Every generated field decodes through [`FromWire`], which accepts:
 //! * integers and numbers as JSON numbers or numeric strings (surrounding whitespace allowed);
-//! * booleans as `true`/`false`, any integer (non-zero is true), or the strings
-//!   `1 0 true false yes no on off` in any case;
+//! * booleans as `true`/`false`, any integer (non-zero is true), the strings
+//!   `1 0 true false yes no on off` in any case, or `""` (Perl's false);
 //! * strings as strings, or as numbers/booleans (a `vmid` sent as `100` into a string field);
 //! * arrays as arrays, with `null` meaning empty;
 //! * objects, keeping every key the schema does not know (see [`WireStruct`]).
@@ -70,6 +70,10 @@ impl Visitor<'_> for BoolVisitor {
         Ok(v != 0.0)
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+        // Perl's false stringifies to "", and some handlers send it as is.
+        if v.is_empty() {
+            return Ok(false);
+        }
         parse_bool(v).ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
     }
 }
@@ -443,7 +447,7 @@ mod tests {
         for v in [json!(true), json!(1), json!("1"), json!("yes"), json!("ON"), json!(" true ")] {
             assert!(de::<bool>(v.clone()).unwrap(), "{v}");
         }
-        for v in [json!(false), json!(0), json!("0"), json!("no"), json!("Off")] {
+        for v in [json!(false), json!(0), json!("0"), json!("no"), json!("Off"), json!("")] {
             assert!(!de::<bool>(v.clone()).unwrap(), "{v}");
         }
         assert!(de::<bool>(json!("maybe")).is_err());

@@ -36,6 +36,28 @@ impl ExtraParams {
         self.0.push((key, value));
     }
 
+    /// Adds a typed value under `key` (arrays repeat the key, like any parameter).
+    pub fn push_param<T: ToParam + ?Sized>(&mut self, key: impl Into<String>, value: &T) {
+        let mut w = ParamWriter::new();
+        value.write_param(std::borrow::Cow::Owned(key.into()), &mut w);
+        self.0.extend(w.pairs().map(|(k, v)| (k.to_string(), v.to_string())));
+    }
+
+    /// Adds the keys of a response object that the schema does not know, as received: strings
+    /// as they are, numbers in JSON notation, booleans as `1`/`0`; `null` is skipped and arrays
+    /// or objects are sent as JSON text.
+    pub fn push_unknown(&mut self, extra: &Extra) {
+        for (k, v) in extra {
+            let text = match v {
+                serde_json::Value::Null => continue,
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Bool(b) => if *b { "1" } else { "0" }.to_string(),
+                other => other.to_string(),
+            };
+            self.0.push((k.clone(), text));
+        }
+    }
+
     /// The pairs.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))

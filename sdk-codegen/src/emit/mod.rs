@@ -8,6 +8,7 @@ mod docs;
 mod endpoint;
 mod privilege;
 mod types;
+mod writeback;
 
 use std::collections::BTreeMap;
 
@@ -79,9 +80,18 @@ pub fn emit(api: &Api) -> Result<GeneratedCode, syn::Error> {
         let tokens = match def {
             TypeDef::Struct(s) => types::structure(s, module),
             TypeDef::Enum(e) => types::enumeration(e),
-            TypeDef::PropertyString(p) => types::property_string(p, module),
+            TypeDef::PropertyString(p) => types::property_string(p, module, &api.types),
         };
         modules.entry(module.clone()).or_default().push(tokens);
+    }
+    let modules_with_structs: Vec<String> = modules.keys().cloned().collect();
+    for module in modules_with_structs {
+        let impls = writeback::writebacks(api, &module);
+        modules.entry(module).or_default().extend(impls);
+    }
+    let registry = types::property_string_registry(api);
+    if !registry.is_empty() {
+        modules.entry(TYPES_MODULE.to_string()).or_default().push(registry);
     }
     let mut formatted = BTreeMap::new();
     for (module, items) in modules {

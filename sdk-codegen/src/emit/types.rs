@@ -4,7 +4,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{arg_conv, arg_ty, doc_attr, doc_lines, docs, field_ty, ident, ty};
-use crate::ir::{EnumDef, Field, PropertyStringDef, StructDef, Ty};
+use std::collections::BTreeMap;
+
+use crate::ir::{Api, EnumDef, Field, PropertyStringDef, StructDef, Ty, TypeDef};
+use crate::lower::TYPES_MODULE;
 use crate::naming;
 
 /// A response object: typed fields, unknown keys kept in `extra`, decoded leniently.
@@ -190,7 +193,11 @@ pub fn enum_tokens(name: &syn::Ident, doc: TokenStream, values: &[(String, Strin
 }
 
 /// A property string: typed sub-keys, unknown sub-keys and the received key order in `extra`.
-pub fn property_string(p: &PropertyStringDef, module: &str) -> TokenStream {
+pub fn property_string(
+    p: &PropertyStringDef,
+    module: &str,
+    types: &BTreeMap<(String, String), TypeDef>,
+) -> TokenStream {
     let name = format_ident!("{}", p.name);
     let mut doc = vec![format!("A `{}` property string (`key=value,…`).", p.name), String::new()];
     if let Some(k) = &p.default_key {
@@ -262,7 +269,12 @@ pub fn property_string(p: &PropertyStringDef, module: &str) -> TokenStream {
         let wire = &f.wire;
         if f.optional { quote!(out.put(#wire, &self.#id);) } else { quote!(out.put_required(#wire, &self.#id);) }
     });
-    let keys = p.fields.iter().map(|f| f.wire.as_str());
+    let keys = p.fields.iter().map(|f| {
+        let wire = &f.wire;
+        let kind = value_kind(f, types);
+        let required = !f.optional;
+        quote!(rt::PropertyKey { name: #wire, kind: #kind, required: #required })
+    });
     let default_key = match &p.default_key {
         Some(k) => quote!(::std::option::Option::Some(#k)),
         None => quote!(::std::option::Option::None),
@@ -321,6 +333,48 @@ pub fn property_string(p: &PropertyStringDef, module: &str) -> TokenStream {
 /// decoder's own variables).
 fn local(f: &Field) -> syn::Ident {
     format_ident!("f_{}", naming::unraw(&f.ident))
+}
+
+/// The kind of value a property-string key holds, as runtime data (for validation and tests).
+fn value_kind(f: &Field, types: &BTreeMap<(String, String), TypeDef>) -> TokenStream {
+    let (lo, hi) = bounds(f);
+    let (lo, hi) = (opt_f64(lo), opt_f64(hi));
+    match &f.ty {
+        Ty::Bool => quote!(rt::ValueKind::Bool),
+        Ty::U32 | Ty::U64 | Ty::I64 => quote!(rt::ValueKind::Integer { min: #lo, max: #hi }),
+        Ty::F64 => quote!(rt::ValueKind::Number { min: #lo, max: #hi }),
+        Ty::Named(m, n) => match types.get(&(m.clone(), n.clone())) {
+            Some(TypeDef::Enum(e)) => {
+                let values = e.variants.iter().map(|(w, _)| w.as_str());
+                quote!(rt::ValueKind::Enum(&[#(#values),*]))
+            }
+            _ => quote!(rt::ValueKind::String),
+        },
+        _ => quote!(rt::ValueKind::String),
+    }
+}
+
+/// `PROPERTY_STRINGS`: every property-string type with its shape and a round-trip function, so
+/// tests can exercise all of them without naming each.
+pub fn property_string_registry(api: &Api) -> TokenStream {
+    let entries = api.types.iter().filter_map(|((m, name), def)| match def {
+        TypeDef::PropertyString(_) if m == TYPES_MODULE => {
+            let name = format_ident!("{}", name);
+            Some(quote!(rt::PropertyStringInfo {
+                spec: <#name as rt::PropertyString>::SPEC,
+                round_trip: rt::property_string_round_trip::<#name>,
+            }))
+        }
+        _ => None,
+    });
+    let entries: Vec<TokenStream> = entries.collect();
+    if entries.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        /// Every property-string type of the API: its shape and a round-trip function.
+        pub const PROPERTY_STRINGS: &[rt::PropertyStringInfo] = &[#(#entries),*];
+    }
 }
 
 fn bounds(f: &Field) -> (Option<f64>, Option<f64>) {

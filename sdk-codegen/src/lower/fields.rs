@@ -19,6 +19,13 @@ const FIELD_RENAMES: &[(&str, &str, &str)] = &[
     ("numa[n]", "numa_nodes", "QEMU `numa` (flag) and `numa[n]` (topology) share a name"),
 ];
 
+/// Parameters and fields whose text has a richer type than the schema states (reviewed table):
+/// `(wire name, type)`, applied where the schema says `string`.
+const TYPE_OVERRIDES: &[(&str, Ty)] = &[
+    // Task ids: `/nodes/{node}/tasks/{upid}/…` and the `upid` field of task listings.
+    ("upid", Ty::Upid),
+];
+
 /// Shared enums and property strings, found before any endpoint is lowered.
 pub struct SharedTypes {
     enum_names: BTreeMap<String, String>,
@@ -297,7 +304,12 @@ impl<'a> FieldLowering<'a> {
         let key = base_key(wire);
         let indexed_max = if wire.ends_with("[n]") { Some(self.index_max(key, path, site)?) } else { None };
         let ctx = Ctx { module, owner, key, site, path };
-        let ty = self.ty_of(def, &ctx)?;
+        let mut ty = self.ty_of(def, &ctx)?;
+        if ty == Ty::String {
+            if let Some((_, over)) = TYPE_OVERRIDES.iter().find(|(w, _)| *w == wire) {
+                ty = over.clone();
+            }
+        }
         Ok(Field {
             wire: key.to_string(),
             ident: naming::field_ident(wire),
@@ -361,7 +373,7 @@ impl<'a> FieldLowering<'a> {
 
     fn ty_of(&mut self, def: &PropDef, ctx: &Ctx<'_>) -> Result<Ty, LowerError> {
         if let Some(keys) = shared::inline_format(def) {
-            let name = self.shared.ps_names.get(&shared::signature(ctx.key, keys)).ok_or_else(|| {
+            let name = self.shared.ps_names.get(&shared::signature(ctx.path, ctx.key, keys)).ok_or_else(|| {
                 LowerError::new(ctx.site, format!("property string `{}` was not collected", ctx.key))
             })?;
             return Ok(Ty::Named(TYPES_MODULE.to_string(), name.clone()));
@@ -376,7 +388,7 @@ impl<'a> FieldLowering<'a> {
         match ty {
             "string" => {
                 if let Some(values) = shared::enum_values(def) {
-                    let name = self.shared.enum_names.get(&shared::signature(ctx.key, &values)).ok_or_else(|| {
+                    let name = self.shared.enum_names.get(&shared::signature(ctx.path, ctx.key, &values)).ok_or_else(|| {
                         LowerError::new(ctx.site, format!("enum `{}` was not collected", ctx.key))
                     })?;
                     return Ok(Ty::Named(TYPES_MODULE.to_string(), name.clone()));

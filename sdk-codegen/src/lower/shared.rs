@@ -39,9 +39,14 @@ pub type EnumShape = Vec<String>;
 /// Sub-keys of a property-string use.
 pub type PsShape = BTreeMap<String, PropDef>;
 
-/// The canonical signature of a shape, used to find a use's group again.
-pub fn signature<T: serde::Serialize>(key: &str, shape: &T) -> String {
-    format!("{key}\u{0}{}", serde_json::to_string(shape).unwrap_or_default())
+/// The area of a path: its first naming segment (`lxc`, `qemu`, `cluster`, …).
+pub fn area(path: &str) -> String {
+    naming::naming_segments(path).into_iter().next().unwrap_or_default()
+}
+
+/// The canonical signature of a use (area, key, shape), to find its group again.
+pub fn signature<T: serde::Serialize>(path: &str, key: &str, shape: &T) -> String {
+    format!("{}\u{0}{key}\u{0}{}", area(path), serde_json::to_string(shape).unwrap_or_default())
 }
 
 /// Groups uses by key and compatibility, then names the groups. `taken` holds names already
@@ -57,8 +62,7 @@ pub fn group<T: Clone + serde::Serialize>(
     // `cluster`, `access`, …), never across areas, so every name starts with its area.
     let mut by_key: BTreeMap<(String, String), Vec<Use<T>>> = BTreeMap::new();
     for u in uses {
-        let area = naming::naming_segments(&u.path).into_iter().next().unwrap_or_default();
-        by_key.entry((area, u.key.clone())).or_default().push(u);
+        by_key.entry((area(&u.path), u.key.clone())).or_default().push(u);
     }
     let mut groups: Vec<Group<T>> = Vec::new();
     let mut lookup = BTreeMap::new();
@@ -97,7 +101,7 @@ pub fn group<T: Clone + serde::Serialize>(
             }
             let index = groups.len();
             for u in &members {
-                lookup.insert(signature(&u.key, &u.shape), index);
+                lookup.insert(signature(&u.path, &u.key, &u.shape), index);
             }
             groups.push(Group { name, uses: members });
         }

@@ -845,7 +845,7 @@ pub struct GetNodesTasksLog {
     /// `node`: string, format `pve-node`.
     pub node: ::std::string::String,
     /// `upid`: string.
-    pub upid: ::std::string::String,
+    pub upid: rt::Upid,
     /// `limit`: integer, at least 0, default `50`; optional.
     pub limit: ::std::option::Option<u64>,
     /// Parameters the schema does not list, sent as given after the listed ones.
@@ -855,7 +855,7 @@ impl GetNodesTasksLog {
     /// A request with its required parameters: `node`, `upid`.
     pub fn new(
         node: impl ::std::convert::Into<::std::string::String>,
-        upid: impl ::std::convert::Into<::std::string::String>,
+        upid: impl ::std::convert::Into<rt::Upid>,
     ) -> Self {
         Self {
             node: node.into(),
@@ -1212,6 +1212,19 @@ impl rt::FromWire for GetNodesTasksLogItem {
         <Self as rt::serde::Deserialize<'de>>::deserialize(d)
     }
 }
+impl GetNodesLxcConfigResponse {
+    /// The `PUT /nodes/{node}/lxc/{vmid}/config` request that writes this configuration back: every key the update accepts, unknown keys as received, `digest` included. Change fields here or on the request before sending.
+    pub fn to_put(
+        &self,
+        node: impl ::std::convert::Into<::std::string::String>,
+        vmid: u32,
+    ) -> PutNodesLxcConfig {
+        let mut req = PutNodesLxcConfig::new(node.into(), vmid);
+        req.digest = ::std::option::Option::Some(self.digest.clone());
+        req.extra.push_unknown(&self.extra);
+        req
+    }
+}
 }
 
 /// Enums and property strings shared by several endpoints.
@@ -1253,7 +1266,18 @@ impl LxcConfigFeatures {
 impl rt::PropertyString for LxcConfigFeatures {
     const SPEC: &'static rt::PropertySpec = &rt::PropertySpec {
         name: "LxcConfigFeatures",
-        keys: &["keyctl", "nesting"],
+        keys: &[
+            rt::PropertyKey {
+                name: "keyctl",
+                kind: rt::ValueKind::Bool,
+                required: false,
+            },
+            rt::PropertyKey {
+                name: "nesting",
+                kind: rt::ValueKind::Bool,
+                required: false,
+            },
+        ],
         default_key: ::std::option::Option::None,
         key_aliases: &[],
         aliases: &[],
@@ -1315,7 +1339,23 @@ impl LxcNet {
 impl rt::PropertyString for LxcNet {
     const SPEC: &'static rt::PropertySpec = &rt::PropertySpec {
         name: "LxcNet",
-        keys: &["bridge", "firewall", "name"],
+        keys: &[
+            rt::PropertyKey {
+                name: "bridge",
+                kind: rt::ValueKind::String,
+                required: false,
+            },
+            rt::PropertyKey {
+                name: "firewall",
+                kind: rt::ValueKind::Bool,
+                required: false,
+            },
+            rt::PropertyKey {
+                name: "name",
+                kind: rt::ValueKind::String,
+                required: true,
+            },
+        ],
         default_key: ::std::option::Option::None,
         key_aliases: &[],
         aliases: &[],
@@ -1479,7 +1519,16 @@ impl QemuConfigMemory {
 impl rt::PropertyString for QemuConfigMemory {
     const SPEC: &'static rt::PropertySpec = &rt::PropertySpec {
         name: "QemuConfigMemory",
-        keys: &["current"],
+        keys: &[
+            rt::PropertyKey {
+                name: "current",
+                kind: rt::ValueKind::Integer {
+                    min: ::std::option::Option::Some(16f64),
+                    max: ::std::option::Option::None,
+                },
+                required: true,
+            },
+        ],
         default_key: ::std::option::Option::Some("current"),
         key_aliases: &[],
         aliases: &[],
@@ -1558,7 +1607,31 @@ impl QemuConfigNet {
 impl rt::PropertyString for QemuConfigNet {
     const SPEC: &'static rt::PropertySpec = &rt::PropertySpec {
         name: "QemuConfigNet",
-        keys: &["bridge", "macaddr", "model", "tag"],
+        keys: &[
+            rt::PropertyKey {
+                name: "bridge",
+                kind: rt::ValueKind::String,
+                required: false,
+            },
+            rt::PropertyKey {
+                name: "macaddr",
+                kind: rt::ValueKind::String,
+                required: false,
+            },
+            rt::PropertyKey {
+                name: "model",
+                kind: rt::ValueKind::Enum(&["e1000", "virtio"]),
+                required: true,
+            },
+            rt::PropertyKey {
+                name: "tag",
+                kind: rt::ValueKind::Integer {
+                    min: ::std::option::Option::Some(1f64),
+                    max: ::std::option::Option::Some(4094f64),
+                },
+                required: false,
+            },
+        ],
         default_key: ::std::option::Option::Some("model"),
         key_aliases: &[("e1000", "model", "macaddr"), ("virtio", "model", "macaddr")],
         aliases: &[],
@@ -1679,7 +1752,13 @@ impl QemuConfigUnused {
 impl rt::PropertyString for QemuConfigUnused {
     const SPEC: &'static rt::PropertySpec = &rt::PropertySpec {
         name: "QemuConfigUnused",
-        keys: &["file"],
+        keys: &[
+            rt::PropertyKey {
+                name: "file",
+                kind: rt::ValueKind::String,
+                required: true,
+            },
+        ],
         default_key: ::std::option::Option::Some("file"),
         key_aliases: &[],
         aliases: &[("volume", "file")],
@@ -1698,6 +1777,29 @@ impl rt::PropertyString for QemuConfigUnused {
     }
 }
 rt::property_string_impls!(QemuConfigUnused);
+/// Every property-string type of the API: its shape and a round-trip function.
+pub const PROPERTY_STRINGS: &[rt::PropertyStringInfo] = &[
+    rt::PropertyStringInfo {
+        spec: <LxcConfigFeatures as rt::PropertyString>::SPEC,
+        round_trip: rt::property_string_round_trip::<LxcConfigFeatures>,
+    },
+    rt::PropertyStringInfo {
+        spec: <LxcNet as rt::PropertyString>::SPEC,
+        round_trip: rt::property_string_round_trip::<LxcNet>,
+    },
+    rt::PropertyStringInfo {
+        spec: <QemuConfigMemory as rt::PropertyString>::SPEC,
+        round_trip: rt::property_string_round_trip::<QemuConfigMemory>,
+    },
+    rt::PropertyStringInfo {
+        spec: <QemuConfigNet as rt::PropertyString>::SPEC,
+        round_trip: rt::property_string_round_trip::<QemuConfigNet>,
+    },
+    rt::PropertyStringInfo {
+        spec: <QemuConfigUnused as rt::PropertyString>::SPEC,
+        round_trip: rt::property_string_round_trip::<QemuConfigUnused>,
+    },
+];
 }
 
 /// Endpoints below `/version`, with their parameter and response types.

@@ -1,1 +1,5 @@
 //! Wire-format tests of the generated API: decoding real response shapes, encoding exact bytes.
+
+mod decode;
+mod encode;
+mod property_strings;
