@@ -7,7 +7,9 @@ use sdk_codegen::model::SchemaSet;
 use sdk_codegen::{Generator, Settings};
 
 fn main() {
-    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let manifest = PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    );
     let schema = manifest.join("schema");
     for file in SchemaSet::FILES {
         println!("cargo:rerun-if-changed={}", schema.join(file).display());

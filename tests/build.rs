@@ -20,7 +20,10 @@ fn main() {
         .join("pve-8.4.2-apidoc.json");
     println!("cargo:rerun-if-changed={}", upstream.display());
     if !upstream.exists() {
-        println!("cargo:warning=PVE 8.4 schema not found at {}; its compile check is skipped", upstream.display());
+        println!(
+            "cargo:warning=PVE 8.4 schema not found at {}; its compile check is skipped",
+            upstream.display()
+        );
         return;
     }
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo")).join("pve_8_4.rs");

@@ -26,18 +26,21 @@ pub use upid::Upid;
 /// Items the generated code refers to. Not a stable API.
 #[doc(hidden)]
 pub mod __rt {
+    pub use crate::Privilege;
     pub use crate::endpoint::{Endpoint, EndpointInfo, HttpMethod, TaskReturn};
     pub use crate::permission::{Check, Permission};
     pub use crate::task::TaskStarted;
     pub use crate::upid::Upid;
-    pub use crate::wire::de::{index_of, missing_field, next, FromWire, KeySeed};
+    pub use crate::wire::de::{FromWire, KeySeed, index_of, missing_field, next};
     pub use crate::wire::property_string::{
+        ParseMode, PropertyError, PropertyExtra, PropertyKey, PropertyPairs, PropertySpec,
+        PropertyString, PropertyStringInfo, PropertyValue, PropertyWriter, ValueKind,
         fmt_property_string, parse as parse_property_string, property_string_round_trip,
-        write as write_property_string, ParseMode, PropertyError, PropertyExtra, PropertyKey, PropertyPairs,
-        PropertySpec, PropertyString, PropertyStringInfo, PropertyValue, PropertyWriter, ValueKind,
+        write as write_property_string,
     };
-    pub use crate::wire::{Extra, ExtraParams, Indexed, List, ParamWriter, PathWriter, ToParam, WireEnum};
-    pub use crate::Privilege;
+    pub use crate::wire::{
+        Extra, ExtraParams, Indexed, List, ParamWriter, PathWriter, ToParam, WireEnum,
+    };
     pub use crate::{property_string_impls, wire_enum_impls};
     pub use serde;
     pub use serde_json::Value;

@@ -97,7 +97,9 @@ impl Check {
             }
         };
         match self {
-            Check::Perm { privileges, .. } | Check::UseridGroup { privileges, .. } => add(privileges),
+            Check::Perm { privileges, .. } | Check::UseridGroup { privileges, .. } => {
+                add(privileges)
+            }
             Check::And(checks) | Check::Or(checks) => {
                 for c in *checks {
                     c.collect_privileges(out);
@@ -107,32 +109,48 @@ impl Check {
         }
     }
 
-    fn render(&self, lookup: Option<&dyn Fn(&str) -> Option<String>>) -> String {
+    fn render(&self, lookup: Option<Lookup<'_>>) -> String {
         let path = |p: &str| match lookup {
             Some(f) => substitute(p, f),
             None => p.to_string(),
         };
         let join = |privs: &[&str], sep: &str| privs.join(sep);
         match self {
-            Check::Perm { path: p, privileges, any, require_param } => {
+            Check::Perm {
+                path: p,
+                privileges,
+                any,
+                require_param,
+            } => {
                 let sep = if *any { " or " } else { " and " };
-                let cond = require_param.map(|r| format!(" (when `{r}` is given)")).unwrap_or_default();
+                let cond = require_param
+                    .map(|r| format!(" (when `{r}` is given)"))
+                    .unwrap_or_default();
                 format!("{} on `{}`{cond}", join(privileges, sep), path(p))
             }
             Check::And(checks) => group(checks, " and ", lookup),
             Check::Or(checks) => group(checks, " or ", lookup),
-            Check::UseridGroup { privileges, groups_param, .. } => {
+            Check::UseridGroup {
+                privileges,
+                groups_param,
+                ..
+            } => {
                 let also = groups_param
                     .map(|mode| format!(", and on the groups in `groups` ({mode})"))
                     .unwrap_or_default();
                 format!("{} on a group of `userid`{also}", join(privileges, " or "))
             }
-            Check::UseridParam(what) if *what == "self" => "the user named by `userid` is the caller".into(),
+            Check::UseridParam(what) if *what == "self" => {
+                "the user named by `userid` is the caller".into()
+            }
             Check::UseridParam(what) => format!("{what} for the realm of `userid`"),
             Check::PermModify(p) => format!("permission to modify ACLs on `{}`", path(p)),
         }
     }
 }
+
+/// Finds the value of a request parameter by name.
+type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 fn privilege(name: &str) -> Privilege {
     match name.parse() {
@@ -141,8 +159,11 @@ fn privilege(name: &str) -> Privilege {
     }
 }
 
-fn group(checks: &[Check], sep: &str, lookup: Option<&dyn Fn(&str) -> Option<String>>) -> String {
-    let parts: Vec<String> = checks.iter().map(|c| format!("({})", c.render(lookup))).collect();
+fn group(checks: &[Check], sep: &str, lookup: Option<Lookup<'_>>) -> String {
+    let parts: Vec<String> = checks
+        .iter()
+        .map(|c| format!("({})", c.render(lookup)))
+        .collect();
     parts.join(sep)
 }
 
@@ -150,7 +171,9 @@ fn substitute(template: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
         let name = &rest[open + 1..open + close];
         out.push_str(&rest[..open]);
         match lookup(name) {
@@ -167,7 +190,9 @@ impl fmt::Display for Permission {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Permission::Check(check) => f.write_str(&check.render(None)),
-            Permission::AnyUser => f.write_str("any authenticated user; the handler checks further"),
+            Permission::AnyUser => {
+                f.write_str("any authenticated user; the handler checks further")
+            }
             Permission::World => f.write_str("anyone, without authentication"),
             Permission::RootOnly => f.write_str("root@pam only"),
         }
@@ -187,8 +212,18 @@ mod tests {
     static VM_AUDIT: [&str; 1] = ["VM.Audit"];
     static DISK_OR_CPU: [&str; 2] = ["VM.Config.Disk", "VM.Config.CPU"];
     static BOTH: [Check; 2] = [
-        Check::Perm { path: "/vms/{vmid}", privileges: &VM_AUDIT, any: false, require_param: None },
-        Check::Perm { path: "/storage/{storage}", privileges: &DISK_OR_CPU, any: true, require_param: Some("storage") },
+        Check::Perm {
+            path: "/vms/{vmid}",
+            privileges: &VM_AUDIT,
+            any: false,
+            require_param: None,
+        },
+        Check::Perm {
+            path: "/storage/{storage}",
+            privileges: &DISK_OR_CPU,
+            any: true,
+            require_param: Some("storage"),
+        },
     ];
 
     #[test]
@@ -199,10 +234,28 @@ mod tests {
             "(VM.Audit on `/vms/{vmid}`) and (VM.Config.Disk or VM.Config.CPU on `/storage/{storage}` (when `storage` is given))"
         );
         let resolved = p.resolve(&|name| (name == "vmid").then(|| "100".to_string()));
-        assert!(resolved.starts_with("(VM.Audit on `/vms/100`)"), "{resolved}");
-        assert_eq!(p.privileges(), vec![Privilege::VmAudit, Privilege::VmConfigDisk, Privilege::VmConfigCpu]);
+        assert!(
+            resolved.starts_with("(VM.Audit on `/vms/100`)"),
+            "{resolved}"
+        );
+        assert_eq!(
+            p.privileges(),
+            vec![
+                Privilege::VmAudit,
+                Privilege::VmConfigDisk,
+                Privilege::VmConfigCpu
+            ]
+        );
         assert_eq!(Permission::RootOnly.to_string(), "root@pam only");
-        let monitor = Check::Perm { path: "/", privileges: &["VM.Monitor"], any: false, require_param: None };
-        assert_eq!(monitor.privileges(), vec![Privilege::UnknownValue("VM.Monitor".into())]);
+        let monitor = Check::Perm {
+            path: "/",
+            privileges: &["VM.Monitor"],
+            any: false,
+            require_param: None,
+        };
+        assert_eq!(
+            monitor.privileges(),
+            vec![Privilege::UnknownValue("VM.Monitor".into())]
+        );
     }
 }

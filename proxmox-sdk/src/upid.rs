@@ -21,7 +21,11 @@ pub struct UpidError(String);
 impl FromStr for Upid {
     type Err = UpidError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if s.starts_with("UPID:") { Ok(Self { raw: s.to_string() }) } else { Err(UpidError(s.to_string())) }
+        if s.starts_with("UPID:") {
+            Ok(Self { raw: s.to_string() })
+        } else {
+            Err(UpidError(s.to_string()))
+        }
     }
 }
 

@@ -34,7 +34,11 @@ pub fn diff(old: &Value, new: &Value) -> Result<SchemaDiff, String> {
             Some(_) => {}
         }
     }
-    out.removed = old.keys().filter(|k| !new.contains_key(*k)).cloned().collect();
+    out.removed = old
+        .keys()
+        .filter(|k| !new.contains_key(*k))
+        .cloned()
+        .collect();
     Ok(out)
 }
 
@@ -73,7 +77,14 @@ fn changes(old: &Value, new: &Value) -> Vec<String> {
             _ => {}
         }
     }
-    for key in ["returns", "permissions", "allowtoken", "protected", "proxyto", "name"] {
+    for key in [
+        "returns",
+        "permissions",
+        "allowtoken",
+        "protected",
+        "proxyto",
+        "name",
+    ] {
         if old.get(key) != new.get(key) {
             out.push(format!("`{key}` changed"));
         }
@@ -83,7 +94,13 @@ fn changes(old: &Value, new: &Value) -> Vec<String> {
 
 impl fmt::Display for SchemaDiff {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{} added, {} removed, {} changed", self.added.len(), self.removed.len(), self.changed.len())?;
+        writeln!(
+            f,
+            "{} added, {} removed, {} changed",
+            self.added.len(),
+            self.removed.len(),
+            self.changed.len()
+        )?;
         for a in &self.added {
             writeln!(f, "+ {a}")?;
         }
@@ -115,7 +132,10 @@ mod tests {
         let d = diff(&old, &new).unwrap();
         assert_eq!(d.added, vec!["POST /new"]);
         assert_eq!(d.removed, vec!["GET /gone"]);
-        assert_eq!(d.changed["GET /a"], vec!["parameter `x` removed", "parameter `y` added"]);
+        assert_eq!(
+            d.changed["GET /a"],
+            vec!["parameter `x` removed", "parameter `y` added"]
+        );
         assert!(diff(&json!({}), &new).is_err());
     }
 }

@@ -71,8 +71,15 @@ pub struct ExtractOptions {
 /// # Errors
 /// Not UTF-8 / not JSON / no recognised `apidoc.js` wrapper, a tree of the wrong shape, or a
 /// tree without a single method: an [`ExtractError`] naming `file` and the problem.
-pub fn extract(file: &Path, bytes: &[u8], opts: &ExtractOptions) -> Result<Extracted, ExtractError> {
-    let fail = |problem: String| ExtractError { file: file.to_path_buf(), problem };
+pub fn extract(
+    file: &Path,
+    bytes: &[u8],
+    opts: &ExtractOptions,
+) -> Result<Extracted, ExtractError> {
+    let fail = |problem: String| ExtractError {
+        file: file.to_path_buf(),
+        problem,
+    };
     let version = match &opts.pve_version {
         Some(v) => v.clone(),
         None => version_from_file_name(file).ok_or_else(|| {
@@ -89,9 +96,11 @@ pub fn extract(file: &Path, bytes: &[u8], opts: &ExtractOptions) -> Result<Extra
     })
     .map_err(&fail)?;
     if methods.is_empty() {
-        return Err(fail("the schema tree holds no API methods (empty input?)".into()));
+        return Err(fail(
+            "the schema tree holds no API methods (empty input?)".into(),
+        ));
     }
-    methods.sort_by(|a, b| method_key(a).cmp(&method_key(b)));
+    methods.sort_by_key(method_key);
     bare_paths.sort();
     let method_count = methods.len();
     let mut doc = Map::new();
@@ -103,8 +112,21 @@ pub fn extract(file: &Path, bytes: &[u8], opts: &ExtractOptions) -> Result<Extra
         Value::Array(bare_paths.into_iter().map(Value::String).collect()),
     );
     let sha = hex(&Sha256::digest(bytes));
-    let source_md = source_md(file, bytes.len(), &sha, &version, opts, method_count, path_count);
-    Ok(Extracted { schema: Value::Object(doc), source_md, method_count, path_count })
+    let source_md = source_md(
+        file,
+        bytes.len(),
+        &sha,
+        &version,
+        opts,
+        method_count,
+        path_count,
+    );
+    Ok(Extracted {
+        schema: Value::Object(doc),
+        source_md,
+        method_count,
+        path_count,
+    })
 }
 
 /// Serializes the schema the canonical way: sorted keys, two-space indent, final newline.
@@ -176,7 +198,11 @@ fn parse_tree(bytes: &[u8]) -> Result<Vec<Value>, String> {
         let mut stream = serde_json::Deserializer::from_str(&text[start..]).into_iter::<Value>();
         match stream.next() {
             Some(Ok(v)) => v,
-            Some(Err(e)) => return Err(format!("the schema array in apidoc.js is not valid JSON: {e}")),
+            Some(Err(e)) => {
+                return Err(format!(
+                    "the schema array in apidoc.js is not valid JSON: {e}"
+                ));
+            }
             None => return Err("the apidoc.js wrapper holds no schema array".into()),
         }
     };
@@ -201,22 +227,29 @@ fn kind_of(v: &Value) -> &'static str {
     }
 }
 
-fn walk_tree(
-    nodes: &[Value],
-    at: &str,
-    visit: &mut dyn FnMut(&Map<String, Value>, &str) -> Result<(), String>,
-) -> Result<(), String> {
+/// Called for every node of the schema tree with the node and its location (`$[0].children[3]`).
+type NodeVisitor<'a> = dyn FnMut(&Map<String, Value>, &str) -> Result<(), String> + 'a;
+
+fn walk_tree(nodes: &[Value], at: &str, visit: &mut NodeVisitor<'_>) -> Result<(), String> {
     for (i, node) in nodes.iter().enumerate() {
         let here = format!("{at}[{i}]");
-        let obj = node
-            .as_object()
-            .ok_or_else(|| format!("{here}: expected a path node object, found {}", kind_of(node)))?;
+        let obj = node.as_object().ok_or_else(|| {
+            format!(
+                "{here}: expected a path node object, found {}",
+                kind_of(node)
+            )
+        })?;
         visit(obj, &here)?;
         match obj.get("children") {
             None | Some(Value::Null) => {}
-            Some(Value::Array(children)) => walk_tree(children, &format!("{here}.children"), visit)?,
+            Some(Value::Array(children)) => {
+                walk_tree(children, &format!("{here}.children"), visit)?
+            }
             Some(other) => {
-                return Err(format!("{here}.children: expected an array, found {}", kind_of(other)));
+                return Err(format!(
+                    "{here}.children: expected an array, found {}",
+                    kind_of(other)
+                ));
             }
         }
     }
@@ -255,17 +288,25 @@ fn collect_node(
     Ok(())
 }
 
-fn facts_method(path: &str, verb: &str, method: &Map<String, Value>) -> Result<Map<String, Value>, String> {
+fn facts_method(
+    path: &str,
+    verb: &str,
+    method: &Map<String, Value>,
+) -> Result<Map<String, Value>, String> {
     let mut out = Map::new();
     out.insert("path".into(), path.into());
     for required in ["name", "parameters", "returns"] {
         if !method.contains_key(required) {
-            return Err(format!("{verb} {path}: method description lacks `{required}`"));
+            return Err(format!(
+                "{verb} {path}: method description lacks `{required}`"
+            ));
         }
     }
     if let Some(declared) = method.get("method").and_then(Value::as_str) {
         if declared != verb {
-            return Err(format!("{verb} {path}: listed under {verb} but declares method {declared}"));
+            return Err(format!(
+                "{verb} {path}: listed under {verb} but declares method {declared}"
+            ));
         }
     }
     for (key, value) in method {
@@ -303,7 +344,9 @@ fn facts_permissions(value: &Value) -> Value {
 /// Drops prose keywords from a JSON-schema-like object, recursing only where the value is
 /// itself a schema (or a map of named schemas), so property *names* are never touched.
 fn facts_schema(value: &Value) -> Value {
-    let Value::Object(map) = value else { return value.clone() };
+    let Value::Object(map) = value else {
+        return value.clone();
+    };
     let mut out = Map::new();
     for (key, v) in map {
         if PROSE_KEYS.contains(&key.as_str()) {
@@ -311,10 +354,17 @@ fn facts_schema(value: &Value) -> Value {
         }
         let kept = match (key.as_str(), v) {
             ("properties", Value::Object(props)) | ("format", Value::Object(props)) => {
-                Value::Object(props.iter().map(|(n, s)| (n.clone(), facts_schema(s))).collect())
+                Value::Object(
+                    props
+                        .iter()
+                        .map(|(n, s)| (n.clone(), facts_schema(s)))
+                        .collect(),
+                )
             }
             ("items" | "additionalProperties", Value::Object(_)) => facts_schema(v),
-            ("oneOf", Value::Array(variants)) => Value::Array(variants.iter().map(facts_schema).collect()),
+            ("oneOf", Value::Array(variants)) => {
+                Value::Array(variants.iter().map(facts_schema).collect())
+            }
             _ => v.clone(),
         };
         out.insert(key.clone(), kept);
@@ -325,15 +375,20 @@ fn facts_schema(value: &Value) -> Value {
 fn method_key(v: &Value) -> (String, usize) {
     let path = v["path"].as_str().unwrap_or_default().to_string();
     let verb = v["method"].as_str().unwrap_or_default();
-    let rank = METHOD_ORDER.iter().position(|m| *m == verb).unwrap_or(METHOD_ORDER.len());
+    let rank = METHOD_ORDER
+        .iter()
+        .position(|m| *m == verb)
+        .unwrap_or(METHOD_ORDER.len());
     (path, rank)
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 fn source_md(
@@ -345,8 +400,15 @@ fn source_md(
     methods: usize,
     paths: usize,
 ) -> String {
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let command = if opts.command.is_empty() { "sdk-codegen extract".to_string() } else { opts.command.clone() };
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let command = if opts.command.is_empty() {
+        "sdk-codegen extract".to_string()
+    } else {
+        opts.command.clone()
+    };
     format!(
         "# Provenance of `pve-api.json`\n\n\
          | | |\n|---|---|\n\
@@ -360,7 +422,11 @@ fn source_md(
          `pve-api.json` is written by `sdk-codegen extract` and is never edited by hand. It keeps \
          facts only: upstream prose keys ({prose}) are dropped. The other files in this folder \
          are reviewed by hand; see `README.md` here.\n",
-        prose = PROSE_KEYS.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "),
+        prose = PROSE_KEYS
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
     )
 }
 
@@ -369,7 +435,10 @@ mod tests {
     use super::*;
 
     fn run(text: &str) -> Result<Extracted, ExtractError> {
-        let opts = ExtractOptions { pve_version: Some("9.9".into()), command: String::new() };
+        let opts = ExtractOptions {
+            pve_version: Some("9.9".into()),
+            command: String::new(),
+        };
         extract(Path::new("in.json"), text.as_bytes(), &opts)
     }
 
@@ -390,7 +459,10 @@ mod tests {
         assert_eq!(m["permissions"]["user"], "all");
         let p = &m["parameters"]["properties"]["description"];
         assert_eq!(p, &serde_json::json!({"type": "string"}));
-        assert_eq!(m["returns"]["properties"]["release"], serde_json::json!({"type": "string"}));
+        assert_eq!(
+            m["returns"]["properties"]["release"],
+            serde_json::json!({"type": "string"})
+        );
     }
 
     #[test]
@@ -412,8 +484,14 @@ mod tests {
             ("[]", "empty array"),
             ("[{\"path\":\"/x\"}]", "no API methods"),
             ("[1]", "expected a path node object"),
-            ("[{\"path\":\"/x\",\"info\":{\"GET\":{\"name\":\"x\"}}}]", "lacks `parameters`"),
-            ("[{\"path\":\"/x\",\"info\":{\"FETCH\":{}}}]", "unknown HTTP method"),
+            (
+                "[{\"path\":\"/x\",\"info\":{\"GET\":{\"name\":\"x\"}}}]",
+                "lacks `parameters`",
+            ),
+            (
+                "[{\"path\":\"/x\",\"info\":{\"FETCH\":{}}}]",
+                "unknown HTTP method",
+            ),
             ("[{\"path\":", "not valid JSON"),
         ];
         for (input, needle) in cases {
@@ -426,7 +504,12 @@ mod tests {
     #[test]
     fn version_comes_from_the_file_name_or_must_be_given() {
         let opts = ExtractOptions::default();
-        let ok = extract(Path::new("/x/pve-8.4.2-apidoc.json"), TINY.as_bytes(), &opts).unwrap();
+        let ok = extract(
+            Path::new("/x/pve-8.4.2-apidoc.json"),
+            TINY.as_bytes(),
+            &opts,
+        )
+        .unwrap();
         assert_eq!(ok.schema["pve_version"], "8.4.2");
         let err = extract(Path::new("apidoc.js"), TINY.as_bytes(), &opts).unwrap_err();
         assert!(err.to_string().contains("--pve-version"));
@@ -442,7 +525,11 @@ mod tests {
         write_schema(&dir, &ok).unwrap();
         let written = std::fs::read_to_string(dir.join("pve-api.json")).unwrap();
         assert_eq!(written, to_canonical_json(&ok.schema));
-        assert!(std::fs::read_to_string(dir.join("SOURCE.md")).unwrap().contains("| PVE version | 9.9 |"));
+        assert!(
+            std::fs::read_to_string(dir.join("SOURCE.md"))
+                .unwrap()
+                .contains("| PVE version | 9.9 |")
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

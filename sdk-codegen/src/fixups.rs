@@ -81,7 +81,9 @@ pub struct FixupReport {
 
 /// A fixup that no longer finds anything to fix (strict mode only).
 #[derive(Debug, thiserror::Error)]
-#[error("fixup `{name}` changed nothing: upstream no longer has the quirk it handles ({fixes}); remove it")]
+#[error(
+    "fixup `{name}` changed nothing: upstream no longer has the quirk it handles ({fixes}); remove it"
+)]
 pub struct StaleFixup {
     /// The fixup's name.
     pub name: &'static str,
@@ -98,7 +100,10 @@ pub fn run_all(schema: &mut ApiSchema, strict: bool) -> Result<FixupReport, Stal
     for fixup in FIXUPS {
         let hits = (fixup.apply)(schema);
         if strict && hits == 0 && fixup.seen_in == SeenIn::Pinned {
-            return Err(StaleFixup { name: fixup.name, fixes: fixup.fixes });
+            return Err(StaleFixup {
+                name: fixup.name,
+                fixes: fixup.fixes,
+            });
         }
         report.applied.push((fixup.name, hits));
     }
@@ -194,7 +199,9 @@ fn string_flag(v: &mut Option<Value>) -> usize {
 }
 
 fn flags_as_strings(schema: &mut ApiSchema) -> usize {
-    for_each_def(schema, &mut |def| string_flag(&mut def.optional) + string_flag(&mut def.default_key))
+    for_each_def(schema, &mut |def| {
+        string_flag(&mut def.optional) + string_flag(&mut def.default_key)
+    })
 }
 
 fn untyped_definitions(schema: &mut ApiSchema) -> usize {
@@ -202,7 +209,9 @@ fn untyped_definitions(schema: &mut ApiSchema) -> usize {
         if def.ty.is_some() || def.alias.is_some() {
             return 0;
         }
-        let inferred = if def.properties.is_some() || matches!(def.additional_properties, Some(Additional::Schema(_))) {
+        let inferred = if def.properties.is_some()
+            || matches!(def.additional_properties, Some(Additional::Schema(_)))
+        {
             "object"
         } else if def.items.is_some() {
             "array"
@@ -219,7 +228,10 @@ fn untyped_definitions(schema: &mut ApiSchema) -> usize {
 fn array_without_items(schema: &mut ApiSchema) -> usize {
     for_each_def(schema, &mut |def| {
         if def.ty.as_deref() == Some("array") && def.items.is_none() {
-            def.items = Some(Box::new(PropDef { ty: Some("any".into()), ..PropDef::default() }));
+            def.items = Some(Box::new(PropDef {
+                ty: Some("any".into()),
+                ..PropDef::default()
+            }));
             1
         } else {
             0

@@ -42,8 +42,11 @@ fn main() -> ExitCode {
     }
 }
 
+/// Positional arguments, and `(--flag, value)` options (value empty for switches).
+type Parsed = (Vec<String>, Vec<(String, String)>);
+
 /// Splits `args` into positional arguments and `--flag value` options.
-fn parse(args: &[String], flags: &[&str], switches: &[&str]) -> Result<(Vec<String>, Vec<(String, String)>), String> {
+fn parse(args: &[String], flags: &[&str], switches: &[&str]) -> Result<Parsed, String> {
     let mut positional = Vec::new();
     let mut options = Vec::new();
     let mut it = args.iter();
@@ -63,17 +66,30 @@ fn parse(args: &[String], flags: &[&str], switches: &[&str]) -> Result<(Vec<Stri
 }
 
 fn option<'a>(options: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    options.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    options
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 fn cmd_extract(args: &[String]) -> Result<(), String> {
     let (pos, opts) = parse(args, &["--out", "--pve-version"], &[])?;
-    let [input] = pos.as_slice() else { return Err(format!("extract takes one INPUT\n\n{USAGE}")) };
+    let [input] = pos.as_slice() else {
+        return Err(format!("extract takes one INPUT\n\n{USAGE}"));
+    };
     let input = PathBuf::from(input);
     let out = PathBuf::from(option(&opts, "--out").unwrap_or("schema"));
-    let bytes = std::fs::read(&input).map_err(|e| format!("{}: cannot read: {e}", input.display()))?;
-    let command = ["sdk-codegen", "extract"].into_iter().chain(args.iter().map(String::as_str)).collect::<Vec<_>>().join(" ");
-    let options = ExtractOptions { pve_version: option(&opts, "--pve-version").map(str::to_string), command };
+    let bytes =
+        std::fs::read(&input).map_err(|e| format!("{}: cannot read: {e}", input.display()))?;
+    let command = ["sdk-codegen", "extract"]
+        .into_iter()
+        .chain(args.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let options = ExtractOptions {
+        pve_version: option(&opts, "--pve-version").map(str::to_string),
+        command,
+    };
     let extracted = extract::extract(&input, &bytes, &options).map_err(|e| e.to_string())?;
     extract::write_schema(&out, &extracted).map_err(|e| e.to_string())?;
     eprintln!(
@@ -93,10 +109,14 @@ fn cmd_generate(args: &[String]) -> Result<(), String> {
     let dir = Path::new(option(&opts, "--schema").unwrap_or("schema"));
     let set = SchemaSet::load(dir).map_err(|e| e.to_string())?;
     let strict = option(&opts, "--strict").is_some();
-    let generated = Generator::new(Settings { strict }).generate(set).map_err(|e| e.to_string())?;
+    let generated = Generator::new(Settings { strict })
+        .generate(set)
+        .map_err(|e| e.to_string())?;
     let text = generated.code.single_file();
     match option(&opts, "--out") {
-        Some(path) => std::fs::write(path, text).map_err(|e| format!("{path}: cannot write: {e}"))?,
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| format!("{path}: cannot write: {e}"))?
+        }
         None => print!("{text}"),
     }
     eprint!("{}", generated.report);
@@ -111,13 +131,20 @@ fn read_schema(path: &Path) -> Result<serde_json::Value, String> {
             return Ok(v);
         }
     }
-    let opts = ExtractOptions { pve_version: Some("unknown".into()), command: String::new() };
-    extract::extract(path, &bytes, &opts).map(|e| e.schema).map_err(|e| e.to_string())
+    let opts = ExtractOptions {
+        pve_version: Some("unknown".into()),
+        command: String::new(),
+    };
+    extract::extract(path, &bytes, &opts)
+        .map(|e| e.schema)
+        .map_err(|e| e.to_string())
 }
 
 fn cmd_diff(args: &[String]) -> Result<(), String> {
     let (pos, _) = parse(args, &[], &[])?;
-    let [old, new] = pos.as_slice() else { return Err(format!("diff takes OLD and NEW\n\n{USAGE}")) };
+    let [old, new] = pos.as_slice() else {
+        return Err(format!("diff takes OLD and NEW\n\n{USAGE}"));
+    };
     let d = sdk_codegen::diff::diff(&read_schema(Path::new(old))?, &read_schema(Path::new(new))?)?;
     print!("{d}");
     Ok(())

@@ -59,13 +59,20 @@ impl SchemaSet {
     }
 
     /// The files [`SchemaSet::load`] reads, for `cargo:rerun-if-changed`.
-    pub const FILES: &'static [&'static str] =
-        &["pve-api.json", "privileges.json", "indexed-keys.json", "tasks.json"];
+    pub const FILES: &'static [&'static str] = &[
+        "pve-api.json",
+        "privileges.json",
+        "indexed-keys.json",
+        "tasks.json",
+    ];
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, LoadError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io { file: file.clone(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        file: file.clone(),
+        source,
+    })?;
     serde_json::from_slice(&bytes).map_err(|source| LoadError::Json { file, source })
 }
 
@@ -171,7 +178,11 @@ pub struct PropDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub properties: Option<BTreeMap<String, PropDef>>,
     /// `additionalProperties`: 0/1, or the schema of every value of a map.
-    #[serde(default, rename = "additionalProperties", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "additionalProperties",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub additional_properties: Option<Additional>,
     /// Property-string sub-key: the name of the key this one is an alias for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -183,10 +194,18 @@ pub struct PropDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_key: Option<Value>,
     /// PVE 9 section-config variants: the property that selects the variant.
-    #[serde(default, rename = "type-property", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "type-property",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub type_property: Option<String>,
     /// PVE 9 section-config variants: the variants this property applies to.
-    #[serde(default, rename = "instance-types", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "instance-types",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_types: Option<Value>,
     /// PVE 9 section-config variants: alternative schemas.
     #[serde(default, rename = "oneOf", skip_serializing_if = "Option::is_none")]

@@ -38,7 +38,9 @@ pub fn words(input: &str) -> Vec<String> {
             let boundary = match prev {
                 Some(p) if c.is_ascii_uppercase() => {
                     p.is_ascii_lowercase()
-                        || p.is_ascii_digit() && !current.is_empty() && current.chars().all(|x| x.is_ascii_digit())
+                        || p.is_ascii_digit()
+                            && !current.is_empty()
+                            && current.chars().all(|x| x.is_ascii_digit())
                         || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
                 }
                 _ => false,
@@ -62,7 +64,9 @@ pub fn pascal(input: &str) -> String {
         .map(|w| {
             let mut cs = w.chars();
             match cs.next() {
-                Some(first) => first.to_ascii_uppercase().to_string() + &cs.as_str().to_ascii_lowercase(),
+                Some(first) => {
+                    first.to_ascii_uppercase().to_string() + &cs.as_str().to_ascii_lowercase()
+                }
                 None => String::new(),
             }
         })
@@ -92,10 +96,11 @@ pub fn snake(input: &str) -> String {
 
 /// Words Rust reserves; `r#` makes most of them usable.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn", "else", "enum",
-    "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
-    "move", "mut", "override", "priv", "pub", "ref", "return", "static", "struct", "trait", "true", "try", "type",
-    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized",
+    "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that cannot be raw identifiers.
@@ -120,13 +125,25 @@ pub fn unraw(ident: &str) -> &str {
 
 /// The module an endpoint path belongs to.
 pub fn module_of(path: &str) -> String {
-    let first = path.trim_start_matches('/').split('/').next().unwrap_or_default();
-    if first.is_empty() { "root".into() } else { snake(first) }
+    let first = path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    if first.is_empty() {
+        "root".into()
+    } else {
+        snake(first)
+    }
 }
 
 /// The endpoint type name for `verb` + `path` (see the module docs).
 pub fn endpoint_name(verb: &str, path: &str) -> String {
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+    let segments: Vec<&str> = path
+        .trim_start_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
     let mut name = pascal(&verb.to_ascii_lowercase());
     for s in &segments {
         if !is_param(s) {
@@ -156,8 +173,14 @@ pub fn naming_segments(path: &str) -> Vec<String> {
 
 /// The segments every path has in common, in the order of the first path.
 pub fn common_segments(paths: &[Vec<String>]) -> Vec<String> {
-    let Some(first) = paths.first() else { return Vec::new() };
-    first.iter().filter(|seg| paths.iter().all(|p| p.contains(seg))).cloned().collect()
+    let Some(first) = paths.first() else {
+        return Vec::new();
+    };
+    first
+        .iter()
+        .filter(|seg| paths.iter().all(|p| p.contains(seg)))
+        .cloned()
+        .collect()
 }
 
 /// The variant name for an enum value.
@@ -171,7 +194,11 @@ pub fn variant_name(value: &str) -> String {
         let spelled: String = value.bytes().map(|b| format!("X{b:02X}")).collect();
         return spelled;
     }
-    if p.starts_with(|c: char| c.is_ascii_digit()) { format!("V{p}") } else { p }
+    if p.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V{p}")
+    } else {
+        p
+    }
 }
 
 /// Makes `name` unique among `taken` by appending 2, 3, … and records it.
@@ -204,13 +231,31 @@ mod tests {
     #[test]
     fn endpoint_names_follow_method_and_path() {
         assert_eq!(endpoint_name("GET", "/nodes/{node}/lxc"), "GetNodesLxc");
-        assert_eq!(endpoint_name("GET", "/nodes/{node}/lxc/{vmid}/config"), "GetNodesLxcConfig");
-        assert_eq!(endpoint_name("DELETE", "/nodes/{node}/lxc/{vmid}"), "DeleteNodesLxcVmid");
-        assert_eq!(endpoint_name("POST", "/nodes/{node}/lxc/{vmid}/status/start"), "PostNodesLxcStatusStart");
-        assert_eq!(endpoint_name("GET", "/nodes/{node}/tasks/{upid}/status"), "GetNodesTasksStatus");
+        assert_eq!(
+            endpoint_name("GET", "/nodes/{node}/lxc/{vmid}/config"),
+            "GetNodesLxcConfig"
+        );
+        assert_eq!(
+            endpoint_name("DELETE", "/nodes/{node}/lxc/{vmid}"),
+            "DeleteNodesLxcVmid"
+        );
+        assert_eq!(
+            endpoint_name("POST", "/nodes/{node}/lxc/{vmid}/status/start"),
+            "PostNodesLxcStatusStart"
+        );
+        assert_eq!(
+            endpoint_name("GET", "/nodes/{node}/tasks/{upid}/status"),
+            "GetNodesTasksStatus"
+        );
         assert_eq!(endpoint_name("GET", "/version"), "GetVersion");
-        assert_eq!(endpoint_name("GET", "/storage/{storage}"), "GetStorageStorage");
-        assert_eq!(endpoint_name("PUT", "/cluster/sdn/fabrics/node/{fabric_id}/{node_id}"), "PutClusterSdnFabricsNodeNodeId");
+        assert_eq!(
+            endpoint_name("GET", "/storage/{storage}"),
+            "GetStorageStorage"
+        );
+        assert_eq!(
+            endpoint_name("PUT", "/cluster/sdn/fabrics/node/{fabric_id}/{node_id}"),
+            "PutClusterSdnFabricsNodeNodeId"
+        );
     }
 
     #[test]

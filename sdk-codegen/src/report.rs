@@ -39,11 +39,20 @@ impl Report {
     /// Builds the report.
     pub fn new(api: &Api, fixups: &FixupReport, code: &GeneratedCode) -> Self {
         let count = |f: fn(&TypeDef) -> bool| api.types.values().filter(|t| f(t)).count();
-        let lines = code.modules.values().chain(std::iter::once(&code.privilege)).map(|s| s.lines().count()).sum();
+        let lines = code
+            .modules
+            .values()
+            .chain(std::iter::once(&code.privilege))
+            .map(|s| s.lines().count())
+            .sum();
         Self {
             pve_version: api.pve_version.clone(),
             endpoints: api.endpoints.len(),
-            task_endpoints: api.endpoints.iter().filter(|e| e.task != crate::ir::TaskKind::None).count(),
+            task_endpoints: api
+                .endpoints
+                .iter()
+                .filter(|e| e.task != crate::ir::TaskKind::None)
+                .count(),
             structs: count(|t| matches!(t, TypeDef::Struct(_))),
             enums: count(|t| matches!(t, TypeDef::Enum(_))),
             property_strings: count(|t| matches!(t, TypeDef::PropertyString(_))),
@@ -59,15 +68,27 @@ impl Report {
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "PVE {} API: {} endpoints ({} start tasks)", self.pve_version, self.endpoints, self.task_endpoints)?;
+        writeln!(
+            f,
+            "PVE {} API: {} endpoints ({} start tasks)",
+            self.pve_version, self.endpoints, self.task_endpoints
+        )?;
         writeln!(
             f,
             "types: {} structs, {} enums, {} property strings, Privilege with {} values",
             self.structs, self.enums, self.property_strings, self.privileges
         )?;
-        writeln!(f, "serde_json::Value fallbacks (schema gives no shape): {}", self.value_fallbacks)?;
+        writeln!(
+            f,
+            "serde_json::Value fallbacks (schema gives no shape): {}",
+            self.value_fallbacks
+        )?;
         writeln!(f, "generated lines: {}", self.lines)?;
-        let fixups: Vec<String> = self.fixups.iter().map(|(n, c)| format!("{n} x{c}")).collect();
+        let fixups: Vec<String> = self
+            .fixups
+            .iter()
+            .map(|(n, c)| format!("{n} x{c}"))
+            .collect();
         writeln!(f, "fixups: {}", fixups.join(", "))?;
         for s in &self.suffixed_names {
             writeln!(f, "renamed: {s}")?;

@@ -15,7 +15,11 @@ fn golden_dirs() -> Vec<PathBuf> {
         .filter(|p| p.join("pve-api.json").exists())
         .collect();
     dirs.sort();
-    assert!(!dirs.is_empty(), "no golden fixtures found in {}", root.display());
+    assert!(
+        !dirs.is_empty(),
+        "no golden fixtures found in {}",
+        root.display()
+    );
     dirs
 }
 
@@ -41,8 +45,15 @@ fn generated_code_matches_the_golden_files() {
         }
         let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
         if expected != actual {
-            let line = expected.lines().zip(actual.lines()).position(|(a, b)| a != b).map_or(0, |l| l + 1);
-            mismatched.push(format!("{} (first difference at line {line})", expected_path.display()));
+            let line = expected
+                .lines()
+                .zip(actual.lines())
+                .position(|(a, b)| a != b)
+                .map_or(0, |l| l + 1);
+            mismatched.push(format!(
+                "{} (first difference at line {line})",
+                expected_path.display()
+            ));
         }
     }
     assert!(

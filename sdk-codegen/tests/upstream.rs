@@ -12,7 +12,10 @@ use sdk_codegen::model::{ApiSchema, SchemaSet};
 use sdk_codegen::{Generator, Settings};
 
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
 }
 
 fn upstream_dir() -> Option<PathBuf> {
@@ -36,7 +39,8 @@ fn schema_set(file: &Path) -> SchemaSet {
     let bytes = std::fs::read(file).expect("readable upstream file");
     let extracted = extract::extract(file, &bytes, &ExtractOptions::default()).expect("extracts");
     let mut set = SchemaSet::load(&workspace().join("schema")).expect("vendored schema loads");
-    set.api = serde_json::from_value::<ApiSchema>(extracted.schema).expect("extracted schema parses");
+    set.api =
+        serde_json::from_value::<ApiSchema>(extracted.schema).expect("extracted schema parses");
     set
 }
 
@@ -44,7 +48,11 @@ fn schema_set(file: &Path) -> SchemaSet {
 fn all_three_upstream_versions_generate() {
     let Some(dir) = upstream_dir() else { return };
     let mut older_fixups_fired = std::collections::BTreeMap::new();
-    for (file, methods) in [("pve-9.1.4-apidoc.json", 667), ("pve-8.4.2-apidoc.json", 605), ("pve-7.4-1-apidoc.json", 540)] {
+    for (file, methods) in [
+        ("pve-9.1.4-apidoc.json", 667),
+        ("pve-8.4.2-apidoc.json", 605),
+        ("pve-7.4-1-apidoc.json", 540),
+    ] {
         let set = schema_set(&dir.join(file));
         assert_eq!(set.api.methods.len(), methods, "{file}");
         let generated = Generator::new(Settings::default())
@@ -71,9 +79,13 @@ fn the_vendored_schema_is_a_fresh_extraction_of_pve_9_1() {
     let Some(dir) = upstream_dir() else { return };
     let file = dir.join("pve-9.1.4-apidoc.json");
     let bytes = std::fs::read(&file).expect("readable");
-    let opts = ExtractOptions { pve_version: None, command: String::new() };
+    let opts = ExtractOptions {
+        pve_version: None,
+        command: String::new(),
+    };
     let extracted = extract::extract(&file, &bytes, &opts).expect("extracts");
-    let vendored = std::fs::read_to_string(workspace().join("schema/pve-api.json")).expect("vendored file");
+    let vendored =
+        std::fs::read_to_string(workspace().join("schema/pve-api.json")).expect("vendored file");
     assert!(
         extract::to_canonical_json(&extracted.schema) == vendored,
         "schema/pve-api.json differs from a fresh extraction; rerun `sdk-codegen extract`"
@@ -83,7 +95,9 @@ fn the_vendored_schema_is_a_fresh_extraction_of_pve_9_1() {
 #[test]
 fn the_vendored_schema_generates_in_strict_mode() {
     let set = SchemaSet::load(&workspace().join("schema")).expect("vendored schema loads");
-    let out = Generator::new(Settings { strict: true }).generate(set).expect("strict generation");
+    let out = Generator::new(Settings { strict: true })
+        .generate(set)
+        .expect("strict generation");
     assert_eq!(out.report.endpoints, 667);
     assert_eq!(out.report.privileges, 47);
     assert_eq!(out.report.task_endpoints, 94);

@@ -14,8 +14,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 /// Fields of a response object that the schema does not declare, kept as received.
 pub type Extra = BTreeMap<String, serde_json::Value>;
@@ -107,7 +107,11 @@ where
 {
     type Value = T;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "an integer (number or numeric string) that fits {}", std::any::type_name::<T>())
+        write!(
+            f,
+            "an integer (number or numeric string) that fits {}",
+            std::any::type_name::<T>()
+        )
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
         T::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
@@ -169,7 +173,9 @@ impl Visitor<'_> for FloatVisitor {
         Ok(v as f64)
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<f64, E> {
-        v.trim().parse().map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+        v.trim()
+            .parse()
+            .map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
     }
 }
 
@@ -412,7 +418,10 @@ pub fn next<'de, T: FromWire, A: MapAccess<'de>>(map: &mut A) -> Result<T, A::Er
 /// (digits only, no sign, no leading `+`).
 pub fn index_of(key: &str, family: &str) -> Option<u32> {
     let digits = key.strip_prefix(family)?;
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || (digits.len() > 1 && digits.starts_with('0')) {
+    if digits.is_empty()
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+        || (digits.len() > 1 && digits.starts_with('0'))
+    {
         return None;
     }
     digits.parse().ok()
@@ -444,10 +453,24 @@ mod tests {
 
     #[test]
     fn booleans_in_every_spelling() {
-        for v in [json!(true), json!(1), json!("1"), json!("yes"), json!("ON"), json!(" true ")] {
+        for v in [
+            json!(true),
+            json!(1),
+            json!("1"),
+            json!("yes"),
+            json!("ON"),
+            json!(" true "),
+        ] {
             assert!(de::<bool>(v.clone()).unwrap(), "{v}");
         }
-        for v in [json!(false), json!(0), json!("0"), json!("no"), json!("Off"), json!("")] {
+        for v in [
+            json!(false),
+            json!(0),
+            json!("0"),
+            json!("no"),
+            json!("Off"),
+            json!(""),
+        ] {
             assert!(!de::<bool>(v.clone()).unwrap(), "{v}");
         }
         assert!(de::<bool>(json!("maybe")).is_err());
@@ -461,7 +484,10 @@ mod tests {
         assert_eq!(de::<i64>(json!("-3")).unwrap(), -3);
         assert_eq!(de::<u64>(json!(3.0)).unwrap(), 3);
         assert_eq!(de::<u64>(json!("12.0")).unwrap(), 12);
-        assert_eq!(de::<u64>(json!(18_446_744_073_709_551_615u64)).unwrap(), u64::MAX);
+        assert_eq!(
+            de::<u64>(json!(18_446_744_073_709_551_615u64)).unwrap(),
+            u64::MAX
+        );
         assert!(de::<u32>(json!(-1)).is_err());
         assert!(de::<u64>(json!("abc")).is_err());
         assert!(de::<u64>(json!(1.5)).is_err());

@@ -18,7 +18,9 @@ pub trait WireEnum: Sized {
 macro_rules! wire_enum_impls {
     ($name:ident) => {
         impl $crate::__rt::FromWire for $name {
-            fn from_wire<'de, D: $crate::__rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+            fn from_wire<'de, D: $crate::__rt::serde::Deserializer<'de>>(
+                d: D,
+            ) -> ::std::result::Result<Self, D::Error> {
                 let text = <::std::string::String as $crate::__rt::FromWire>::from_wire(d)?;
                 ::std::result::Result::Ok(<$name as $crate::__rt::WireEnum>::from_wire_str(&text))
             }
@@ -41,12 +43,17 @@ macro_rules! wire_enum_impls {
             }
         }
         impl<'de> $crate::__rt::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::__rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: $crate::__rt::serde::Deserializer<'de>>(
+                d: D,
+            ) -> ::std::result::Result<Self, D::Error> {
                 <Self as $crate::__rt::FromWire>::from_wire(d)
             }
         }
         impl $crate::__rt::serde::Serialize for $name {
-            fn serialize<S: $crate::__rt::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: $crate::__rt::serde::Serializer>(
+                &self,
+                s: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
                 s.serialize_str($crate::__rt::WireEnum::as_wire(self))
             }
         }

@@ -17,7 +17,9 @@ pub struct Indexed<T, const MAX: u32> {
 
 impl<T, const MAX: u32> Default for Indexed<T, MAX> {
     fn default() -> Self {
-        Self { entries: BTreeMap::new() }
+        Self {
+            entries: BTreeMap::new(),
+        }
     }
 }
 
@@ -41,9 +43,18 @@ impl<T, const MAX: u32> Indexed<T, MAX> {
     ///
     /// # Errors
     /// [`ParamError::IndexOutOfRange`] when `index` is above [`Self::MAX_INDEX`]; nothing changes.
-    pub fn try_insert(&mut self, family: &str, index: u32, value: T) -> Result<Option<T>, ParamError> {
+    pub fn try_insert(
+        &mut self,
+        family: &str,
+        index: u32,
+        value: T,
+    ) -> Result<Option<T>, ParamError> {
         if index > MAX {
-            return Err(ParamError::IndexOutOfRange { family: family.to_string(), index, max: MAX });
+            return Err(ParamError::IndexOutOfRange {
+                family: family.to_string(),
+                index,
+                max: MAX,
+            });
         }
         Ok(self.entries.insert(index, value))
     }
@@ -86,7 +97,9 @@ impl<T, const MAX: u32> Indexed<T, MAX> {
 
 impl<T, const MAX: u32> FromIterator<(u32, T)> for Indexed<T, MAX> {
     fn from_iter<I: IntoIterator<Item = (u32, T)>>(iter: I) -> Self {
-        Self { entries: iter.into_iter().collect() }
+        Self {
+            entries: iter.into_iter().collect(),
+        }
     }
 }
 
@@ -95,7 +108,11 @@ impl<T: ToParam, const MAX: u32> Indexed<T, MAX> {
     pub fn write_params(&self, family: &'static str, out: &mut ParamWriter) {
         for (i, v) in &self.entries {
             if *i > MAX {
-                out.reject(ParamError::IndexOutOfRange { family: family.to_string(), index: *i, max: MAX });
+                out.reject(ParamError::IndexOutOfRange {
+                    family: family.to_string(),
+                    index: *i,
+                    max: MAX,
+                });
                 continue;
             }
             v.write_param(Cow::Owned(format!("{family}{i}")), out);
@@ -105,7 +122,11 @@ impl<T: ToParam, const MAX: u32> Indexed<T, MAX> {
 
 impl ParamWriter {
     /// Writes an indexed family (`net0`, `net1`, …).
-    pub fn indexed<T: ToParam, const MAX: u32>(&mut self, family: &'static str, value: &Indexed<T, MAX>) {
+    pub fn indexed<T: ToParam, const MAX: u32>(
+        &mut self,
+        family: &'static str,
+        value: &Indexed<T, MAX>,
+    ) {
         value.write_params(family, self);
     }
 }
@@ -130,7 +151,14 @@ mod tests {
         let mut w = ParamWriter::new();
         w.indexed("net", &nets);
         let err = RequestParts::new(HttpMethod::Put, "/x".into(), w).unwrap_err();
-        assert_eq!(err, ParamError::IndexOutOfRange { family: "net".into(), index: 32, max: 31 });
+        assert_eq!(
+            err,
+            ParamError::IndexOutOfRange {
+                family: "net".into(),
+                index: 32,
+                max: 31
+            }
+        );
         assert!(nets.try_insert("net", 40, "d".into()).is_err());
         assert_eq!(nets.get(40), None);
         assert_eq!(nets.first_free(), Some(1));

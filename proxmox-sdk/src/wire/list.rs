@@ -28,7 +28,10 @@ impl<T: PartialEq> PartialEq for List<T> {
 impl<T> List<T> {
     /// A list with the given items, joined by `,` on the wire.
     pub fn new(items: Vec<T>) -> Self {
-        Self { items, separator: ',' }
+        Self {
+            items,
+            separator: ',',
+        }
     }
 
     /// The items.
@@ -100,12 +103,23 @@ pub struct ListItemError {
 impl<T: FromStr> FromStr for List<T> {
     type Err = ListItemError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let separator = s.chars().find(|c| matches!(c, ',' | ';' | '\0') || c.is_whitespace()).unwrap_or(',');
-        let separator = if separator.is_whitespace() && separator != ' ' { ' ' } else { separator };
+        let separator = s
+            .chars()
+            .find(|c| matches!(c, ',' | ';' | '\0') || c.is_whitespace())
+            .unwrap_or(',');
+        let separator = if separator.is_whitespace() && separator != ' ' {
+            ' '
+        } else {
+            separator
+        };
         let items = s
             .split(|c: char| matches!(c, ',' | ';' | '\0') || c.is_whitespace())
             .filter(|p| !p.is_empty())
-            .map(|p| p.parse().map_err(|_| ListItemError { item: p.to_string() }))
+            .map(|p| {
+                p.parse().map_err(|_| ListItemError {
+                    item: p.to_string(),
+                })
+            })
             .collect::<Result<Vec<T>, _>>()?;
         Ok(Self { items, separator })
     }
@@ -141,7 +155,9 @@ impl<T: FromStr> FromWire for List<T> {
                         serde_json::Value::String(s) => s,
                         other => other.to_string(),
                     };
-                    text.parse().map_err(|_| serde::de::Error::custom(format!("invalid list item `{text}`")))
+                    text.parse().map_err(|_| {
+                        serde::de::Error::custom(format!("invalid list item `{text}`"))
+                    })
                 })
                 .collect::<Result<Vec<T>, _>>()
                 .map(List::new),

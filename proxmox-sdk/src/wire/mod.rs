@@ -40,7 +40,8 @@ impl ExtraParams {
     pub fn push_param<T: ToParam + ?Sized>(&mut self, key: impl Into<String>, value: &T) {
         let mut w = ParamWriter::new();
         value.write_param(std::borrow::Cow::Owned(key.into()), &mut w);
-        self.0.extend(w.pairs().map(|(k, v)| (k.to_string(), v.to_string())));
+        self.0
+            .extend(w.pairs().map(|(k, v)| (k.to_string(), v.to_string())));
     }
 
     /// Adds the keys of a response object that the schema does not know, as received: strings

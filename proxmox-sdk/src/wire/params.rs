@@ -16,7 +16,11 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use crate::endpoint::HttpMethod;
 
 /// Everything outside `A-Z a-z 0-9 - . _ ~` is escaped.
-const ESCAPE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const ESCAPE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// A parameter value that cannot be sent; the request is refused before any I/O.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -157,8 +161,16 @@ impl RequestParts {
     /// # Errors
     /// The first value the writer rejected.
     pub fn new(method: HttpMethod, path: String, params: ParamWriter) -> Result<Self, ParamError> {
-        let params = params.into_pairs()?.into_iter().map(|(k, v)| (k.into_owned(), v)).collect();
-        Ok(Self { method, path, params })
+        let params = params
+            .into_pairs()?
+            .into_iter()
+            .map(|(k, v)| (k.into_owned(), v))
+            .collect();
+        Ok(Self {
+            method,
+            path,
+            params,
+        })
     }
 
     /// The encoded parameters (`a=1&b=x%20y`), empty when there are none.
@@ -250,7 +262,12 @@ impl<T: ToParam + ?Sized> ToParam for &T {
 /// `type: array` parameters are repeated keys.
 impl<T: ToParam> ToParam for Vec<T> {
     fn param_text(&self) -> Cow<'_, str> {
-        Cow::Owned(self.iter().map(|v| v.param_text().into_owned()).collect::<Vec<_>>().join(","))
+        Cow::Owned(
+            self.iter()
+                .map(|v| v.param_text().into_owned())
+                .collect::<Vec<_>>()
+                .join(","),
+        )
     }
     fn write_param(&self, key: Cow<'static, str>, out: &mut ParamWriter) {
         for v in self {
@@ -290,7 +307,10 @@ mod tests {
         w.optional("name", &Some("a b&c=d".to_string()));
         w.optional::<bool>("skip", &None);
         let parts = RequestParts::new(HttpMethod::Get, "/x".into(), w).unwrap();
-        assert_eq!(parts.query().unwrap(), "command=ls&command=-l%20%2Ftmp&name=a%20b%26c%3Dd");
+        assert_eq!(
+            parts.query().unwrap(),
+            "command=ls&command=-l%20%2Ftmp&name=a%20b%26c%3Dd"
+        );
         assert_eq!(parts.form_body(), None);
     }
 
@@ -312,9 +332,19 @@ mod tests {
     fn the_first_rejected_value_refuses_the_request() {
         let mut w = ParamWriter::new();
         w.required("a", "1");
-        w.reject(ParamError::IndexOutOfRange { family: "net".into(), index: 32, max: 31 });
-        w.reject(ParamError::Invalid { name: "b".into(), problem: "x".into() });
+        w.reject(ParamError::IndexOutOfRange {
+            family: "net".into(),
+            index: 32,
+            max: 31,
+        });
+        w.reject(ParamError::Invalid {
+            name: "b".into(),
+            problem: "x".into(),
+        });
         let err = RequestParts::new(HttpMethod::Post, "/x".into(), w).unwrap_err();
-        assert_eq!(err.to_string(), "parameter `net32` is out of range: `net` takes indexes 0 to 31");
+        assert_eq!(
+            err.to_string(),
+            "parameter `net32` is out of range: `net` takes indexes 0 to 31"
+        );
     }
 }

@@ -69,6 +69,10 @@ pub enum ValueKind {
     Enum(&'static [&'static str]),
 }
 
+/// Parses text (strictly or leniently), writes the value back, parses that again, and returns
+/// the written text and whether both parses gave equal values.
+pub type RoundTrip = fn(&str, ParseMode) -> Result<(String, bool), PropertyError>;
+
 /// A property-string type in [`crate::api::types::PROPERTY_STRINGS`].
 #[derive(Debug)]
 pub struct PropertyStringInfo {
@@ -76,7 +80,7 @@ pub struct PropertyStringInfo {
     pub spec: &'static PropertySpec,
     /// Parses text as the type (strictly or leniently), writes it back, parses that again and
     /// reports the written text and whether both parses gave equal values.
-    pub round_trip: fn(&str, ParseMode) -> Result<(String, bool), PropertyError>,
+    pub round_trip: RoundTrip,
 }
 
 /// [`PropertyStringInfo::round_trip`] for `T`.
@@ -278,7 +282,11 @@ pub fn parse<T: PropertyString>(text: &str, mode: ParseMode) -> Result<T, Proper
 
 /// Writes `value` as a property string.
 pub fn write<T: PropertyString>(value: &T) -> String {
-    let mut w = PropertyWriter { spec: T::SPEC, fields: Vec::new(), extra: None };
+    let mut w = PropertyWriter {
+        spec: T::SPEC,
+        fields: Vec::new(),
+        extra: None,
+    };
     value.write_pairs(&mut w);
     w.finish()
 }
@@ -298,8 +306,17 @@ pub struct PropertyPairs<'a> {
 }
 
 impl<'a> PropertyPairs<'a> {
-    fn tokenize(spec: &'static PropertySpec, text: &'a str, mode: ParseMode) -> Result<Self, PropertyError> {
-        let mut me = Self { spec, mode, pairs: Vec::new(), order: Vec::new() };
+    fn tokenize(
+        spec: &'static PropertySpec,
+        text: &'a str,
+        mode: ParseMode,
+    ) -> Result<Self, PropertyError> {
+        let mut me = Self {
+            spec,
+            mode,
+            pairs: Vec::new(),
+            order: Vec::new(),
+        };
         for part in text.split(',') {
             if part.trim().is_empty() {
                 continue;
@@ -307,7 +324,9 @@ impl<'a> PropertyPairs<'a> {
             match part.split_once('=') {
                 Some((key, value)) if !key.is_empty() => {
                     me.order.push(key.to_string());
-                    if let Some((_, key_field, value_field)) = spec.key_aliases.iter().find(|(p, _, _)| *p == key) {
+                    if let Some((_, key_field, value_field)) =
+                        spec.key_aliases.iter().find(|(p, _, _)| *p == key)
+                    {
                         me.add(Cow::Borrowed(key_field), Cow::Borrowed(key))?;
                         me.add(Cow::Borrowed(value_field), Cow::Borrowed(value))?;
                     } else if let Some((_, target)) = spec.aliases.iter().find(|(a, _)| *a == key) {
@@ -321,9 +340,16 @@ impl<'a> PropertyPairs<'a> {
                     match spec.default_key {
                         Some(dk) => me.add(Cow::Borrowed(dk), Cow::Borrowed(part))?,
                         None if mode == ParseMode::Strict => {
-                            return Err(PropertyError::NoDefaultKey { ty: spec.name, value: part.to_string() });
+                            return Err(PropertyError::NoDefaultKey {
+                                ty: spec.name,
+                                value: part.to_string(),
+                            });
                         }
-                        None => me.pairs.push(Pair { key: Cow::Borrowed(""), value: Cow::Borrowed(part), used: false }),
+                        None => me.pairs.push(Pair {
+                            key: Cow::Borrowed(""),
+                            value: Cow::Borrowed(part),
+                            used: false,
+                        }),
                     }
                 }
             }
@@ -333,15 +359,27 @@ impl<'a> PropertyPairs<'a> {
 
     fn add(&mut self, key: Cow<'a, str>, value: Cow<'a, str>) -> Result<(), PropertyError> {
         if self.mode == ParseMode::Strict && self.pairs.iter().any(|p| p.key == key) {
-            return Err(PropertyError::DuplicateKey { ty: self.spec.name, key: key.into_owned() });
+            return Err(PropertyError::DuplicateKey {
+                ty: self.spec.name,
+                key: key.into_owned(),
+            });
         }
-        self.pairs.push(Pair { key, value, used: false });
+        self.pairs.push(Pair {
+            key,
+            value,
+            used: false,
+        });
         Ok(())
     }
 
-    fn take_raw<T: PropertyValue>(&mut self, key: &'static str) -> Result<Option<T>, PropertyError> {
+    fn take_raw<T: PropertyValue>(
+        &mut self,
+        key: &'static str,
+    ) -> Result<Option<T>, PropertyError> {
         let (ty, mode) = (self.spec.name, self.mode);
-        let Some(pair) = self.pairs.iter_mut().find(|p| !p.used && p.key == key) else { return Ok(None) };
+        let Some(pair) = self.pairs.iter_mut().find(|p| !p.used && p.key == key) else {
+            return Ok(None);
+        };
         match T::parse_value(&pair.value) {
             Some(v) if mode == ParseMode::Lenient || v.strictly_valid() => {
                 pair.used = true;
@@ -349,7 +387,12 @@ impl<'a> PropertyPairs<'a> {
             }
             // Lenient: leave the pair unused; it ends up in `extra`, nothing is lost.
             _ if mode == ParseMode::Lenient => Ok(None),
-            _ => Err(PropertyError::InvalidValue { ty, key, value: pair.value.to_string(), expected: T::EXPECTED }),
+            _ => Err(PropertyError::InvalidValue {
+                ty,
+                key,
+                value: pair.value.to_string(),
+                expected: T::EXPECTED,
+            }),
         }
     }
 
@@ -357,7 +400,10 @@ impl<'a> PropertyPairs<'a> {
     ///
     /// # Errors
     /// Strict mode: the value does not parse.
-    pub fn take<T: PropertyValue>(&mut self, key: &'static str) -> Result<Option<T>, PropertyError> {
+    pub fn take<T: PropertyValue>(
+        &mut self,
+        key: &'static str,
+    ) -> Result<Option<T>, PropertyError> {
         self.take_raw(key)
     }
 
@@ -365,8 +411,14 @@ impl<'a> PropertyPairs<'a> {
     ///
     /// # Errors
     /// The key is missing, or (strict) its value does not parse.
-    pub fn take_required<T: PropertyValue>(&mut self, key: &'static str) -> Result<T, PropertyError> {
-        self.take_raw(key)?.ok_or(PropertyError::MissingKey { ty: self.spec.name, key })
+    pub fn take_required<T: PropertyValue>(
+        &mut self,
+        key: &'static str,
+    ) -> Result<T, PropertyError> {
+        self.take_raw(key)?.ok_or(PropertyError::MissingKey {
+            ty: self.spec.name,
+            key,
+        })
     }
 
     /// Takes an optional numeric sub-key with bounds (checked in strict mode).
@@ -389,7 +441,12 @@ impl<'a> PropertyPairs<'a> {
                         (None, Some(hi)) => format!("at most {hi}"),
                         (None, None) => String::new(),
                     };
-                    return Err(PropertyError::OutOfRange { ty: self.spec.name, key, value: n.to_string(), range });
+                    return Err(PropertyError::OutOfRange {
+                        ty: self.spec.name,
+                        key,
+                        value: n.to_string(),
+                        range,
+                    });
                 }
             }
         }
@@ -406,7 +463,11 @@ impl<'a> PropertyPairs<'a> {
         min: Option<f64>,
         max: Option<f64>,
     ) -> Result<T, PropertyError> {
-        self.take_bounded(key, min, max)?.ok_or(PropertyError::MissingKey { ty: self.spec.name, key })
+        self.take_bounded(key, min, max)?
+            .ok_or(PropertyError::MissingKey {
+                ty: self.spec.name,
+                key,
+            })
     }
 
     /// What is left: unknown keys (kept in lenient mode, an error in strict mode) and the order.
@@ -417,11 +478,17 @@ impl<'a> PropertyPairs<'a> {
         let mut unknown = Vec::new();
         for p in self.pairs.iter().filter(|p| !p.used) {
             if self.mode == ParseMode::Strict {
-                return Err(PropertyError::InvalidKey { ty: self.spec.name, key: p.key.to_string() });
+                return Err(PropertyError::InvalidKey {
+                    ty: self.spec.name,
+                    key: p.key.to_string(),
+                });
             }
             unknown.push((p.key.to_string(), p.value.to_string()));
         }
-        Ok(PropertyExtra { unknown, order: std::mem::take(&mut self.order) })
+        Ok(PropertyExtra {
+            unknown,
+            order: std::mem::take(&mut self.order),
+        })
     }
 }
 
@@ -457,19 +524,29 @@ impl<'a> PropertyWriter<'a> {
         let mut written = vec![false; self.fields.len()];
         let mut unknown_written = vec![false; extra.unknown.len()];
         let mut parts: Vec<String> = Vec::new();
-        let find = |key: &str, written: &[bool]| self.fields.iter().enumerate().position(|(i, (k, _))| *k == key && !written[i]);
+        let find = |key: &str, written: &[bool]| {
+            self.fields
+                .iter()
+                .enumerate()
+                .position(|(i, (k, _))| *k == key && !written[i])
+        };
 
         for token in &extra.order {
             if token.is_empty() {
                 if let Some(i) = spec.default_key.and_then(|dk| find(dk, &written)) {
                     written[i] = true;
                     parts.push(self.fields[i].1.to_string());
-                } else if let Some(u) = (0..extra.unknown.len()).find(|u| !unknown_written[*u] && extra.unknown[*u].0.is_empty()) {
+                } else if let Some(u) = (0..extra.unknown.len())
+                    .find(|u| !unknown_written[*u] && extra.unknown[*u].0.is_empty())
+                {
                     unknown_written[u] = true;
                     parts.push(extra.unknown[u].1.clone());
                 }
-            } else if let Some((_, key_field, value_field)) = spec.key_aliases.iter().find(|(p, _, _)| p == token) {
-                if let (Some(k), Some(v)) = (find(key_field, &written), find(value_field, &written)) {
+            } else if let Some((_, key_field, value_field)) =
+                spec.key_aliases.iter().find(|(p, _, _)| p == token)
+            {
+                if let (Some(k), Some(v)) = (find(key_field, &written), find(value_field, &written))
+                {
                     written[k] = true;
                     written[v] = true;
                     parts.push(format!("{}={}", self.fields[k].1, self.fields[v].1));
@@ -482,7 +559,9 @@ impl<'a> PropertyWriter<'a> {
             } else if let Some(i) = find(token, &written) {
                 written[i] = true;
                 parts.push(format!("{token}={}", self.fields[i].1));
-            } else if let Some(u) = (0..extra.unknown.len()).find(|u| !unknown_written[*u] && extra.unknown[*u].0 == *token) {
+            } else if let Some(u) = (0..extra.unknown.len())
+                .find(|u| !unknown_written[*u] && extra.unknown[*u].0 == *token)
+            {
                 unknown_written[u] = true;
                 parts.push(format!("{token}={}", extra.unknown[u].1));
             }
@@ -492,7 +571,11 @@ impl<'a> PropertyWriter<'a> {
         if let Some(dk) = spec.default_key {
             if let Some(i) = find(dk, &written) {
                 written[i] = true;
-                let alias = spec.key_aliases.iter().find(|(_, k, _)| *k == dk).map(|(_, _, v)| *v);
+                let alias = spec
+                    .key_aliases
+                    .iter()
+                    .find(|(_, k, _)| *k == dk)
+                    .map(|(_, _, v)| *v);
                 match alias.and_then(|v| find(v, &written)) {
                     Some(v) => {
                         written[v] = true;
@@ -509,7 +592,11 @@ impl<'a> PropertyWriter<'a> {
         }
         for (u, (k, v)) in extra.unknown.iter().enumerate() {
             if !unknown_written[u] {
-                parts.push(if k.is_empty() { v.clone() } else { format!("{k}={v}") });
+                parts.push(if k.is_empty() {
+                    v.clone()
+                } else {
+                    format!("{k}={v}")
+                });
             }
         }
         parts.join(",")
@@ -520,7 +607,10 @@ impl<'a> PropertyWriter<'a> {
 ///
 /// # Errors
 /// Only the formatter's.
-pub fn fmt_property_string<T: PropertyString>(value: &T, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+pub fn fmt_property_string<T: PropertyString>(
+    value: &T,
+    f: &mut fmt::Formatter<'_>,
+) -> fmt::Result {
     f.write_str(&write(value))
 }
 
@@ -542,7 +632,9 @@ macro_rules! property_string_impls {
             }
         }
         impl $crate::__rt::FromWire for $name {
-            fn from_wire<'de, D: $crate::__rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+            fn from_wire<'de, D: $crate::__rt::serde::Deserializer<'de>>(
+                d: D,
+            ) -> ::std::result::Result<Self, D::Error> {
                 let text = <::std::string::String as $crate::__rt::FromWire>::from_wire(d)?;
                 $crate::__rt::parse_property_string(&text, $crate::__rt::ParseMode::Lenient)
                     .map_err(<D::Error as $crate::__rt::serde::de::Error>::custom)
@@ -554,12 +646,17 @@ macro_rules! property_string_impls {
             }
         }
         impl<'de> $crate::__rt::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::__rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
+            fn deserialize<D: $crate::__rt::serde::Deserializer<'de>>(
+                d: D,
+            ) -> ::std::result::Result<Self, D::Error> {
                 <Self as $crate::__rt::FromWire>::from_wire(d)
             }
         }
         impl $crate::__rt::serde::Serialize for $name {
-            fn serialize<S: $crate::__rt::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<S: $crate::__rt::serde::Serializer>(
+                &self,
+                s: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
                 s.serialize_str(&$crate::__rt::write_property_string(self))
             }
         }

@@ -24,7 +24,9 @@ pub fn endpoint(e: &Endpoint) -> Vec<String> {
         notes.push("Can stream a file download.".to_string());
     }
     if e.additional_params {
-        notes.push("Accepts parameters beyond the listed ones (set them with `extra_param`).".to_string());
+        notes.push(
+            "Accepts parameters beyond the listed ones (set them with `extra_param`).".to_string(),
+        );
     }
     if !notes.is_empty() {
         lines.push(String::new());
@@ -37,13 +39,19 @@ pub fn endpoint(e: &Endpoint) -> Vec<String> {
 
 fn returns(e: &Endpoint) -> String {
     match (e.task, &e.response) {
-        (TaskKind::Upid, _) => "**Returns** the UPID of the task it starts; wait for it with `wait_task`.".into(),
-        (TaskKind::UpidOrOther, _) => "**Returns** a UPID when it starts a task; in documented cases (nothing to do \
+        (TaskKind::Upid, _) => {
+            "**Returns** the UPID of the task it starts; wait for it with `wait_task`.".into()
+        }
+        (TaskKind::UpidOrOther, _) => {
+            "**Returns** a UPID when it starts a task; in documented cases (nothing to do \
              on this node, or the task finished within the call's delay) it returns no UPID."
-            .into(),
-        (TaskKind::NullButForks, _) => "**Returns** nothing, but starts a background task whose UPID it does not \
+                .into()
+        }
+        (TaskKind::NullButForks, _) => {
+            "**Returns** nothing, but starts a background task whose UPID it does not \
              return; watch the guest's config or the task list."
-            .into(),
+                .into()
+        }
         (TaskKind::None, Ty::Unit) => "**Returns** nothing.".into(),
         (TaskKind::None, ty) => format!("**Returns** {}.", type_phrase(ty)),
     }
@@ -79,15 +87,34 @@ pub fn permission(p: &Permission) -> String {
 
 fn check(c: &Check) -> String {
     match c {
-        Check::Perm { path, privileges, any, require_param } => {
+        Check::Perm {
+            path,
+            privileges,
+            any,
+            require_param,
+        } => {
             let sep = if *any { " or " } else { " and " };
             let privs: Vec<String> = privileges.iter().map(|p| format!("`{p}`")).collect();
-            let cond = require_param.as_ref().map(|r| format!(" (when `{r}` is given)")).unwrap_or_default();
+            let cond = require_param
+                .as_ref()
+                .map(|r| format!(" (when `{r}` is given)"))
+                .unwrap_or_default();
             format!("{} on `{path}`{cond}", privs.join(sep))
         }
-        Check::And(cs) => cs.iter().map(|c| format!("({})", check(c))).collect::<Vec<_>>().join(" and "),
-        Check::Or(cs) => cs.iter().map(|c| format!("({})", check(c))).collect::<Vec<_>>().join(" or "),
-        Check::UseridGroup { privileges, groups_param } => {
+        Check::And(cs) => cs
+            .iter()
+            .map(|c| format!("({})", check(c)))
+            .collect::<Vec<_>>()
+            .join(" and "),
+        Check::Or(cs) => cs
+            .iter()
+            .map(|c| format!("({})", check(c)))
+            .collect::<Vec<_>>()
+            .join(" or "),
+        Check::UseridGroup {
+            privileges,
+            groups_param,
+        } => {
             let privs: Vec<String> = privileges.iter().map(|p| format!("`{p}`")).collect();
             let also = groups_param
                 .as_ref()

@@ -41,7 +41,10 @@ pub fn endpoint(e: &Endpoint) -> TokenStream {
             quote!(#id: #conv,)
         }
     });
-    let setters = all.iter().filter(|f| f.optional).map(|f| setter(f, &e.module));
+    let setters = all
+        .iter()
+        .filter(|f| f.optional)
+        .map(|f| setter(f, &e.module));
 
     let segments = e.segments.iter().map(|s| match s {
         Segment::Literal(text) => quote!(out.literal(#text);),
@@ -86,7 +89,10 @@ pub fn endpoint(e: &Endpoint) -> TokenStream {
         "A request with no parameters set.".to_string()
     } else {
         let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire)).collect();
-        format!("A request with its required parameters: {}.", names.join(", "))
+        format!(
+            "A request with its required parameters: {}.",
+            names.join(", ")
+        )
     };
     let ctor_doc = doc_attr(&ctor_doc);
 
@@ -141,7 +147,11 @@ pub fn endpoint(e: &Endpoint) -> TokenStream {
 fn setter(f: &Field, module: &str) -> TokenStream {
     let id = ident(&f.ident);
     let plain = naming::unraw(&f.ident);
-    let method = if RESERVED_METHODS.contains(&plain) { format_ident!("with_{}", plain) } else { ident(&f.ident) };
+    let method = if RESERVED_METHODS.contains(&plain) {
+        format_ident!("with_{}", plain)
+    } else {
+        ident(&f.ident)
+    };
     let t = arg_ty(&f.ty, module);
     let conv = arg_conv(&f.ty, &format_ident!("value"));
     match f.indexed_max {
@@ -196,7 +206,12 @@ fn opt_str(v: Option<&String>) -> TokenStream {
 
 fn check(c: &Check) -> TokenStream {
     match c {
-        Check::Perm { path, privileges: privs, any, require_param } => {
+        Check::Perm {
+            path,
+            privileges: privs,
+            any,
+            require_param,
+        } => {
             let privs = privileges(privs);
             let require = opt_str(require_param.as_ref());
             quote!(rt::Check::Perm { path: #path, privileges: #privs, any: #any, require_param: #require })
@@ -209,7 +224,10 @@ fn check(c: &Check) -> TokenStream {
             let cs = cs.iter().map(check);
             quote!(rt::Check::Or(&[#(#cs),*]))
         }
-        Check::UseridGroup { privileges: privs, groups_param } => {
+        Check::UseridGroup {
+            privileges: privs,
+            groups_param,
+        } => {
             let privs = privileges(privs);
             let g = opt_str(groups_param.as_ref());
             quote!(rt::Check::UseridGroup { privileges: #privs, groups_param: #g })

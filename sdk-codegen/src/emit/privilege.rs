@@ -12,10 +12,16 @@ pub fn privilege(names: &[String]) -> TokenStream {
     let doc = doc_lines(&[
         "A PVE privilege, as named in roles, ACLs and permission errors.".to_string(),
         String::new(),
-        format!("Covers all {} privileges the vendored schema's PVE version defines; a name this", names.len()),
+        format!(
+            "Covers all {} privileges the vendored schema's PVE version defines; a name this",
+            names.len()
+        ),
         "version does not know (from a newer server) is kept in `UnknownValue`.".to_string(),
     ]);
-    let values: Vec<(String, String)> = names.iter().map(|n| (n.clone(), naming::pascal(n))).collect();
+    let values: Vec<(String, String)> = names
+        .iter()
+        .map(|n| (n.clone(), naming::pascal(n)))
+        .collect();
     let body = super::types::enum_tokens(&name, doc, &values);
     quote! {
         #[allow(unused_imports)]

@@ -13,7 +13,7 @@ use crate::naming;
 /// A response object: typed fields, unknown keys kept in `extra`, decoded leniently.
 pub fn structure(s: &StructDef, module: &str) -> TokenStream {
     let name = format_ident!("{}", s.name);
-    let doc = doc_lines(&[s.context.clone()]);
+    let doc = doc_lines(std::slice::from_ref(&s.context));
     let fields = s.fields.iter().map(|f| {
         let id = ident(&f.ident);
         let t = field_ty(f, module);
@@ -29,21 +29,29 @@ pub fn structure(s: &StructDef, module: &str) -> TokenStream {
             quote!(let mut #id: ::std::option::Option<#t> = ::std::option::Option::None;)
         }
     });
-    let arms = s.fields.iter().filter(|f| f.indexed_max.is_none()).map(|f| {
-        let id = local(f);
-        let wire = &f.wire;
-        quote!(#wire => #id = rt::next(&mut __map)?,)
-    });
-    let indexed = s.fields.iter().filter(|f| f.indexed_max.is_some()).map(|f| {
-        let id = local(f);
-        let wire = &f.wire;
-        quote! {
-            if let ::std::option::Option::Some(i) = rt::index_of(&__key, #wire) {
-                #id.insert(i, rt::next(&mut __map)?);
-                continue;
+    let arms = s
+        .fields
+        .iter()
+        .filter(|f| f.indexed_max.is_none())
+        .map(|f| {
+            let id = local(f);
+            let wire = &f.wire;
+            quote!(#wire => #id = rt::next(&mut __map)?,)
+        });
+    let indexed = s
+        .fields
+        .iter()
+        .filter(|f| f.indexed_max.is_some())
+        .map(|f| {
+            let id = local(f);
+            let wire = &f.wire;
+            quote! {
+                if let ::std::option::Option::Some(i) = rt::index_of(&__key, #wire) {
+                    #id.insert(i, rt::next(&mut __map)?);
+                    continue;
+                }
             }
-        }
-    });
+        });
     let builds = s.fields.iter().map(|f| {
         let field = ident(&f.ident);
         let id = local(f);
@@ -105,14 +113,25 @@ pub fn enumeration(e: &EnumDef) -> TokenStream {
     let mut doc = vec![format!("Values of `{}`.", e.name)];
     if !e.used_by.is_empty() {
         doc.push(String::new());
-        doc.push(format!("Used by {}.", e.used_by.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")));
+        doc.push(format!(
+            "Used by {}.",
+            e.used_by
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     let doc = doc_lines(&doc);
     enum_tokens(&name, doc, &e.variants)
 }
 
 /// The enum body and impls shared by schema enums and `Privilege`.
-pub fn enum_tokens(name: &syn::Ident, doc: TokenStream, values: &[(String, String)]) -> TokenStream {
+pub fn enum_tokens(
+    name: &syn::Ident,
+    doc: TokenStream,
+    values: &[(String, String)],
+) -> TokenStream {
     let variants = values.iter().map(|(wire, v)| {
         let v = format_ident!("{}", v);
         let d = doc_attr(&format!("`{wire}`"));
@@ -199,17 +218,29 @@ pub fn property_string(
     types: &BTreeMap<(String, String), TypeDef>,
 ) -> TokenStream {
     let name = format_ident!("{}", p.name);
-    let mut doc = vec![format!("A `{}` property string (`key=value,…`).", p.name), String::new()];
+    let mut doc = vec![
+        format!("A `{}` property string (`key=value,…`).", p.name),
+        String::new(),
+    ];
     if let Some(k) = &p.default_key {
         doc.push(format!("The `{k}` sub-key may be written without `{k}=`."));
     }
     for (pseudo, key_field, value_field) in &p.key_aliases {
-        doc.push(format!("`{pseudo}=<value>` sets `{key_field}` to `{pseudo}` and `{value_field}` to the value."));
+        doc.push(format!(
+            "`{pseudo}=<value>` sets `{key_field}` to `{pseudo}` and `{value_field}` to the value."
+        ));
     }
     for (alias, target) in &p.aliases {
         doc.push(format!("`{alias}` is another name for `{target}`."));
     }
-    doc.push(format!("Used by {}.", p.used_by.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")));
+    doc.push(format!(
+        "Used by {}.",
+        p.used_by
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
     let doc = doc_lines(&doc);
 
     let fields = p.fields.iter().map(|f| {
@@ -235,7 +266,11 @@ pub fn property_string(
     });
     let setters = p.fields.iter().filter(|f| f.optional).map(|f| {
         let id = ident(&f.ident);
-        let method = if naming::unraw(&f.ident) == "new" { format_ident!("with_new") } else { ident(&f.ident) };
+        let method = if naming::unraw(&f.ident) == "new" {
+            format_ident!("with_new")
+        } else {
+            ident(&f.ident)
+        };
         let t = arg_ty(&f.ty, module);
         let conv = arg_conv(&f.ty, &format_ident!("value"));
         let d = doc_attr(&format!("Sets `{}`.", f.wire));
@@ -267,7 +302,11 @@ pub fn property_string(
     let puts = p.fields.iter().map(|f| {
         let id = ident(&f.ident);
         let wire = &f.wire;
-        if f.optional { quote!(out.put(#wire, &self.#id);) } else { quote!(out.put_required(#wire, &self.#id);) }
+        if f.optional {
+            quote!(out.put(#wire, &self.#id);)
+        } else {
+            quote!(out.put_required(#wire, &self.#id);)
+        }
     });
     let keys = p.fields.iter().map(|f| {
         let wire = &f.wire;

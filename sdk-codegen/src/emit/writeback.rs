@@ -15,10 +15,22 @@ use crate::lower::TYPES_MODULE;
 /// All write-back impls for one module.
 pub fn writebacks(api: &Api, module: &str) -> Vec<TokenStream> {
     let mut out = Vec::new();
-    for get in api.endpoints.iter().filter(|e| e.method == "GET" && e.module == module) {
-        let Ty::Named(m, name) = &get.response else { continue };
-        let Some(TypeDef::Struct(s)) = api.types.get(&(m.clone(), name.clone())) else { continue };
-        for target in api.endpoints.iter().filter(|e| e.path == get.path && (e.method == "PUT" || e.method == "POST")) {
+    for get in api
+        .endpoints
+        .iter()
+        .filter(|e| e.method == "GET" && e.module == module)
+    {
+        let Ty::Named(m, name) = &get.response else {
+            continue;
+        };
+        let Some(TypeDef::Struct(s)) = api.types.get(&(m.clone(), name.clone())) else {
+            continue;
+        };
+        for target in api
+            .endpoints
+            .iter()
+            .filter(|e| e.path == get.path && (e.method == "PUT" || e.method == "POST"))
+        {
             if let Some(tokens) = writeback(name, &s.fields, target, module) {
                 out.push(tokens);
             }
@@ -27,11 +39,18 @@ pub fn writebacks(api: &Api, module: &str) -> Vec<TokenStream> {
     out
 }
 
-fn writeback(response: &str, fields: &[Field], target: &Endpoint, module: &str) -> Option<TokenStream> {
+fn writeback(
+    response: &str,
+    fields: &[Field],
+    target: &Endpoint,
+    module: &str,
+) -> Option<TokenStream> {
     // Required parameters of the update must come from required response fields.
     let mut ctor_from_self = Vec::new();
     for p in target.params.iter().filter(|p| !p.optional) {
-        let f = fields.iter().find(|f| f.wire == p.wire && f.ty == p.ty && !f.optional && f.indexed_max.is_none())?;
+        let f = fields
+            .iter()
+            .find(|f| f.wire == p.wire && f.ty == p.ty && !f.optional && f.indexed_max.is_none())?;
         let id = ident(&f.ident);
         ctor_from_self.push(quote!(self.#id.clone()));
     }
@@ -46,7 +65,9 @@ fn writeback(response: &str, fields: &[Field], target: &Endpoint, module: &str) 
     });
     let mut copies = Vec::new();
     for f in fields {
-        let Some(p) = target.params.iter().find(|p| p.wire == f.wire) else { continue };
+        let Some(p) = target.params.iter().find(|p| p.wire == f.wire) else {
+            continue;
+        };
         if !p.optional {
             continue; // set through the constructor
         }
@@ -60,7 +81,9 @@ fn writeback(response: &str, fields: &[Field], target: &Endpoint, module: &str) 
                 }
             },
             (true, false, true) => quote!(req.#pid = self.#fid.clone();),
-            (true, false, false) => quote!(req.#pid = ::std::option::Option::Some(self.#fid.clone());),
+            (true, false, false) => {
+                quote!(req.#pid = ::std::option::Option::Some(self.#fid.clone());)
+            }
             // Same key, different type in the two schemas: send the value as received.
             (false, true, _) if textual(&f.ty) => quote! {
                 for (i, v) in self.#fid.iter() {
@@ -72,7 +95,9 @@ fn writeback(response: &str, fields: &[Field], target: &Endpoint, module: &str) 
                     req.extra.push_param(#wire, v);
                 }
             },
-            (false, false, false) if textual(&f.ty) => quote!(req.extra.push_param(#wire, &self.#fid);),
+            (false, false, false) if textual(&f.ty) => {
+                quote!(req.extra.push_param(#wire, &self.#fid);)
+            }
             _ => continue,
         });
     }

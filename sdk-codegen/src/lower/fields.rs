@@ -16,7 +16,11 @@ pub const TYPES_MODULE: &str = "types";
 /// Field names that would clash inside one struct, renamed by hand (reviewed table).
 const FIELD_RENAMES: &[(&str, &str, &str)] = &[
     // QEMU has both `numa` (enable NUMA) and `numa[n]` (the NUMA topology entries).
-    ("numa[n]", "numa_nodes", "QEMU `numa` (flag) and `numa[n]` (topology) share a name"),
+    (
+        "numa[n]",
+        "numa_nodes",
+        "QEMU `numa` (flag) and `numa[n]` (topology) share a name",
+    ),
 ];
 
 /// Parameters and fields whose text has a richer type than the schema states (reviewed table):
@@ -35,7 +39,11 @@ pub struct SharedTypes {
 
 impl SharedTypes {
     /// Collects every enum and inline property string of the schema, groups and names them.
-    pub fn build(methods: &[MethodDef], taken: &mut BTreeSet<String>, stats: &mut Stats) -> Result<Self, LowerError> {
+    pub fn build(
+        methods: &[MethodDef],
+        taken: &mut BTreeSet<String>,
+        stats: &mut Stats,
+    ) -> Result<Self, LowerError> {
         let mut enum_uses = Vec::new();
         let mut ps_uses = Vec::new();
         for m in methods {
@@ -53,8 +61,12 @@ impl SharedTypes {
                 }
             }
         }
-        let (ps_groups, ps_lookup) =
-            shared::group(ps_uses, shared::property_strings_compatible, taken, &mut stats.suffixed_names);
+        let (ps_groups, ps_lookup) = shared::group(
+            ps_uses,
+            shared::property_strings_compatible,
+            taken,
+            &mut stats.suffixed_names,
+        );
         let mut types = BTreeMap::new();
         let mut ps_names = BTreeMap::new();
         for (sig, index) in ps_lookup {
@@ -62,19 +74,37 @@ impl SharedTypes {
         }
         for group in &ps_groups {
             let def = property_string_def(group, taken, &mut types)?;
-            types.insert((TYPES_MODULE.to_string(), def.name.clone()), TypeDef::PropertyString(def));
+            types.insert(
+                (TYPES_MODULE.to_string(), def.name.clone()),
+                TypeDef::PropertyString(def),
+            );
         }
-        let (enum_groups, enum_lookup) =
-            shared::group(enum_uses, shared::enums_compatible, taken, &mut stats.suffixed_names);
+        let (enum_groups, enum_lookup) = shared::group(
+            enum_uses,
+            shared::enums_compatible,
+            taken,
+            &mut stats.suffixed_names,
+        );
         let mut enum_names = BTreeMap::new();
         for (sig, index) in enum_lookup {
             enum_names.insert(sig, enum_groups[index].name.clone());
         }
         for group in &enum_groups {
-            let def = enum_def(group.name.clone(), &shared::merged_values(group), sites(&group.uses));
-            types.insert((TYPES_MODULE.to_string(), def.name.clone()), TypeDef::Enum(def));
+            let def = enum_def(
+                group.name.clone(),
+                &shared::merged_values(group),
+                sites(&group.uses),
+            );
+            types.insert(
+                (TYPES_MODULE.to_string(), def.name.clone()),
+                TypeDef::Enum(def),
+            );
         }
-        Ok(Self { enum_names, ps_names, types })
+        Ok(Self {
+            enum_names,
+            ps_names,
+            types,
+        })
     }
 }
 
@@ -98,14 +128,24 @@ fn collect(
     pss: &mut Vec<Use<PsShape>>,
 ) {
     let key = base_key(key);
-    let mk = |shape| Use { key: key.to_string(), path: path.to_string(), site: site.to_string(), shape };
+    let mk = |shape| Use {
+        key: key.to_string(),
+        path: path.to_string(),
+        site: site.to_string(),
+        shape,
+    };
     if let Some(keys) = shared::inline_format(def) {
         pss.push(mk(keys.clone()));
         return;
     }
     if def.ty.as_deref() == Some("string") {
         if let Some(values) = shared::enum_values(def) {
-            enums.push(Use { key: key.to_string(), path: path.to_string(), site: site.to_string(), shape: values });
+            enums.push(Use {
+                key: key.to_string(),
+                path: path.to_string(),
+                site: site.to_string(),
+                shape: values,
+            });
         }
     }
     if let Some(items) = &def.items {
@@ -126,9 +166,18 @@ fn enum_def(name: String, values: &[String], used_by: Vec<String>) -> EnumDef {
     let mut taken = BTreeSet::from(["UnknownValue".to_string()]);
     let variants = values
         .iter()
-        .map(|v| (v.clone(), naming::unique(naming::variant_name(v), &mut taken)))
+        .map(|v| {
+            (
+                v.clone(),
+                naming::unique(naming::variant_name(v), &mut taken),
+            )
+        })
         .collect();
-    EnumDef { name, variants, used_by }
+    EnumDef {
+        name,
+        variants,
+        used_by,
+    }
 }
 
 fn property_string_def(
@@ -137,7 +186,10 @@ fn property_string_def(
     types: &mut BTreeMap<(String, String), TypeDef>,
 ) -> Result<PropertyStringDef, LowerError> {
     let merged = shared::merged_subkeys(group);
-    let site = format!("{} (property string `{}`)", group.uses[0].site, group.uses[0].key);
+    let site = format!(
+        "{} (property string `{}`)",
+        group.uses[0].site, group.uses[0].key
+    );
     let mut default_key = None;
     let mut key_aliases = Vec::new();
     let mut aliases = Vec::new();
@@ -145,7 +197,9 @@ fn property_string_def(
     for (key, def) in &merged {
         if let Some(target) = &def.alias {
             match &def.key_alias {
-                Some(key_field) => key_aliases.push((key.clone(), key_field.clone(), target.clone())),
+                Some(key_field) => {
+                    key_aliases.push((key.clone(), key_field.clone(), target.clone()))
+                }
                 None => aliases.push((key.clone(), target.clone())),
             }
             continue;
@@ -156,14 +210,26 @@ fn property_string_def(
         let ty = match (def.ty.as_deref(), shared::enum_values(def)) {
             (Some("string"), Some(values)) => {
                 let name = naming::unique(format!("{}{}", group.name, naming::pascal(key)), taken);
-                let e = enum_def(name.clone(), &values, vec![format!("`{}` property strings", group.name)]);
+                let e = enum_def(
+                    name.clone(),
+                    &values,
+                    vec![format!("`{}` property strings", group.name)],
+                );
                 types.insert((TYPES_MODULE.to_string(), name.clone()), TypeDef::Enum(e));
                 Ty::Named(TYPES_MODULE.to_string(), name)
             }
             (Some(t), _) => scalar(def, t).ok_or_else(|| {
-                LowerError::new(&site, format!("sub-key `{key}` has type `{t}`, which a property string cannot hold"))
+                LowerError::new(
+                    &site,
+                    format!("sub-key `{key}` has type `{t}`, which a property string cannot hold"),
+                )
             })?,
-            (None, _) => return Err(LowerError::new(&site, format!("sub-key `{key}` has no type"))),
+            (None, _) => {
+                return Err(LowerError::new(
+                    &site,
+                    format!("sub-key `{key}` has no type"),
+                ));
+            }
         };
         fields.push(Field {
             wire: key.clone(),
@@ -175,7 +241,10 @@ fn property_string_def(
         });
     }
     if fields.iter().any(|f| f.ident == "extra") {
-        return Err(LowerError::new(&site, "a sub-key is called `extra`, which the generated type reserves"));
+        return Err(LowerError::new(
+            &site,
+            "a sub-key is called `extra`, which the generated type reserves",
+        ));
     }
     Ok(PropertyStringDef {
         name: group.name.clone(),
@@ -225,10 +294,22 @@ pub fn facts(def: &PropDef) -> Facts {
         min_length: def.min_length.clone(),
         max_length: def.max_length.clone(),
         default: def.default.clone(),
-        requires: def.requires.as_ref().and_then(Value::as_str).map(str::to_string),
-        renderer: def.renderer.as_ref().and_then(Value::as_str).map(str::to_string),
+        requires: def
+            .requires
+            .as_ref()
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        renderer: def
+            .renderer
+            .as_ref()
+            .and_then(Value::as_str)
+            .map(str::to_string),
         instance_types: match &def.instance_types {
-            Some(Value::Array(v)) => v.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+            Some(Value::Array(v)) => v
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
             _ => Vec::new(),
         },
         enum_values: shared::enum_values(def).unwrap_or_default(),
@@ -250,7 +331,9 @@ pub fn disambiguate(fields: &mut [Field], site: &str, stats: &mut Stats) {
                 Some((_, ident, _)) => (*ident).to_string(),
                 None => {
                     let renamed = format!("{}_entries", naming::unraw(&f.ident));
-                    stats.suffixed_names.push(format!("{site}: field `{wire}` renamed to `{renamed}`"));
+                    stats
+                        .suffixed_names
+                        .push(format!("{site}: field `{wire}` renamed to `{renamed}`"));
                     renamed
                 }
             };
@@ -302,8 +385,18 @@ impl<'a> FieldLowering<'a> {
         path: &str,
     ) -> Result<Field, LowerError> {
         let key = base_key(wire);
-        let indexed_max = if wire.ends_with("[n]") { Some(self.index_max(key, path, site)?) } else { None };
-        let ctx = Ctx { module, owner, key, site, path };
+        let indexed_max = if wire.ends_with("[n]") {
+            Some(self.index_max(key, path, site)?)
+        } else {
+            None
+        };
+        let ctx = Ctx {
+            module,
+            owner,
+            key,
+            site,
+            path,
+        };
         let mut ty = self.ty_of(def, &ctx)?;
         if ty == Ty::String {
             if let Some((_, over)) = TYPE_OVERRIDES.iter().find(|(w, _)| *w == wire) {
@@ -329,15 +422,29 @@ impl<'a> FieldLowering<'a> {
         site: &str,
         path: &str,
     ) -> Result<Ty, LowerError> {
-        let ctx = Ctx { module, owner: endpoint, key: "", site, path };
+        let ctx = Ctx {
+            module,
+            owner: endpoint,
+            key: "",
+            site,
+            path,
+        };
         match def.ty.as_deref() {
-            Some("object") if has_properties(def) => {
-                self.structure(def, &format!("{endpoint}Response"), &ctx, format!("Response of `{site}`."))
-            }
+            Some("object") if has_properties(def) => self.structure(
+                def,
+                &format!("{endpoint}Response"),
+                &ctx,
+                format!("Response of `{site}`."),
+            ),
             Some("array") => {
                 let items = def.items.as_deref().cloned().unwrap_or_default();
                 if items.ty.as_deref() == Some("object") && has_properties(&items) {
-                    let item = self.structure(&items, &format!("{endpoint}Item"), &ctx, format!("One item of the response of `{site}`."))?;
+                    let item = self.structure(
+                        &items,
+                        &format!("{endpoint}Item"),
+                        &ctx,
+                        format!("One item of the response of `{site}`."),
+                    )?;
                     Ok(Ty::Vec(Box::new(item)))
                 } else {
                     let inner = self.ty_of(&items, &Ctx { key: "item", ..ctx })?;
@@ -366,43 +473,69 @@ impl<'a> FieldLowering<'a> {
 
     fn value_fallback(&mut self, ctx: &Ctx<'_>) -> Ty {
         self.stats.value_fallbacks += 1;
-        let key = if ctx.key.is_empty() { "(response)" } else { ctx.key };
-        self.stats.value_fallback_sites.push(format!("{}: {}.{key}", ctx.site, ctx.owner));
+        let key = if ctx.key.is_empty() {
+            "(response)"
+        } else {
+            ctx.key
+        };
+        self.stats
+            .value_fallback_sites
+            .push(format!("{}: {}.{key}", ctx.site, ctx.owner));
         Ty::Value
     }
 
     fn ty_of(&mut self, def: &PropDef, ctx: &Ctx<'_>) -> Result<Ty, LowerError> {
         if let Some(keys) = shared::inline_format(def) {
-            let name = self.shared.ps_names.get(&shared::signature(ctx.path, ctx.key, keys)).ok_or_else(|| {
-                LowerError::new(ctx.site, format!("property string `{}` was not collected", ctx.key))
-            })?;
+            let name = self
+                .shared
+                .ps_names
+                .get(&shared::signature(ctx.path, ctx.key, keys))
+                .ok_or_else(|| {
+                    LowerError::new(
+                        ctx.site,
+                        format!("property string `{}` was not collected", ctx.key),
+                    )
+                })?;
             return Ok(Ty::Named(TYPES_MODULE.to_string(), name.clone()));
         }
         if let Some(variants) = &def.one_of {
             return self.one_of(def, variants, ctx);
         }
-        let ty = def
-            .ty
-            .as_deref()
-            .ok_or_else(|| LowerError::new(ctx.site, format!("property `{}` has no type", ctx.key)))?;
+        let ty = def.ty.as_deref().ok_or_else(|| {
+            LowerError::new(ctx.site, format!("property `{}` has no type", ctx.key))
+        })?;
         match ty {
             "string" => {
                 if let Some(values) = shared::enum_values(def) {
-                    let name = self.shared.enum_names.get(&shared::signature(ctx.path, ctx.key, &values)).ok_or_else(|| {
-                        LowerError::new(ctx.site, format!("enum `{}` was not collected", ctx.key))
-                    })?;
+                    let name = self
+                        .shared
+                        .enum_names
+                        .get(&shared::signature(ctx.path, ctx.key, &values))
+                        .ok_or_else(|| {
+                            LowerError::new(
+                                ctx.site,
+                                format!("enum `{}` was not collected", ctx.key),
+                            )
+                        })?;
                     return Ok(Ty::Named(TYPES_MODULE.to_string(), name.clone()));
                 }
                 match &def.format {
-                    Some(Format::Named(f)) if f == "pve-vmid-list" => Ok(Ty::List(Box::new(Ty::U32))),
-                    Some(Format::Named(f)) if f.ends_with("-list") => Ok(Ty::List(Box::new(Ty::String))),
+                    Some(Format::Named(f)) if f == "pve-vmid-list" => {
+                        Ok(Ty::List(Box::new(Ty::U32)))
+                    }
+                    Some(Format::Named(f)) if f.ends_with("-list") => {
+                        Ok(Ty::List(Box::new(Ty::String)))
+                    }
                     _ => Ok(Ty::String),
                 }
             }
             "boolean" | "integer" | "number" => Ok(scalar(def, ty).expect("scalar type")),
             "array" => {
                 let items = def.items.as_deref().ok_or_else(|| {
-                    LowerError::new(ctx.site, format!("array `{}` has no items (missing fixup?)", ctx.key))
+                    LowerError::new(
+                        ctx.site,
+                        format!("array `{}` has no items (missing fixup?)", ctx.key),
+                    )
                 })?;
                 let item = if items.ty.as_deref() == Some("object") && has_properties(items) {
                     let name = format!("{}{}Item", ctx.owner, naming::pascal(ctx.key));
@@ -419,9 +552,11 @@ impl<'a> FieldLowering<'a> {
                     let context = format!("The `{}` object in `{}`.", ctx.key, ctx.site);
                     self.structure(def, &name, ctx, context)
                 } else if let Some(Additional::Schema(values)) = &def.additional_properties {
-                    let inner = if values.ty.as_deref() == Some("object") && has_properties(values) {
+                    let inner = if values.ty.as_deref() == Some("object") && has_properties(values)
+                    {
                         let name = format!("{}{}Value", ctx.owner, naming::pascal(ctx.key));
-                        let context = format!("One value of the `{}` map in `{}`.", ctx.key, ctx.site);
+                        let context =
+                            format!("One value of the `{}` map in `{}`.", ctx.key, ctx.site);
                         self.structure(values, &name, ctx, context)?
                     } else {
                         self.ty_of(values, ctx)?
@@ -433,12 +568,20 @@ impl<'a> FieldLowering<'a> {
             }
             "null" => Ok(Ty::Unit),
             "any" => Ok(self.value_fallback(ctx)),
-            other => Err(LowerError::new(ctx.site, format!("property `{}` has unknown type `{other}`", ctx.key))),
+            other => Err(LowerError::new(
+                ctx.site,
+                format!("property `{}` has unknown type `{other}`", ctx.key),
+            )),
         }
     }
 
     /// `oneOf`: one type when every variant lowers to the same type, else plain text.
-    fn one_of(&mut self, def: &PropDef, variants: &[PropDef], ctx: &Ctx<'_>) -> Result<Ty, LowerError> {
+    fn one_of(
+        &mut self,
+        def: &PropDef,
+        variants: &[PropDef],
+        ctx: &Ctx<'_>,
+    ) -> Result<Ty, LowerError> {
         let mut lowered = BTreeSet::new();
         for v in variants {
             lowered.insert(self.ty_of(v, ctx)?);
@@ -446,17 +589,28 @@ impl<'a> FieldLowering<'a> {
         if lowered.len() == 1 {
             return Ok(lowered.into_iter().next().expect("one element"));
         }
-        self.stats.untyped_variants.push(format!("{}: {}", ctx.site, ctx.key));
+        self.stats
+            .untyped_variants
+            .push(format!("{}: {}", ctx.site, ctx.key));
         Ok(match def.ty.as_deref() {
             Some("array") => Ty::Vec(Box::new(Ty::String)),
             _ => Ty::String,
         })
     }
 
-    fn structure(&mut self, def: &PropDef, name: &str, ctx: &Ctx<'_>, context: String) -> Result<Ty, LowerError> {
+    fn structure(
+        &mut self,
+        def: &PropDef,
+        name: &str,
+        ctx: &Ctx<'_>,
+        context: String,
+    ) -> Result<Ty, LowerError> {
         let key = (ctx.module.to_string(), name.to_string());
         if self.shared.types.contains_key(&key) {
-            return Err(LowerError::new(ctx.site, format!("type name `{name}` is generated twice")));
+            return Err(LowerError::new(
+                ctx.site,
+                format!("type name `{name}` is generated twice"),
+            ));
         }
         let mut fields = Vec::new();
         for (wire, d) in def.properties.iter().flatten() {
@@ -464,9 +618,19 @@ impl<'a> FieldLowering<'a> {
         }
         disambiguate(&mut fields, ctx.site, &mut self.stats);
         if fields.iter().any(|f| f.ident == "extra") {
-            return Err(LowerError::new(ctx.site, format!("`{name}` has a field called `extra`, which is reserved")));
+            return Err(LowerError::new(
+                ctx.site,
+                format!("`{name}` has a field called `extra`, which is reserved"),
+            ));
         }
-        self.shared.types.insert(key, TypeDef::Struct(StructDef { name: name.to_string(), fields, context }));
+        self.shared.types.insert(
+            key,
+            TypeDef::Struct(StructDef {
+                name: name.to_string(),
+                fields,
+                context,
+            }),
+        );
         Ok(Ty::Named(ctx.module.to_string(), name.to_string()))
     }
 }

@@ -27,7 +27,10 @@ pub struct LowerError {
 
 impl LowerError {
     pub(crate) fn new(site: impl Into<String>, problem: impl Into<String>) -> Self {
-        Self { site: site.into(), problem: problem.into() }
+        Self {
+            site: site.into(),
+            problem: problem.into(),
+        }
     }
 }
 
@@ -46,11 +49,20 @@ pub fn lower(set: &SchemaSet, strict: bool) -> Result<Api, LowerError> {
 
     let mut endpoints = Vec::with_capacity(set.api.methods.len());
     for method in &set.api.methods {
-        let task = tasks.get(&(method.method.clone(), method.path.clone())).copied().unwrap_or(TaskKind::None);
+        let task = tasks
+            .get(&(method.method.clone(), method.path.clone()))
+            .copied()
+            .unwrap_or(TaskKind::None);
         endpoints.push(lower_endpoint(method, task, &mut lowering)?);
     }
     let (types, stats) = lowering.finish();
-    Ok(Api { pve_version: set.api.pve_version.clone(), endpoints, types, privileges, stats })
+    Ok(Api {
+        pve_version: set.api.pve_version.clone(),
+        endpoints,
+        types,
+        privileges,
+        stats,
+    })
 }
 
 fn site(method: &MethodDef) -> String {
@@ -81,7 +93,10 @@ fn lower_endpoint(
             segments.push(Segment::Literal(std::mem::take(&mut literal)));
             let wire = &part[1..part.len() - 1];
             path_names.insert(wire.to_string());
-            let fallback = PropDef { ty: Some("string".into()), ..PropDef::default() };
+            let fallback = PropDef {
+                ty: Some("string".into()),
+                ..PropDef::default()
+            };
             let def = declared.get(wire).unwrap_or(&fallback);
             let mut field = lowering.field(def, wire, &module, &name, &here, &method.path)?;
             field.optional = false;
@@ -104,7 +119,10 @@ fn lower_endpoint(
     }
     fields::disambiguate(&mut params, &here, lowering.stats_mut());
 
-    let response = match (task, lowering.response(&method.returns, &module, &name, &here, &method.path)?) {
+    let response = match (
+        task,
+        lowering.response(&method.returns, &module, &name, &here, &method.path)?,
+    ) {
         (TaskKind::Upid, Ty::String) => Ty::Upid,
         (TaskKind::UpidOrOther, Ty::String | Ty::Unit) => Ty::TaskStarted,
         (TaskKind::NullButForks, ty) => ty,
@@ -127,15 +145,26 @@ fn lower_endpoint(
         permission: permissions::lower(method.permissions.as_ref(), &here)?,
         protected: shared::truthy(method.protected.as_ref()),
         allow_token: shared::truthy(method.allowtoken.as_ref()),
-        proxy_to: method.proxyto.as_ref().and_then(|v| v.as_str()).map(str::to_string),
+        proxy_to: method
+            .proxyto
+            .as_ref()
+            .and_then(|v| v.as_str())
+            .map(str::to_string),
         task,
         download: shared::truthy(method.download_allowed.as_ref()),
     })
 }
 
-fn task_kinds(set: &SchemaSet, strict: bool) -> Result<BTreeMap<(String, String), TaskKind>, LowerError> {
-    let known: BTreeSet<(String, String)> =
-        set.api.methods.iter().map(|m| (m.method.clone(), m.path.clone())).collect();
+fn task_kinds(
+    set: &SchemaSet,
+    strict: bool,
+) -> Result<BTreeMap<(String, String), TaskKind>, LowerError> {
+    let known: BTreeSet<(String, String)> = set
+        .api
+        .methods
+        .iter()
+        .map(|m| (m.method.clone(), m.path.clone()))
+        .collect();
     let mut out = BTreeMap::new();
     for t in &set.tasks.methods {
         let kind = match t.kind.as_str() {
@@ -163,5 +192,8 @@ fn task_kinds(set: &SchemaSet, strict: bool) -> Result<BTreeMap<(String, String)
 
 /// Every named type of an [`Api`] in a module.
 pub fn types_in<'a>(api: &'a Api, module: &'a str) -> impl Iterator<Item = &'a TypeDef> + 'a {
-    api.types.iter().filter(move |((m, _), _)| m == module).map(|(_, t)| t)
+    api.types
+        .iter()
+        .filter(move |((m, _), _)| m == module)
+        .map(|(_, t)| t)
 }

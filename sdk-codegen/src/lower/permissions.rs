@@ -10,28 +10,49 @@ use crate::model::{PermissionsDef, SchemaSet};
 
 /// Lowers a method's `permissions` block (absent: root only).
 pub fn lower(perms: Option<&PermissionsDef>, site: &str) -> Result<Permission, LowerError> {
-    let Some(perms) = perms else { return Ok(Permission::RootOnly) };
+    let Some(perms) = perms else {
+        return Ok(Permission::RootOnly);
+    };
     match (&perms.check, perms.user.as_deref()) {
         (Some(check), _) => Ok(Permission::Check(check_of(check, site)?)),
         (None, Some("all")) => Ok(Permission::AnyUser),
         (None, Some("world")) => Ok(Permission::World),
-        (None, Some(other)) => Err(LowerError::new(site, format!("unknown permissions.user `{other}`"))),
-        (None, None) => Err(LowerError::new(site, "permissions block with neither `check` nor `user`")),
+        (None, Some(other)) => Err(LowerError::new(
+            site,
+            format!("unknown permissions.user `{other}`"),
+        )),
+        (None, None) => Err(LowerError::new(
+            site,
+            "permissions block with neither `check` nor `user`",
+        )),
     }
 }
 
 fn check_of(v: &Value, site: &str) -> Result<Check, LowerError> {
     let bad = |what: &str| LowerError::new(site, format!("permission check {what}: {v}"));
     let items = v.as_array().ok_or_else(|| bad("is not an array"))?;
-    let head = items.first().and_then(Value::as_str).ok_or_else(|| bad("has no operator"))?;
+    let head = items
+        .first()
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("has no operator"))?;
     let rest = &items[1..];
     match head {
         "and" | "or" => {
-            let subs = rest.iter().map(|c| check_of(c, site)).collect::<Result<Vec<_>, _>>()?;
-            Ok(if head == "and" { Check::And(subs) } else { Check::Or(subs) })
+            let subs = rest
+                .iter()
+                .map(|c| check_of(c, site))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(if head == "and" {
+                Check::And(subs)
+            } else {
+                Check::Or(subs)
+            })
         }
         "perm" => {
-            let path = rest.first().and_then(Value::as_str).ok_or_else(|| bad("has no ACL path"))?;
+            let path = rest
+                .first()
+                .and_then(Value::as_str)
+                .ok_or_else(|| bad("has no ACL path"))?;
             let privileges = privs(rest.get(1), site, v)?;
             let opts = options(&rest[2.min(rest.len())..], site, v)?;
             let mut any = false;
@@ -43,7 +64,12 @@ fn check_of(v: &Value, site: &str) -> Result<Check, LowerError> {
                     other => return Err(bad(&format!("has unknown option `{other}`"))),
                 }
             }
-            Ok(Check::Perm { path: path.to_string(), privileges, any, require_param })
+            Ok(Check::Perm {
+                path: path.to_string(),
+                privileges,
+                any,
+                require_param,
+            })
         }
         "userid-group" => {
             let privileges = privs(rest.first(), site, v)?;
@@ -54,14 +80,23 @@ fn check_of(v: &Value, site: &str) -> Result<Check, LowerError> {
                     other => return Err(bad(&format!("has unknown option `{other}`"))),
                 }
             }
-            Ok(Check::UseridGroup { privileges, groups_param })
+            Ok(Check::UseridGroup {
+                privileges,
+                groups_param,
+            })
         }
         "userid-param" => {
-            let what = rest.first().and_then(Value::as_str).ok_or_else(|| bad("has no argument"))?;
+            let what = rest
+                .first()
+                .and_then(Value::as_str)
+                .ok_or_else(|| bad("has no argument"))?;
             Ok(Check::UseridParam(what.to_string()))
         }
         "perm-modify" => {
-            let path = rest.first().and_then(Value::as_str).ok_or_else(|| bad("has no path"))?;
+            let path = rest
+                .first()
+                .and_then(Value::as_str)
+                .ok_or_else(|| bad("has no path"))?;
             Ok(Check::PermModify(path.to_string()))
         }
         other => Err(bad(&format!("has unknown operator `{other}`"))),
@@ -70,7 +105,10 @@ fn check_of(v: &Value, site: &str) -> Result<Check, LowerError> {
 
 fn privs(v: Option<&Value>, site: &str, whole: &Value) -> Result<Vec<String>, LowerError> {
     let list = v.and_then(Value::as_array).ok_or_else(|| {
-        LowerError::new(site, format!("permission check has no privilege list: {whole}"))
+        LowerError::new(
+            site,
+            format!("permission check has no privilege list: {whole}"),
+        )
     })?;
     list.iter()
         .map(|p| {
@@ -83,19 +121,27 @@ fn privs(v: Option<&Value>, site: &str, whole: &Value) -> Result<Vec<String>, Lo
 
 fn options(rest: &[Value], site: &str, whole: &Value) -> Result<Vec<(String, Value)>, LowerError> {
     if rest.len() % 2 != 0 {
-        return Err(LowerError::new(site, format!("permission check options are not key/value pairs: {whole}")));
+        return Err(LowerError::new(
+            site,
+            format!("permission check options are not key/value pairs: {whole}"),
+        ));
     }
     rest.chunks(2)
         .map(|pair| match &pair[0] {
             Value::String(k) => Ok((k.clone(), pair[1].clone())),
-            _ => Err(LowerError::new(site, format!("permission check option key is not a string: {whole}"))),
+            _ => Err(LowerError::new(
+                site,
+                format!("permission check option key is not a string: {whole}"),
+            )),
         })
         .collect()
 }
 
 fn collect(check: &Check, out: &mut BTreeSet<String>) {
     match check {
-        Check::Perm { privileges, .. } | Check::UseridGroup { privileges, .. } => out.extend(privileges.iter().cloned()),
+        Check::Perm { privileges, .. } | Check::UseridGroup { privileges, .. } => {
+            out.extend(privileges.iter().cloned())
+        }
         Check::And(c) | Check::Or(c) => c.iter().for_each(|c| collect(c, out)),
         Check::UseridParam(p) if p.contains('.') => {
             out.insert(p.clone());

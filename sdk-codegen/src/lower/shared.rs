@@ -41,12 +41,19 @@ pub type PsShape = BTreeMap<String, PropDef>;
 
 /// The area of a path: its first naming segment (`lxc`, `qemu`, `cluster`, …).
 pub fn area(path: &str) -> String {
-    naming::naming_segments(path).into_iter().next().unwrap_or_default()
+    naming::naming_segments(path)
+        .into_iter()
+        .next()
+        .unwrap_or_default()
 }
 
 /// The canonical signature of a use (area, key, shape), to find its group again.
 pub fn signature<T: serde::Serialize>(path: &str, key: &str, shape: &T) -> String {
-    format!("{}\u{0}{key}\u{0}{}", area(path), serde_json::to_string(shape).unwrap_or_default())
+    format!(
+        "{}\u{0}{key}\u{0}{}",
+        area(path),
+        serde_json::to_string(shape).unwrap_or_default()
+    )
 }
 
 /// Groups uses by key and compatibility, then names the groups. `taken` holds names already
@@ -62,7 +69,10 @@ pub fn group<T: Clone + serde::Serialize>(
     // `cluster`, `access`, …), never across areas, so every name starts with its area.
     let mut by_key: BTreeMap<(String, String), Vec<Use<T>>> = BTreeMap::new();
     for u in uses {
-        by_key.entry((area(&u.path), u.key.clone())).or_default().push(u);
+        by_key
+            .entry((area(&u.path), u.key.clone()))
+            .or_default()
+            .push(u);
     }
     let mut groups: Vec<Group<T>> = Vec::new();
     let mut lookup = BTreeMap::new();
@@ -92,18 +102,30 @@ pub fn group<T: Clone + serde::Serialize>(
             members.entry(root).or_default().push(u.clone());
         }
         for (_, members) in members {
-            let paths: Vec<Vec<String>> = members.iter().map(|u| naming::naming_segments(&u.path)).collect();
-            let prefix: String = naming::common_segments(&paths).iter().map(|s| naming::pascal(s)).collect();
+            let paths: Vec<Vec<String>> = members
+                .iter()
+                .map(|u| naming::naming_segments(&u.path))
+                .collect();
+            let prefix: String = naming::common_segments(&paths)
+                .iter()
+                .map(|s| naming::pascal(s))
+                .collect();
             let wanted = format!("{prefix}{}", naming::pascal(&key));
             let name = naming::unique(wanted.clone(), taken);
             if name != wanted {
-                suffixed.push(format!("{name} (wanted {wanted}; first used by {})", members[0].site));
+                suffixed.push(format!(
+                    "{name} (wanted {wanted}; first used by {})",
+                    members[0].site
+                ));
             }
             let index = groups.len();
             for u in &members {
                 lookup.insert(signature(&u.path, &u.key, &u.shape), index);
             }
-            groups.push(Group { name, uses: members });
+            groups.push(Group {
+                name,
+                uses: members,
+            });
         }
     }
     (groups, lookup)
@@ -122,7 +144,9 @@ pub fn enums_compatible(a: &EnumShape, b: &EnumShape) -> bool {
 /// and every shared sub-key has the same type.
 pub fn property_strings_compatible(a: &PsShape, b: &PsShape) -> bool {
     let default_key = |s: &PsShape| {
-        s.iter().find(|(_, d)| truthy(d.default_key.as_ref())).map(|(k, _)| k.clone())
+        s.iter()
+            .find(|(_, d)| truthy(d.default_key.as_ref()))
+            .map(|(k, _)| k.clone())
     };
     if default_key(a) != default_key(b) {
         return false;
@@ -206,7 +230,9 @@ pub fn inline_format(def: &PropDef) -> Option<&PsShape> {
 
 /// The enum values of a definition, if it is a string enum.
 pub fn enum_values(def: &PropDef) -> Option<Vec<String>> {
-    let Some(Value::Array(values)) = &def.enum_values else { return None };
+    let Some(Value::Array(values)) = &def.enum_values else {
+        return None;
+    };
     let strings: Vec<String> = values
         .iter()
         .map(|v| match v {

@@ -4,6 +4,7 @@
 // Warnings denied, except that a fixture's items need not all be used by these tests.
 #[deny(warnings)]
 #[allow(clippy::all, dead_code)]
+#[rustfmt::skip] // prettyplease output, compared byte for byte by the golden test
 #[path = "../../../sdk-codegen/tests/golden/basic/expected.rs"]
 mod golden_basic;
 
@@ -22,7 +23,10 @@ fn golden_fixture_endpoints_render_their_requests() {
         .digest("abc");
     let parts = req.to_parts().expect("renders");
     assert_eq!(parts.path, "/nodes/pve1/lxc/100/config");
-    assert_eq!(parts.form_body().as_deref(), Some("delete=net1%2Cmp0&digest=abc"));
+    assert_eq!(
+        parts.form_body().as_deref(),
+        Some("delete=net1%2Cmp0&digest=abc")
+    );
 }
 
 #[cfg(pve_8_4)]

@@ -3,8 +3,9 @@
 //! `null` for empty arrays, and fields no schema declares — which must be kept, not dropped.
 
 use proxmox_sdk::api::nodes::{
-    GetNodesLxcConfigResponse, GetNodesLxcItem, GetNodesLxcStatusCurrentResponse, GetNodesStatusResponse,
-    GetNodesStorageContentItem, GetNodesTasksLogItem, GetNodesTasksStatusResponse,
+    GetNodesLxcConfigResponse, GetNodesLxcItem, GetNodesLxcStatusCurrentResponse,
+    GetNodesStatusResponse, GetNodesStorageContentItem, GetNodesTasksLogItem,
+    GetNodesTasksStatusResponse,
 };
 use proxmox_sdk::api::types::{LxcArch, LxcOstype, LxcStatus, TasksStatusStatus};
 use proxmox_sdk::wire::FromWire;
@@ -31,9 +32,16 @@ fn lxc_list_with_strings_for_numbers_and_unknown_fields() {
     assert_eq!(a.disk, Some(1_234_567));
     assert_eq!(a.uptime, Some(3600));
     assert_eq!(a.template, Some(false));
-    assert_eq!(a.extra.get("pid"), Some(&json!("12345")), "unknown fields are kept");
+    assert_eq!(
+        a.extra.get("pid"),
+        Some(&json!("12345")),
+        "unknown fields are kept"
+    );
     let b = &items[1];
-    assert_eq!((b.vmid, &b.status, b.template), (101, &LxcStatus::Stopped, Some(true)));
+    assert_eq!(
+        (b.vmid, &b.status, b.template),
+        (101, &LxcStatus::Stopped, Some(true))
+    );
     assert_eq!(b.maxmem, Some(536_870_912));
     assert_eq!(b.extra["future_field"], json!({"x": 1}));
 }
@@ -87,17 +95,32 @@ fn lxc_config_gives_typed_property_strings_and_indexed_keys() {
     assert_eq!(net31.tag, Some(100));
     assert_eq!(net31.gw.as_deref(), Some("10.0.0.1"));
     let mp0 = c.mp.get(0).expect("mp0");
-    assert_eq!((mp0.volume.as_str(), mp0.mp.as_str()), ("local-lvm:vm-100-disk-1", "/srv/data"));
+    assert_eq!(
+        (mp0.volume.as_str(), mp0.mp.as_str()),
+        ("local-lvm:vm-100-disk-1", "/srv/data")
+    );
     assert_eq!((mp0.backup, mp0.size.as_deref()), (Some(true), Some("8G")));
     let rootfs = c.rootfs.as_ref().expect("rootfs");
-    assert_eq!((rootfs.volume.as_str(), rootfs.size.as_deref()), ("local-lvm:vm-100-disk-0", Some("8G")));
+    assert_eq!(
+        (rootfs.volume.as_str(), rootfs.size.as_deref()),
+        ("local-lvm:vm-100-disk-0", Some("8G"))
+    );
     let features = c.features.as_ref().expect("features");
-    assert_eq!((features.keyctl, features.nesting, features.fuse), (Some(true), Some(true), None));
+    assert_eq!(
+        (features.keyctl, features.nesting, features.fuse),
+        (Some(true), Some(true), None)
+    );
     assert_eq!(c.tags.as_ref().expect("tags").items(), ["prod", "web"]);
-    assert_eq!(c.unused.get(0).expect("unused0").volume, "local-lvm:vm-100-disk-9");
+    assert_eq!(
+        c.unused.get(0).expect("unused0").volume,
+        "local-lvm:vm-100-disk-9"
+    );
     assert_eq!(c.extra["future-option"], json!("x=1"));
     // The raw text of every property string is its Display.
-    assert_eq!(net0.to_string(), "name=eth0,bridge=vmbr0,firewall=1,hwaddr=BC:24:11:2A:3B:4C,ip=dhcp,type=veth");
+    assert_eq!(
+        net0.to_string(),
+        "name=eth0,bridge=vmbr0,firewall=1,hwaddr=BC:24:11:2A:3B:4C,ip=dhcp,type=veth"
+    );
 }
 
 #[test]
@@ -108,9 +131,18 @@ fn unknown_sub_keys_of_a_newer_server_are_kept() {
         "features": "nesting=1,future=yes"
     }));
     let net0 = c.net.get(0).expect("net0");
-    assert_eq!(net0.extra.unknown(), [("quantum".to_string(), "7".to_string())]);
-    assert_eq!(net0.to_string(), "name=eth0,bridge=vmbr0,quantum=7,type=veth");
-    assert_eq!(c.features.expect("features").to_string(), "nesting=1,future=yes");
+    assert_eq!(
+        net0.extra.unknown(),
+        [("quantum".to_string(), "7".to_string())]
+    );
+    assert_eq!(
+        net0.to_string(),
+        "name=eth0,bridge=vmbr0,quantum=7,type=veth"
+    );
+    assert_eq!(
+        c.features.expect("features").to_string(),
+        "nesting=1,future=yes"
+    );
 }
 
 #[test]
@@ -151,7 +183,8 @@ fn task_status_running_and_stopped() {
 
 #[test]
 fn task_log_lines() {
-    let lines: Vec<GetNodesTasksLogItem> = decode(json!([{"n": 1, "t": "starting"}, {"n": "2", "t": "TASK OK"}]));
+    let lines: Vec<GetNodesTasksLogItem> =
+        decode(json!([{"n": 1, "t": "starting"}, {"n": "2", "t": "TASK OK"}]));
     assert_eq!(lines[1].n, 2);
     let empty: Vec<GetNodesTasksLogItem> = decode(json!(null));
     assert!(empty.is_empty(), "null is an empty list");
@@ -183,6 +216,7 @@ fn node_status_nested_objects() {
 
 #[test]
 fn a_missing_required_field_is_an_error_naming_it() {
-    let err = proxmox_sdk::wire::de::from_value::<GetNodesLxcItem>(json!({"status": "running"})).unwrap_err();
+    let err = proxmox_sdk::wire::de::from_value::<GetNodesLxcItem>(json!({"status": "running"}))
+        .unwrap_err();
     assert!(err.to_string().contains("vmid"), "{err}");
 }

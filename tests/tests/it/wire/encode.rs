@@ -2,8 +2,8 @@
 //! strings and form bodies.
 
 use proxmox_sdk::api::nodes::{
-    DeleteNodesLxcSnapshotSnapname, GetNodesLxcConfigResponse, GetNodesTasks, GetNodesTasksStatus, PostNodesLxc,
-    PostNodesQemuAgentExec, PostNodesVzdump, PutNodesLxcConfig,
+    DeleteNodesLxcSnapshotSnapname, GetNodesLxcConfigResponse, GetNodesTasks, GetNodesTasksStatus,
+    PostNodesLxc, PostNodesQemuAgentExec, PostNodesVzdump, PutNodesLxcConfig,
 };
 use proxmox_sdk::api::types::{LxcFeatures, LxcNet, LxcRootfs, VzdumpCompress, VzdumpMode};
 use proxmox_sdk::wire::{List, ParamError};
@@ -12,13 +12,23 @@ use serde_json::json;
 
 #[test]
 fn lxc_restore_is_a_form_body_with_one_zero_booleans_and_indexed_keys() {
-    let req = PostNodesLxc::new("pve1", "local:backup/vzdump-lxc-100-2026_01_01-00_00_00.tar.zst", 100)
-        .restore(true)
-        .force(false)
-        .unique(true)
-        .storage("local-lvm")
-        .net(0, LxcNet::new("eth0").bridge("vmbr0").ip("dhcp").firewall(true))
-        .features(LxcFeatures::new().keyctl(true).nesting(true));
+    let req = PostNodesLxc::new(
+        "pve1",
+        "local:backup/vzdump-lxc-100-2026_01_01-00_00_00.tar.zst",
+        100,
+    )
+    .restore(true)
+    .force(false)
+    .unique(true)
+    .storage("local-lvm")
+    .net(
+        0,
+        LxcNet::new("eth0")
+            .bridge("vmbr0")
+            .ip("dhcp")
+            .firewall(true),
+    )
+    .features(LxcFeatures::new().keyctl(true).nesting(true));
     let parts = req.to_parts().expect("renders");
     assert_eq!(parts.method, HttpMethod::Post);
     assert_eq!(parts.path, "/nodes/pve1/lxc");
@@ -42,24 +52,45 @@ fn list_formats_are_joined_and_enums_spelled_as_pve_does() {
         .mode(VzdumpMode::Snapshot)
         .compress(VzdumpCompress::Zstd);
     let parts = req.to_parts().expect("renders");
-    assert_eq!(parts.form_body().as_deref(), Some("compress=zstd&mode=snapshot&storage=local&vmid=100%2C101"));
+    assert_eq!(
+        parts.form_body().as_deref(),
+        Some("compress=zstd&mode=snapshot&storage=local&vmid=100%2C101")
+    );
 }
 
 #[test]
 fn get_and_delete_parameters_go_into_the_query_string() {
-    let parts = GetNodesTasks::new("pve1").vmid(100).limit(10).errors(true).to_parts().expect("renders");
-    assert_eq!(parts.path_and_query(), "/nodes/pve1/tasks?errors=1&limit=10&vmid=100");
+    let parts = GetNodesTasks::new("pve1")
+        .vmid(100)
+        .limit(10)
+        .errors(true)
+        .to_parts()
+        .expect("renders");
+    assert_eq!(
+        parts.path_and_query(),
+        "/nodes/pve1/tasks?errors=1&limit=10&vmid=100"
+    );
     assert_eq!(parts.form_body(), None);
 
-    let parts = DeleteNodesLxcSnapshotSnapname::new("pve1", 100, "before upgrade").force(true).to_parts().expect("renders");
+    let parts = DeleteNodesLxcSnapshotSnapname::new("pve1", 100, "before upgrade")
+        .force(true)
+        .to_parts()
+        .expect("renders");
     assert_eq!(parts.method, HttpMethod::Delete);
-    assert_eq!(parts.path_and_query(), "/nodes/pve1/lxc/100/snapshot/before%20upgrade?force=1");
+    assert_eq!(
+        parts.path_and_query(),
+        "/nodes/pve1/lxc/100/snapshot/before%20upgrade?force=1"
+    );
 }
 
 #[test]
 fn a_upid_in_the_path_is_one_encoded_segment() {
-    let upid: Upid = "UPID:pve1:000934AF:0D015579:68BF3A41:vzdump:100:agent@pve!ci:".parse().expect("valid");
-    let parts = GetNodesTasksStatus::new("pve1", upid).to_parts().expect("renders");
+    let upid: Upid = "UPID:pve1:000934AF:0D015579:68BF3A41:vzdump:100:agent@pve!ci:"
+        .parse()
+        .expect("valid");
+    let parts = GetNodesTasksStatus::new("pve1", upid)
+        .to_parts()
+        .expect("renders");
     assert_eq!(
         parts.path,
         "/nodes/pve1/tasks/UPID%3Apve1%3A000934AF%3A0D015579%3A68BF3A41%3Avzdump%3A100%3Aagent%40pve%21ci%3A/status"
@@ -68,9 +99,16 @@ fn a_upid_in_the_path_is_one_encoded_segment() {
 
 #[test]
 fn array_parameters_repeat_their_key() {
-    let req = PostNodesQemuAgentExec::new("pve1", 100, vec!["ls".to_string(), "-l".to_string(), "/tmp dir".to_string()]);
+    let req = PostNodesQemuAgentExec::new(
+        "pve1",
+        100,
+        vec!["ls".to_string(), "-l".to_string(), "/tmp dir".to_string()],
+    );
     let parts = req.to_parts().expect("renders");
-    assert_eq!(parts.form_body().as_deref(), Some("command=ls&command=-l&command=%2Ftmp%20dir"));
+    assert_eq!(
+        parts.form_body().as_deref(),
+        Some("command=ls&command=-l&command=%2Ftmp%20dir")
+    );
 }
 
 #[test]
@@ -78,9 +116,18 @@ fn an_index_above_the_family_maximum_refuses_the_request_before_sending() {
     let req = PutNodesLxcConfig::new("pve1", 100).net(32, LxcNet::new("eth32"));
     assert_eq!(
         req.to_parts().unwrap_err(),
-        ParamError::IndexOutOfRange { family: "net".into(), index: 32, max: 31 }
+        ParamError::IndexOutOfRange {
+            family: "net".into(),
+            index: 32,
+            max: 31
+        }
     );
-    assert!(PutNodesLxcConfig::new("pve1", 100).net(31, LxcNet::new("eth31")).to_parts().is_ok());
+    assert!(
+        PutNodesLxcConfig::new("pve1", 100)
+            .net(31, LxcNet::new("eth31"))
+            .to_parts()
+            .is_ok()
+    );
 }
 
 #[test]
@@ -112,7 +159,12 @@ fn a_config_read_and_written_back_keeps_every_key_byte_for_byte() {
         "future-option": "x=1,y=2"
     }))
     .expect("decodes");
-    let body = config.to_put("pve1", 100).to_parts().expect("renders").form_body().expect("PUT has a body");
+    let body = config
+        .to_put("pve1", 100)
+        .to_parts()
+        .expect("renders")
+        .form_body()
+        .expect("PUT has a body");
     assert_eq!(
         body,
         "arch=amd64&cores=2&digest=4f1d9a&features=keyctl%3D1%2Cnesting%3D1&hostname=ct100&memory=2048\
@@ -126,17 +178,35 @@ fn a_config_read_and_written_back_keeps_every_key_byte_for_byte() {
     // Change one thing: only that value differs; everything else is as received.
     let mut changed = config.clone();
     changed.net.get_mut(0).expect("net0").firewall = Some(false);
-    let body = changed.to_put("pve1", 100).to_parts().expect("renders").form_body().expect("body");
-    assert!(body.contains("&net0=name%3Deth0%2Cbridge%3Dvmbr0%2Cfirewall%3D0%2Chwaddr"), "{body}");
-    assert!(body.contains("&mp0=local-lvm%3Avm-100-disk-1%2Cmp%3D%2Fsrv%2Fdata%2Cbackup%3D1%2Csize%3D8G&"), "{body}");
+    let body = changed
+        .to_put("pve1", 100)
+        .to_parts()
+        .expect("renders")
+        .form_body()
+        .expect("body");
+    assert!(
+        body.contains("&net0=name%3Deth0%2Cbridge%3Dvmbr0%2Cfirewall%3D0%2Chwaddr"),
+        "{body}"
+    );
+    assert!(
+        body.contains(
+            "&mp0=local-lvm%3Avm-100-disk-1%2Cmp%3D%2Fsrv%2Fdata%2Cbackup%3D1%2Csize%3D8G&"
+        ),
+        "{body}"
+    );
 }
 
 #[test]
 fn endpoint_facts_are_available_without_io() {
     let info = <PutNodesLxcConfig as Endpoint>::INFO;
-    assert_eq!((info.method, info.path), (HttpMethod::Put, "/nodes/{node}/lxc/{vmid}/config"));
+    assert_eq!(
+        (info.method, info.path),
+        (HttpMethod::Put, "/nodes/{node}/lxc/{vmid}/config")
+    );
     assert_eq!(info.proxy_to, Some("node"));
-    let needs = info.permission.resolve(&|p| (p == "vmid").then(|| "100".to_string()));
+    let needs = info
+        .permission
+        .resolve(&|p| (p == "vmid").then(|| "100".to_string()));
     assert!(needs.contains("on `/vms/100`"), "{needs}");
     assert!(needs.contains("VM.Config.Disk"), "{needs}");
 }

@@ -34,11 +34,19 @@ fn value(kind: &'static ValueKind) -> BoxedStrategy<String> {
             let hi = bound(*max, 10_000).max(lo);
             // Whole numbers, or one decimal that is not zero, so the text survives f64 printing.
             (lo..=hi, 0u8..10)
-                .prop_map(move |(n, d)| if d == 0 || n >= hi { n.to_string() } else { format!("{n}.{d}") })
+                .prop_map(move |(n, d)| {
+                    if d == 0 || n >= hi {
+                        n.to_string()
+                    } else {
+                        format!("{n}.{d}")
+                    }
+                })
                 .boxed()
         }
         ValueKind::String => text(),
-        ValueKind::Enum(values) => proptest::sample::select(values.to_vec()).prop_map(str::to_string).boxed(),
+        ValueKind::Enum(values) => proptest::sample::select(values.to_vec())
+            .prop_map(str::to_string)
+            .boxed(),
     }
 }
 
@@ -56,7 +64,11 @@ fn parts(spec: &'static PropertySpec) -> BoxedStrategy<Vec<Part>> {
         .iter()
         .map(|k| {
             let v = value(&k.kind).prop_map(move |v| (k.name, v));
-            if k.required { v.prop_map(Some).boxed() } else { proptest::option::of(v).boxed() }
+            if k.required {
+                v.prop_map(Some).boxed()
+            } else {
+                proptest::option::of(v).boxed()
+            }
         })
         .collect();
     (per_key, any::<bool>(), any::<bool>(), any::<u64>())
@@ -66,18 +78,21 @@ fn parts(spec: &'static PropertySpec) -> BoxedStrategy<Vec<Part>> {
             let mut used = vec![false; chosen.len()];
             if let Some(dk) = spec.default_key {
                 let dk_at = chosen.iter().position(|(k, _)| *k == dk);
-                let key_alias = spec.key_aliases.iter().find(|(_, key_field, _)| *key_field == dk);
-                if let (Some(i), true, Some((_, _, value_field))) = (dk_at, alias, key_alias) {
-                    if let Some(j) = chosen.iter().position(|(k, _)| k == value_field) {
-                        // `<model>=<macaddr>` works only when the model value is one of the pseudo keys.
-                        if spec.key_aliases.iter().any(|(p, _, _)| *p == chosen[i].1) {
-                            out.push(Part::Alias(chosen[i].1.clone(), chosen[j].1.clone()));
-                            used[i] = true;
-                            used[j] = true;
-                        }
-                    }
+                let key_alias = spec
+                    .key_aliases
+                    .iter()
+                    .find(|(_, key_field, _)| *key_field == dk);
+                // `<model>=<macaddr>` works only when the model value is one of the pseudo keys.
+                if let (Some(i), true, Some((_, _, value_field))) = (dk_at, alias, key_alias)
+                    && let Some(j) = chosen.iter().position(|(k, _)| k == value_field)
+                    && spec.key_aliases.iter().any(|(p, _, _)| *p == chosen[i].1)
+                {
+                    out.push(Part::Alias(chosen[i].1.clone(), chosen[j].1.clone()));
+                    used[i] = true;
+                    used[j] = true;
                 }
-                if let Some(i) = dk_at.filter(|i| !used[*i] && bare && !chosen[*i].1.contains('=')) {
+                if let Some(i) = dk_at.filter(|i| !used[*i] && bare && !chosen[*i].1.contains('='))
+                {
                     out.push(Part::Bare(chosen[i].1.clone()));
                     used[i] = true;
                 }
@@ -90,7 +105,9 @@ fn parts(spec: &'static PropertySpec) -> BoxedStrategy<Vec<Part>> {
             // A deterministic shuffle from the generated seed: any key order must survive.
             let mut state = seed;
             for i in (1..out.len()).rev() {
-                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
                 #[allow(clippy::cast_possible_truncation)]
                 let j = (state >> 33) as usize % (i + 1);
                 out.swap(i, j);
@@ -114,10 +131,17 @@ fn render(parts: &[Part]) -> String {
 
 #[test]
 fn every_property_string_type_round_trips_generated_values() {
-    assert!(PROPERTY_STRINGS.len() >= 50, "expected every property-string type of 9.1");
+    assert!(
+        PROPERTY_STRINGS.len() >= 50,
+        "expected every property-string type of 9.1"
+    );
     for info in PROPERTY_STRINGS {
         let spec = info.spec;
-        let mut runner = TestRunner::new(Config { cases: 96, failure_persistence: None, ..Config::default() });
+        let mut runner = TestRunner::new(Config {
+            cases: 96,
+            failure_persistence: None,
+            ..Config::default()
+        });
         let result = runner.run(&parts(spec), |parts| {
             let text = render(&parts);
             // A value with no keys at all is the empty string; PVE has nothing to parse there.
@@ -132,7 +156,10 @@ fn every_property_string_type_round_trips_generated_values() {
                 .map_err(|e| TestCaseError::fail(format!("{future:?} fails leniently: {e}")))?;
             prop_assert_eq!(&written, &future, "unknown keys not kept in place");
             prop_assert!(equal);
-            prop_assert!((info.round_trip)(&future, ParseMode::Strict).is_err(), "strict accepted unknown keys");
+            prop_assert!(
+                (info.round_trip)(&future, ParseMode::Strict).is_err(),
+                "strict accepted unknown keys"
+            );
             Ok(())
         });
         if let Err(e) = result {
