@@ -18,6 +18,8 @@ pub mod upid;
 pub mod wire;
 
 pub use api::Privilege;
+pub use client::{Client, ClientBuilder};
+pub use error::Error;
 pub use endpoint::{Endpoint, EndpointInfo, HttpMethod, TaskReturn};
 pub use permission::{Check, Permission};
 pub use task::TaskStarted;

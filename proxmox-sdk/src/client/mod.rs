@@ -1,3 +1,365 @@
-//! The HTTP client: transport, authentication, TLS trust, retries. (Being written.)
+//! The HTTP client: transport, authentication, TLS trust, retries.
+//!
+//! ```no_run
+//! # async fn demo(fp: proxmox_sdk::client::tls::Fingerprint) -> Result<(), proxmox_sdk::Error> {
+//! use std::time::Duration;
+//! use proxmox_sdk::client::tls::TlsTrust;
+//!
+//! let client = proxmox_sdk::Client::builder("https://pve1:8006")?
+//!     .token("felhom-agent@pve!agent", std::env::var("PVE_TOKEN_SECRET").unwrap_or_default())
+//!     .trust(TlsTrust::Fingerprints(vec![fp]))
+//!     .timeout(Duration::from_secs(30))
+//!     .build()?;
+//! let guests = client.send(&proxmox_sdk::api::nodes::GetNodesLxc::new("pve1")).await?;
+//! println!("{} containers", guests.len());
+//! # Ok(()) }
+//! ```
+//!
+//! Every call goes through one path: render the request ([`Endpoint::to_parts`]), add
+//! credentials (logging in or renewing the ticket when needed), hand it to the
+//! [`Transport`], classify the answer into [`Error`] variants, retry what is safe to retry
+//! ([`RetryPolicy`]), and unwrap the `{data}` envelope. Each call runs in a `tracing` span
+//! named `pve_request` with the method, the path *template* (never parameter values), the
+//! final status, the attempt count and the duration; credentials never appear in it.
 
 pub mod tls;
+
+mod auth;
+mod builder;
+mod envelope;
+mod reqwest_transport;
+mod retry;
+mod secret;
+#[cfg(test)]
+mod tests;
+mod tfa;
+pub mod transport;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Instant;
+
+use bytes::Bytes;
+use http::header::{CONTENT_TYPE, USER_AGENT};
+use http::{HeaderMap, HeaderValue};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use tracing::Instrument as _;
+
+pub use builder::ClientBuilder;
+pub use envelope::ResponseMeta;
+pub use retry::RetryPolicy;
+pub use secret::Secret;
+pub use tfa::{TfaAnswer, TfaChallenge, TfaMethod};
+pub use transport::{BoxError, BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
+
+use crate::endpoint::{Endpoint, HttpMethod};
+use crate::error::Error;
+use crate::wire::{ParamWriter, RequestParts};
+
+/// Everything below the origin that every API path starts with.
+const API_PREFIX: &str = "/api2/json";
+
+/// Bytes a raw path may not contain literally.
+const RAW_PATH_ESCAPE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
+
+/// An asynchronous PVE API client. Cheap to clone; clones share credentials and connections.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    origin: String,
+    transport: Arc<dyn Transport>,
+    auth: auth::Auth,
+    retry: RetryPolicy,
+    user_agent: HeaderValue,
+}
+
+/// One logical call, before credentials are added.
+pub(crate) struct Call<'a> {
+    /// The path template for logs (`/nodes/{node}/lxc`).
+    template: &'a str,
+    method: HttpMethod,
+    /// Percent-encoded path below `/api2/json`, with the query string.
+    path_and_query: String,
+    body: Option<Bytes>,
+    authenticated: bool,
+}
+
+impl Client {
+    /// Starts configuring a client for `endpoint`, e.g. `https://pve1:8006`.
+    ///
+    /// ```no_run
+    /// # fn demo() -> Result<(), proxmox_sdk::Error> {
+    /// use proxmox_sdk::client::tls::TlsTrust;
+    ///
+    /// let client = proxmox_sdk::Client::builder("https://pve1:8006")?
+    ///     .ticket_login("monitor@pve", "correct horse battery staple")
+    ///     .trust(TlsTrust::CaFile("/etc/pve/pve-root-ca.pem".into()))
+    ///     .build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Config`] when `endpoint` is not an `http(s)://host[:port]` URL (a user name or
+    /// password in it is refused too).
+    pub fn builder(endpoint: &str) -> Result<ClientBuilder, Error> {
+        ClientBuilder::new(endpoint)
+    }
+
+    /// Sends a typed request and returns its decoded `data`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: proxmox_sdk::Client) -> Result<(), proxmox_sdk::Error> {
+    /// use proxmox_sdk::api::nodes::GetNodesLxc;
+    ///
+    /// for ct in client.send(&GetNodesLxc::new("pve1")).await? {
+    ///     println!("{ct:?}");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// Any [`Error`]: [`Error::InvalidParameter`] before sending, connection and TLS errors,
+    /// the server's error responses (400, 401, 403, 5xx, 595–599), and [`Error::Decode`]
+    /// naming the field that did not match the response type.
+    pub async fn send<E: Endpoint>(&self, request: &E) -> Result<E::Response, Error> {
+        self.send_with_meta(request).await.map(|(data, _)| data)
+    }
+
+    /// Like [`Client::send`], also returning the envelope's other keys (`total` of a task log
+    /// or task list, `changes`).
+    ///
+    /// # Errors
+    /// As [`Client::send`].
+    pub async fn send_with_meta<E: Endpoint>(
+        &self,
+        request: &E,
+    ) -> Result<(E::Response, ResponseMeta), Error> {
+        let parts = request.to_parts()?;
+        let info = E::INFO;
+        let call = Call::from_parts(info.path, &parts, true);
+        let response = self.inner.execute(call).await?;
+        let endpoint = format!("{} {}", info.method, info.path);
+        let envelope = envelope::decode::<E::Response>(&response.body, &endpoint)?;
+        Ok((envelope.data, envelope.meta))
+    }
+
+    /// Calls any path with string parameters and returns `data` as JSON: the escape hatch for
+    /// whatever the schema lacks. `path` is below `/api2/json`, e.g. `/cluster/resources`;
+    /// parameters go in the query string for `GET`/`DELETE` and in a form body otherwise.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: proxmox_sdk::Client) -> Result<(), proxmox_sdk::Error> {
+    /// use proxmox_sdk::HttpMethod;
+    ///
+    /// let vms = client.raw(HttpMethod::Get, "/cluster/resources", &[("type", "vm")]).await?;
+    /// # let _ = vms; Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Client::send`]; [`Error::Config`] when `path` does not start with `/`.
+    pub async fn raw(
+        &self,
+        method: HttpMethod,
+        path: &str,
+        params: &[(&str, &str)],
+    ) -> Result<serde_json::Value, Error> {
+        if !path.starts_with('/') {
+            return Err(Error::config(format!(
+                "raw path {path:?} must start with '/'"
+            )));
+        }
+        let encoded: String = utf8_percent_encode(path, RAW_PATH_ESCAPE).collect();
+        let mut writer = ParamWriter::new();
+        for (k, v) in params {
+            writer.push(std::borrow::Cow::Owned((*k).to_owned()), (*v).to_owned());
+        }
+        let parts = RequestParts::new(method, encoded, writer)?;
+        let response = self
+            .inner
+            .execute(Call::from_parts(path, &parts, true))
+            .await?;
+        let endpoint = format!("{method} {path}");
+        Ok(envelope::decode::<serde_json::Value>(&response.body, &endpoint)?.data)
+    }
+
+    /// Logs in now (ticket login only; a no-op for API tokens). Without it the login happens
+    /// on the first call.
+    ///
+    /// # Errors
+    /// [`Error::TfaRequired`] when the account needs a second factor (answer it with
+    /// [`Client::complete_tfa`]), [`Error::Unauthorized`] for wrong credentials,
+    /// [`Error::LoginRequired`] when the password was already dropped, and connection errors.
+    pub async fn login(&self) -> Result<(), Error> {
+        self.inner.login().await
+    }
+
+    /// Answers the TFA challenge of [`Error::TfaRequired`] and completes the login.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: proxmox_sdk::Client) -> Result<(), proxmox_sdk::Error> {
+    /// use proxmox_sdk::client::TfaAnswer;
+    ///
+    /// match client.login().await {
+    ///     Err(proxmox_sdk::Error::TfaRequired(challenge)) => {
+    ///         client.complete_tfa(&challenge, TfaAnswer::totp("123456")).await?;
+    ///     }
+    ///     other => other?,
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Unauthorized`] for a wrong or reused code (the challenge may be answered
+    /// again), [`Error::Config`] when the client is not configured for ticket login, and
+    /// connection errors.
+    pub async fn complete_tfa(
+        &self,
+        challenge: &TfaChallenge,
+        answer: TfaAnswer,
+    ) -> Result<(), Error> {
+        self.inner.complete_tfa(challenge, &answer).await
+    }
+
+    /// The endpoint this client talks to, e.g. `https://pve1:8006`.
+    pub fn endpoint(&self) -> &str {
+        &self.inner.origin
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("endpoint", &self.inner.origin)
+            .field("auth", &self.inner.auth)
+            .field("retry", &self.inner.retry)
+            .field("transport", &self.inner.transport)
+            .finish()
+    }
+}
+
+impl<'a> Call<'a> {
+    fn from_parts(template: &'a str, parts: &RequestParts, authenticated: bool) -> Self {
+        Self {
+            template,
+            method: parts.method,
+            path_and_query: parts.path_and_query(),
+            body: parts.form_body().map(Bytes::from),
+            authenticated,
+        }
+    }
+}
+
+impl Inner {
+    /// Sends one call with retries; returns the first 2xx response or the final error.
+    pub(crate) async fn execute(&self, call: Call<'_>) -> Result<HttpResponse, Error> {
+        let span = tracing::debug_span!(
+            "pve_request",
+            method = call.method.as_str(),
+            path = call.template,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let recorder = span.clone();
+        async move {
+            let started = Instant::now();
+            let url = format!("{}{API_PREFIX}{}", self.origin, call.path_and_query);
+            let mut attempt = 0u32;
+            let result = loop {
+                attempt += 1;
+                // Credentials first: a failed login has already been retried on its own and
+                // ends the call.
+                let headers = match self.headers(&call).await {
+                    Ok(headers) => headers,
+                    Err(error) => break Err(error),
+                };
+                let error = match self.attempt(&call, &url, headers).await {
+                    Ok(response) => break Ok(response),
+                    Err(error) => error,
+                };
+                match self.retry.next_delay(call.method, &error, attempt) {
+                    Some(delay) => {
+                        tracing::warn!(attempt, delay_ms = millis(delay), error = %error, "retrying");
+                        tokio::time::sleep(delay).await;
+                    }
+                    None => break Err(error),
+                }
+            };
+            let status = match &result {
+                Ok(response) => Some(response.status),
+                Err(error) => error.status(),
+            };
+            if let Some(status) = status {
+                recorder.record("status", status);
+            }
+            recorder.record("attempts", attempt);
+            recorder.record("duration_ms", millis(started.elapsed()));
+            match &result {
+                Ok(_) => tracing::debug!("request succeeded"),
+                Err(error) => tracing::debug!(error = %error, "request failed"),
+            }
+            result
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// The headers of one attempt, credentials included (which may log in or renew first).
+    async fn headers(&self, call: &Call<'_>) -> Result<HeaderMap, Error> {
+        let mut headers = HeaderMap::new();
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        if call.body.is_some() {
+            headers.insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("application/x-www-form-urlencoded"),
+            );
+        }
+        if call.authenticated {
+            self.add_auth(call.method, &mut headers).await?;
+        }
+        Ok(headers)
+    }
+
+    /// One attempt: transport and status check.
+    async fn attempt(
+        &self,
+        call: &Call<'_>,
+        url: &str,
+        headers: HeaderMap,
+    ) -> Result<HttpResponse, Error> {
+        let request = HttpRequest {
+            method: call.method,
+            url: url.to_owned(),
+            headers,
+            body: call.body.clone(),
+        };
+        let response = self.transport.execute(request).await?;
+        tracing::trace!(
+            status = response.status,
+            bytes = response.body.len(),
+            "response received"
+        );
+        if (200..300).contains(&response.status) {
+            Ok(response)
+        } else {
+            Err(envelope::error_from_response(&response))
+        }
+    }
+}
+
+/// Whole milliseconds, for log fields.
+fn millis(duration: std::time::Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}

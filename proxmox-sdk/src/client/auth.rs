@@ -1,0 +1,321 @@
+//! Authentication: API tokens, ticket login with renewal, and the TFA challenge.
+//!
+//! * **API token**: every request carries `Authorization: PVEAPIToken=<user@realm!name>=<secret>`;
+//!   no CSRF token is needed.
+//! * **Ticket**: `POST /access/ticket` with user and password yields a ticket (sent as the
+//!   `PVEAuthCookie` cookie) and a CSRF token (sent as the `CSRFPreventionToken` header on
+//!   every request but `GET`). A ticket lives 2 hours; once it is older than the configured
+//!   renewal age the client posts the ticket itself as the password and gets a fresh one, so
+//!   the password is needed only once. It is dropped after the first successful login unless
+//!   the caller opted in to keeping it for a new login when renewal is no longer possible.
+//! * **TFA**: when the password alone is not enough PVE answers with a half-authenticated
+//!   ticket whose data names the offered second factors. The client reports it as
+//!   [`Error::TfaRequired`]; [`Client::complete_tfa`](super::Client::complete_tfa) posts the
+//!   answer (`totp:<code>`, `recovery:<key>`, …) together with that ticket as `tfa-challenge`.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http::header::{AUTHORIZATION, COOKIE};
+use http::{HeaderMap, HeaderName, HeaderValue};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+
+use super::envelope;
+use super::secret::Secret;
+use super::tfa::{TfaAnswer, TfaChallenge};
+use super::transport::BoxFuture;
+use super::{Call, Inner};
+use crate::endpoint::HttpMethod;
+use crate::error::Error;
+use crate::wire::ParamWriter;
+
+/// How long PVE accepts a ticket.
+pub(crate) const TICKET_LIFETIME: Duration = Duration::from_secs(2 * 3600);
+
+/// The CSRF header of ticket-authenticated writes.
+const CSRF_HEADER: HeaderName = HeaderName::from_static("csrfpreventiontoken");
+
+/// Bytes that cannot appear raw in a cookie value (PVE URI-unescapes the cookie).
+const COOKIE_ESCAPE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b',')
+    .add(b';')
+    .add(b'\\')
+    .add(b'%');
+
+/// The credentials a client authenticates with.
+#[derive(Debug)]
+pub(crate) enum Auth {
+    /// No credentials (only the few world-readable endpoints work).
+    None,
+    /// The complete, sensitive `Authorization` header value.
+    Token(HeaderValue),
+    /// Ticket login.
+    Ticket(TicketAuth),
+}
+
+/// Ticket state shared by all clones of a client.
+#[derive(Debug)]
+pub(crate) struct TicketAuth {
+    user: String,
+    password: Mutex<Option<Secret>>,
+    keep_password: bool,
+    renew_after: Duration,
+    session: Mutex<Option<Arc<Session>>>,
+    /// Serialises logins and renewals so concurrent calls do not all log in at once.
+    refresh: tokio::sync::Mutex<()>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Session {
+    username: String,
+    ticket: Secret,
+    cookie: HeaderValue,
+    csrf: HeaderValue,
+    obtained: Instant,
+}
+
+impl TicketAuth {
+    pub(crate) fn new(
+        user: String,
+        password: Secret,
+        keep_password: bool,
+        renew_after: Duration,
+    ) -> Self {
+        Self {
+            user,
+            password: Mutex::new(Some(password)),
+            keep_password,
+            renew_after,
+            session: Mutex::new(None),
+            refresh: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    fn current(&self) -> Option<Arc<Session>> {
+        self.session
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn fresh(&self) -> Option<Arc<Session>> {
+        self.current()
+            .filter(|s| s.obtained.elapsed() < self.renew_after)
+    }
+
+    fn store(&self, session: Arc<Session>) {
+        *self.session.lock().unwrap_or_else(PoisonError::into_inner) = Some(session);
+        if !self.keep_password {
+            *self.password.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        }
+    }
+
+    fn forget_session(&self) {
+        *self.session.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+}
+
+/// What `POST /access/ticket` answered.
+enum TicketAnswer {
+    Full(Arc<Session>),
+    NeedTfa(TfaChallenge),
+}
+
+impl Inner {
+    /// Adds the credentials for one request to `headers`, logging in or renewing first when
+    /// needed.
+    pub(crate) async fn add_auth(
+        &self,
+        method: HttpMethod,
+        headers: &mut HeaderMap,
+    ) -> Result<(), Error> {
+        match &self.auth {
+            Auth::None => {}
+            Auth::Token(value) => {
+                headers.insert(AUTHORIZATION, value.clone());
+            }
+            Auth::Ticket(t) => {
+                let session = self.session(t).await?;
+                headers.insert(COOKIE, session.cookie.clone());
+                if method != HttpMethod::Get {
+                    headers.insert(CSRF_HEADER, session.csrf.clone());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Logs in now when ticket authentication has no fresh ticket.
+    pub(crate) async fn login(&self) -> Result<(), Error> {
+        match &self.auth {
+            Auth::Ticket(t) => self.session(t).await.map(drop),
+            Auth::None | Auth::Token(_) => Ok(()),
+        }
+    }
+
+    /// Answers a TFA challenge and stores the full ticket.
+    pub(crate) async fn complete_tfa(
+        &self,
+        challenge: &TfaChallenge,
+        answer: &TfaAnswer,
+    ) -> Result<(), Error> {
+        let Auth::Ticket(t) = &self.auth else {
+            return Err(Error::config(
+                "complete_tfa needs a client configured for ticket login",
+            ));
+        };
+        let _guard = t.refresh.lock().await;
+        let password = answer.password();
+        match self
+            .request_ticket(&challenge.username, &password, Some(&challenge.ticket))
+            .await?
+        {
+            TicketAnswer::Full(session) => {
+                t.store(session);
+                Ok(())
+            }
+            TicketAnswer::NeedTfa(next) => Err(Error::TfaRequired(Box::new(next))),
+        }
+    }
+
+    /// A ticket young enough to use, renewing or logging in when there is none.
+    async fn session(&self, t: &TicketAuth) -> Result<Arc<Session>, Error> {
+        if let Some(session) = t.fresh() {
+            return Ok(session);
+        }
+        let _guard = t.refresh.lock().await;
+        match (t.fresh(), t.current()) {
+            (Some(session), _) => Ok(session),
+            (None, Some(old)) => self.renew(t, old).await,
+            (None, None) => self.password_login(t).await,
+        }
+    }
+
+    /// Trades the current ticket for a new one.
+    async fn renew(&self, t: &TicketAuth, old: Arc<Session>) -> Result<Arc<Session>, Error> {
+        tracing::debug!("renewing the PVE ticket");
+        match self.request_ticket(&old.username, &old.ticket, None).await {
+            Ok(TicketAnswer::Full(session)) => {
+                t.store(Arc::clone(&session));
+                Ok(session)
+            }
+            Ok(TicketAnswer::NeedTfa(_)) | Err(Error::Unauthorized(_)) => {
+                // The ticket is no longer accepted: only a new login helps.
+                t.forget_session();
+                self.password_login(t).await
+            }
+            Err(e) if old.obtained.elapsed() < TICKET_LIFETIME => {
+                tracing::warn!(error = %e, "ticket renewal failed; the current ticket is used until it expires");
+                Ok(old)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn password_login(&self, t: &TicketAuth) -> Result<Arc<Session>, Error> {
+        let password = t
+            .password
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        let Some(password) = password else {
+            return Err(Error::LoginRequired);
+        };
+        tracing::debug!(user = %t.user, "logging in with a password");
+        match self.request_ticket(&t.user, &password, None).await? {
+            TicketAnswer::Full(session) => {
+                t.store(Arc::clone(&session));
+                Ok(session)
+            }
+            TicketAnswer::NeedTfa(challenge) => Err(Error::TfaRequired(Box::new(challenge))),
+        }
+    }
+
+    /// `POST /access/ticket`. Boxed because it runs inside [`Inner::execute`], which calls
+    /// back into authentication.
+    fn request_ticket<'a>(
+        &'a self,
+        username: &'a str,
+        password: &'a Secret,
+        challenge: Option<&'a Secret>,
+    ) -> BoxFuture<'a, Result<TicketAnswer, Error>> {
+        Box::pin(async move {
+            let mut pairs = vec![("username", username), ("password", password.expose())];
+            if let Some(c) = challenge {
+                pairs.push(("tfa-challenge", c.expose()));
+            }
+            pairs.push(("new-format", "1"));
+            let body = Bytes::from(ParamWriter::encode_pairs(pairs));
+            let call = Call {
+                template: "/access/ticket",
+                method: HttpMethod::Post,
+                path_and_query: "/access/ticket".to_owned(),
+                body: Some(body),
+                authenticated: false,
+            };
+            let response = self.execute(call).await?;
+            read_ticket_answer(&response.body, username)
+        })
+    }
+}
+
+/// Reads the `data` of a successful `POST /access/ticket` without ever putting a credential
+/// into an error.
+fn read_ticket_answer(body: &[u8], fallback_user: &str) -> Result<TicketAnswer, Error> {
+    const ENDPOINT: &str = "POST /access/ticket";
+    let data = envelope::decode::<serde_json::Value>(body, ENDPOINT)?.data;
+    let field = |name: &str| data.get(name).and_then(serde_json::Value::as_str);
+    let missing = |path: &str| Error::Decode {
+        endpoint: ENDPOINT.to_owned(),
+        path: path.to_owned(),
+        source: serde::de::Error::custom("missing or not a usable string"),
+    };
+    let username = field("username").unwrap_or(fallback_user).to_owned();
+    let ticket = Secret::new(field("ticket").ok_or_else(|| missing("data.ticket"))?);
+    let need_tfa = data
+        .get("NeedTFA")
+        .is_some_and(|v| crate::wire::de::from_value::<bool>(v.clone()).unwrap_or(true));
+    if need_tfa || ticket.expose().contains("!tfa!") {
+        return Ok(TicketAnswer::NeedTfa(TfaChallenge::from_ticket(
+            username, ticket,
+        )));
+    }
+    let csrf = field("CSRFPreventionToken").ok_or_else(|| missing("data.CSRFPreventionToken"))?;
+    let mut csrf = HeaderValue::from_str(csrf).map_err(|_| missing("data.CSRFPreventionToken"))?;
+    csrf.set_sensitive(true);
+    let cookie = format!(
+        "PVEAuthCookie={}",
+        utf8_percent_encode(ticket.expose(), COOKIE_ESCAPE)
+    );
+    let mut cookie = HeaderValue::from_str(&cookie).map_err(|_| missing("data.ticket"))?;
+    cookie.set_sensitive(true);
+    Ok(TicketAnswer::Full(Arc::new(Session {
+        username,
+        ticket,
+        cookie,
+        csrf,
+        obtained: Instant::now(),
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_login_answer_without_ticket_names_the_field_but_no_value() {
+        let err = read_ticket_answer(
+            br#"{"data":{"username":"u@pam","CSRFPreventionToken":"X"}}"#,
+            "u@pam",
+        )
+        .err()
+        .unwrap();
+        assert!(
+            matches!(&err, Error::Decode { path, .. } if path == "data.ticket"),
+            "{err:?}"
+        );
+    }
+}

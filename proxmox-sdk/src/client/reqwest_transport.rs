@@ -1,0 +1,112 @@
+//! The default [`Transport`]: reqwest over rustls.
+
+use std::error::Error as StdError;
+
+use super::tls::find_fingerprint_mismatch;
+use super::transport::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
+use crate::endpoint::HttpMethod;
+
+/// reqwest with the TLS configuration, timeouts and user agent chosen in the builder.
+///
+/// The reqwest client is built with redirects off, so a credential can only ever go to the
+/// configured origin, and reqwest never replays a request on its own.
+#[derive(Debug, Clone)]
+pub(crate) struct ReqwestTransport {
+    client: reqwest::Client,
+}
+
+impl ReqwestTransport {
+    pub(crate) fn new(client: reqwest::Client) -> Self {
+        Self { client }
+    }
+
+    async fn run(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let method = match request.method {
+            HttpMethod::Get => reqwest::Method::GET,
+            HttpMethod::Post => reqwest::Method::POST,
+            HttpMethod::Put => reqwest::Method::PUT,
+            HttpMethod::Delete => reqwest::Method::DELETE,
+        };
+        let mut builder = self
+            .client
+            .request(method, &request.url)
+            .headers(request.headers);
+        if let Some(body) = request.body {
+            builder = builder.body(body);
+        }
+        let response = builder.send().await.map_err(classify)?;
+        let status = response.status().as_u16();
+        let reason = response
+            .extensions()
+            .get::<hyper::ext::ReasonPhrase>()
+            .map(|r| String::from_utf8_lossy(r.as_bytes()).into_owned());
+        let headers = response.headers().clone();
+        let body = response.bytes().await.map_err(classify)?;
+        Ok(HttpResponse {
+            status,
+            reason,
+            headers,
+            body,
+        })
+    }
+}
+
+impl Transport for ReqwestTransport {
+    fn execute(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Box::pin(self.run(request))
+    }
+}
+
+/// Sorts a reqwest failure by what it says about the request having been sent.
+fn classify(err: reqwest::Error) -> TransportError {
+    if err.is_connect() {
+        // The connector covers TCP and the TLS handshake: nothing was written yet.
+        let mismatch = find_fingerprint_mismatch(&err);
+        if mismatch.is_some() || has_rustls_error(&err) {
+            return TransportError::Tls {
+                mismatch,
+                source: Box::new(err),
+            };
+        }
+        if err.is_timeout() {
+            return TransportError::Timeout {
+                sent: false,
+                source: Some(Box::new(err)),
+            };
+        }
+        return TransportError::Connect(Box::new(err));
+    }
+    if err.is_timeout() {
+        return TransportError::Timeout {
+            sent: true,
+            source: Some(Box::new(err)),
+        };
+    }
+    TransportError::Interrupted(Box::new(err))
+}
+
+/// Whether a `rustls::Error` is anywhere in the chain, including inside `io::Error` payloads
+/// (which `source()` skips).
+fn has_rustls_error(err: &(dyn StdError + 'static)) -> bool {
+    let mut current = Some(err);
+    let mut depth = 0;
+    while let Some(e) = current {
+        if depth > 32 {
+            return false;
+        }
+        if e.is::<rustls::Error>() {
+            return true;
+        }
+        if let Some(inner) = e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            if has_rustls_error(inner) {
+                return true;
+            }
+        }
+        current = e.source();
+        depth += 1;
+    }
+    false
+}

@@ -1,1 +1,0 @@
-//! TLS trust modes. (Being written.)

@@ -1,0 +1,113 @@
+//! The one seam between the client and the network.
+//!
+//! [`Transport`] moves one fully prepared HTTP request and returns the raw response. Everything
+//! PVE-specific — authentication, ticket renewal, retries, the `{data}` envelope, error
+//! classification — happens above it in [`Client`](super::Client), so a substituted transport
+//! (a test double, a recording proxy, another HTTP stack) gets all of that unchanged.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+use bytes::Bytes;
+use http::HeaderMap;
+
+use super::tls::FingerprintMismatch;
+use crate::endpoint::HttpMethod;
+
+/// A boxed, sendable future, as returned by [`Transport::execute`].
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Any error, boxed.
+pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
+
+/// Executes HTTP requests for a [`Client`](super::Client).
+///
+/// Implementations must not follow redirects and must not retry on their own after a request
+/// may have been sent (the client decides that), and must report failures with the
+/// [`TransportError`] variant that says whether the request left the machine.
+pub trait Transport: Send + Sync + fmt::Debug {
+    /// Sends `request` and returns the response, whatever its status.
+    fn execute(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
+}
+
+/// A request ready for the wire.
+///
+/// Credentials travel in `headers` as values marked sensitive, so `http`'s `Debug` prints them
+/// as `Sensitive`; the body (which holds the password of a login) is never printed.
+#[derive(Clone)]
+pub struct HttpRequest {
+    /// The method.
+    pub method: HttpMethod,
+    /// The absolute URL, e.g. `https://pve1:8006/api2/json/nodes/pve1/lxc?full=1`.
+    pub url: String,
+    /// Headers to send (authentication, CSRF token, content type).
+    pub headers: HeaderMap,
+    /// The `application/x-www-form-urlencoded` body of a `POST`/`PUT`.
+    pub body: Option<Bytes>,
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &self.headers)
+            .field(
+                "body",
+                &self.body.as_ref().map(|b| format!("<{} bytes>", b.len())),
+            )
+            .finish()
+    }
+}
+
+/// What the server answered.
+#[derive(Debug, Clone)]
+pub struct HttpResponse {
+    /// The status code (PVE's proxy also uses 595–599).
+    pub status: u16,
+    /// The reason phrase, when it differs from the standard one for `status` (PVE puts its
+    /// error message there).
+    pub reason: Option<String>,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// The complete body.
+    pub body: Bytes,
+}
+
+/// Why a transport could not produce a response.
+///
+/// The variants differ in what they say about the request: whether it may have reached the
+/// server. Choose carefully in a custom transport: the client replays a write only when the
+/// error says it was never sent.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TransportError {
+    /// No connection could be made (refused, unreachable, DNS, connect timeout). Nothing was
+    /// sent.
+    #[error("could not connect")]
+    Connect(#[source] BoxError),
+    /// The server's certificate was refused. Nothing was sent.
+    #[error("TLS verification failed")]
+    Tls {
+        /// The presented and pinned fingerprints, when a pin did not match.
+        mismatch: Option<FingerprintMismatch>,
+        /// The underlying failure.
+        #[source]
+        source: BoxError,
+    },
+    /// No complete response arrived in time.
+    #[error("timed out")]
+    Timeout {
+        /// Whether the request may have been sent before the time ran out.
+        sent: bool,
+        /// The underlying failure, if any.
+        #[source]
+        source: Option<BoxError>,
+    },
+    /// The connection failed after the request may have been sent (reset, closed, malformed
+    /// response).
+    #[error("connection failed after the request was sent")]
+    Interrupted(#[source] BoxError),
+}
