@@ -19,8 +19,8 @@ pub mod wire;
 
 pub use api::Privilege;
 pub use client::{Client, ClientBuilder};
-pub use error::Error;
 pub use endpoint::{Endpoint, EndpointInfo, HttpMethod, TaskReturn};
+pub use error::Error;
 pub use permission::{Check, Permission};
 pub use task::TaskStarted;
 pub use upid::Upid;
