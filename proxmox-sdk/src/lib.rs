@@ -41,7 +41,7 @@ pub mod __rt {
         write as write_property_string,
     };
     pub use crate::wire::{
-        Extra, ExtraParams, Indexed, List, ParamWriter, PathWriter, ToParam, WireEnum,
+        Extra, ExtraParams, Indexed, List, ParamWriter, PathWriter, Redacted, ToParam, WireEnum,
     };
     pub use crate::{property_string_impls, wire_enum_impls};
     pub use serde;
