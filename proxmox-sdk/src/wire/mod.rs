@@ -26,7 +26,11 @@ pub struct Redacted<'a, T>(pub &'a T);
 
 impl<T> std::fmt::Debug for Redacted<'_, Option<T>> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_some() { "Some(<redacted>)" } else { "None" })
+        f.write_str(if self.0.is_some() {
+            "Some(<redacted>)"
+        } else {
+            "None"
+        })
     }
 }
 

@@ -199,9 +199,16 @@ pub(crate) fn arg_conv(t: &Ty, arg: &syn::Ident) -> TokenStream {
 
 /// `#[derive(…)]` for a struct, and a hand-written `Debug` that hides credentials when any
 /// field holds one.
-pub(crate) fn derive_and_debug(name: &syn::Ident, fields: &[Field], extra_field: &str) -> (TokenStream, TokenStream) {
+pub(crate) fn derive_and_debug(
+    name: &syn::Ident,
+    fields: &[Field],
+    extra_field: &str,
+) -> (TokenStream, TokenStream) {
     if !fields.iter().any(|f| f.secret) {
-        return (quote!(#[derive(Debug, Clone, PartialEq)]), TokenStream::new());
+        return (
+            quote!(#[derive(Debug, Clone, PartialEq)]),
+            TokenStream::new(),
+        );
     }
     let type_name = name.to_string();
     let entries = fields.iter().map(|f| {

@@ -55,7 +55,9 @@ const SECRET_FIELDS: &[(&str, &str)] = &[
 ];
 
 fn is_secret(wire: &str, path: &str) -> bool {
-    SECRET_FIELDS.iter().any(|(w, scope)| *w == wire && path.contains(scope))
+    SECRET_FIELDS
+        .iter()
+        .any(|(w, scope)| *w == wire && path.contains(scope))
 }
 
 /// Shared enums and property strings, found before any endpoint is lowered.

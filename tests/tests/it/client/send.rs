@@ -44,7 +44,14 @@ async fn the_task_log_total_comes_back_with_the_data() {
         .await;
     let catch_all = CatchAll::install(&server).await;
     let (lines, meta) = token_client(&server)
-        .send_with_meta(&GetNodesTasksLog::new("pve1", UPID).start(2).limit(0))
+        .send_with_meta(
+            &GetNodesTasksLog::new(
+                "pve1",
+                UPID.parse::<proxmox_sdk::Upid>().expect("valid UPID"),
+            )
+            .start(2)
+            .limit(0),
+        )
         .await
         .unwrap();
     catch_all.assert_none();
