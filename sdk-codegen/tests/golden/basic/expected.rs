@@ -75,7 +75,7 @@ impl ::std::str::FromStr for Privilege {
 }
 impl ::std::fmt::Display for Privilege {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 impl rt::WireEnum for Privilege {
@@ -1441,7 +1441,7 @@ impl ::std::str::FromStr for LxcStatus {
 }
 impl ::std::fmt::Display for LxcStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 impl rt::WireEnum for LxcStatus {
@@ -1497,7 +1497,7 @@ impl ::std::str::FromStr for LxcType {
 }
 impl ::std::fmt::Display for LxcType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 impl rt::WireEnum for LxcType {
@@ -1729,7 +1729,7 @@ impl ::std::str::FromStr for QemuConfigNetModel {
 }
 impl ::std::fmt::Display for QemuConfigNetModel {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 impl rt::WireEnum for QemuConfigNetModel {
