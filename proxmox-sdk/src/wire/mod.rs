@@ -6,7 +6,7 @@
 //! * [`indexed`]: `net0`…`net31`-style key families;
 //! * [`list`]: `*-list` formats (several values in one string);
 //! * [`enums`]: forward-compatible enums;
-//! * [`changes`]: an update reduced to what changed, with `delete` and `digest`.
+//! * [`mod@changes`]: an update reduced to what changed, with `delete` and `digest`.
 
 pub mod changes;
 pub mod de;
