@@ -32,9 +32,11 @@
 //! **Measurement.** After a warm-up, each round measures, for A and for B (the side that
 //! goes first alternates between rounds): `--calls` sequential calls at concurrency 1 (per-call
 //! latency and calls/s) and `--concurrent-calls` calls spread over `--concurrency` tasks on
-//! the multi-thread runtime (calls/s). Reported: medians over all calls (latency) or over
-//! rounds (throughput), the ratio of the two medians, and the median and range of the
-//! per-round A/B ratios, which cancel slow drifts of a shared machine.
+//! the multi-thread runtime (calls/s). Rounds are short and many, so the two sides of a round
+//! see the same machine. Reported: medians over all calls (latency) or over rounds
+//! (throughput), the ratio of the two medians, and the median and quartiles of the per-round
+//! A/B ratios; the SDK's cost is read from the per-round median, which cancels what other
+//! load on a shared machine did between rounds.
 //!
 //! Results go into `BENCHMARKS.md` ("Client: typed SDK call vs raw reqwest").
 
@@ -70,9 +72,9 @@ const GUESTS: usize = 20;
 
 const USAGE: &str = "\
 usage: cargo bench -p sdk-tests --bench client -- [options]
-  --rounds N            alternating A/B rounds (default 10)
-  --calls N             sequential calls per side and round at concurrency 1 (default 5000)
-  --concurrent-calls N  calls per side and round at --concurrency (default 25000)
+  --rounds N            alternating A/B rounds (default 60)
+  --calls N             sequential calls per side and round at concurrency 1 (default 1000)
+  --concurrent-calls N  calls per side and round at --concurrency (default 3200)
   --concurrency N       concurrent tasks for the throughput run (default 32)
   --warmup N            warm-up calls per side, at both concurrencies (default 500)
   --server-threads N    worker threads of the server's runtime (default 2)
@@ -95,9 +97,9 @@ impl Options {
     fn parse() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         let mut options = Self {
-            rounds: 10,
-            calls: 5000,
-            concurrent_calls: 25_000,
+            rounds: 60,
+            calls: 1000,
+            concurrent_calls: 3200,
             concurrency: 32,
             warmup: 500,
             server_threads: 2,
@@ -606,27 +608,25 @@ struct Row {
 
 impl Row {
     fn print(&self) {
-        let ratio = self.a / self.b;
+        let mut paired = self.paired.clone();
+        paired.sort_by(f64::total_cmp);
+        let at = |q: f64| paired[((paired.len() as f64 * q) as usize).min(paired.len() - 1)];
+        let paired_median = at(0.5);
+        // From the paired ratio: it cancels what the machine did between rounds.
         let cost = if self.lower_is_better {
-            ratio - 1.0
+            paired_median - 1.0
         } else {
-            1.0 / ratio - 1.0
+            1.0 / paired_median - 1.0
         };
-        let paired_min = self.paired.iter().copied().fold(f64::INFINITY, f64::min);
-        let paired_max = self
-            .paired
-            .iter()
-            .copied()
-            .fold(f64::NEG_INFINITY, f64::max);
         println!(
             "| {} | {} | {} | {:.3} | {:.3} ({:.3}–{:.3}) | {:+.1}% |",
             self.metric,
             format_value(self.a, self.unit),
             format_value(self.b, self.unit),
-            ratio,
-            median(&self.paired),
-            paired_min,
-            paired_max,
+            self.a / self.b,
+            paired_median,
+            at(0.25),
+            at(0.75),
             cost * 100.0,
         );
     }
@@ -672,7 +672,7 @@ fn report(
             |x: &[f64], y: &[f64]| -> Vec<f64> { x.iter().zip(y).map(|(x, y)| x / y).collect() };
         let (mut la, mut lb) = (a.latencies.clone(), b.latencies.clone());
         println!(
-            "| metric | A: SDK | B: reqwest | A/B | per-round A/B median (min–max) | SDK cost |"
+            "| metric | A: SDK | B: reqwest | A/B | per-round A/B: median (quartiles) | SDK cost |"
         );
         println!("|---|---:|---:|---:|---:|---:|");
         let rows = [
@@ -714,8 +714,9 @@ fn report(
         }
         println!();
         println!(
-            "A/B: ratio of the medians; per-round: the same ratio within each round. \
-             SDK cost: how much slower the SDK is (positive) or faster (negative)."
+            "A/B: ratio of the two medians. Per-round A/B: the ratio within each round (A and B \
+             measured back to back), its median and quartiles over the rounds. SDK cost: from \
+             the per-round median, how much slower the SDK is (positive) or faster (negative)."
         );
     } else {
         for (which, samples) in results {
