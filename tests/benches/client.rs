@@ -72,7 +72,7 @@ const GUESTS: usize = 20;
 
 const USAGE: &str = "\
 usage: cargo bench -p sdk-tests --bench client -- [options]
-  --rounds N            alternating A/B rounds (default 60)
+  --rounds N            alternating A/B rounds (default 100)
   --calls N             sequential calls per side and round at concurrency 1 (default 1000)
   --concurrent-calls N  calls per side and round at --concurrency (default 3200)
   --concurrency N       concurrent tasks for the throughput run (default 32)
@@ -97,7 +97,7 @@ impl Options {
     fn parse() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         let mut options = Self {
-            rounds: 60,
+            rounds: 100,
             calls: 1000,
             concurrent_calls: 3200,
             concurrency: 32,
