@@ -14,6 +14,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
 
 use super::transport::HttpResponse;
 use crate::error::{ApiError, Error};
+use crate::wire::de::KeySeed;
 use crate::wire::{FromWire, W};
 
 /// The top-level keys of a success response besides `data`.
@@ -53,22 +54,23 @@ impl<'de, T: FromWire> Visitor<'de> for EnvelopeVisitor<T> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Envelope<T>, A::Error> {
         let mut data = None;
         let mut meta = ResponseMeta::default();
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
+        // Keys are borrowed from the input where possible: `data` costs no allocation.
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            match &*key {
                 "data" => data = Some(map.next_value::<W<T>>()?.0),
                 "total" => {
                     let value: serde_json::Value = map.next_value()?;
                     match crate::wire::de::from_value::<Option<u64>>(value.clone()) {
                         Ok(total) => meta.total = total,
                         Err(_) => {
-                            meta.extra.insert(key, value);
+                            meta.extra.insert(key.into_owned(), value);
                         }
                     }
                 }
                 "changes" => meta.changes = Some(map.next_value()?),
                 _ => {
                     let value = map.next_value()?;
-                    meta.extra.insert(key, value);
+                    meta.extra.insert(key.into_owned(), value);
                 }
             }
         }
@@ -81,8 +83,12 @@ impl<'de, T: FromWire> Visitor<'de> for EnvelopeVisitor<T> {
     }
 }
 
-/// Decodes a success body; `endpoint` (`GET /nodes/{node}/lxc`) names the call in errors.
-pub(crate) fn decode<T: FromWire>(body: &[u8], endpoint: &str) -> Result<Envelope<T>, Error> {
+/// Decodes a success body; `endpoint` (`GET /nodes/{node}/lxc`) names the call in errors and
+/// is only formatted when decoding fails.
+pub(crate) fn decode<T: FromWire>(
+    body: &[u8],
+    endpoint: impl fmt::Display,
+) -> Result<Envelope<T>, Error> {
     match serde_json::from_slice::<Envelope<T>>(body) {
         Ok(envelope) => Ok(envelope),
         Err(fast) => {
@@ -93,7 +99,7 @@ pub(crate) fn decode<T: FromWire>(body: &[u8], endpoint: &str) -> Result<Envelop
                 Ok(_) => (".".to_owned(), fast),
             };
             Err(Error::Decode {
-                endpoint: endpoint.to_owned(),
+                endpoint: endpoint.to_string(),
                 path,
                 source,
             })
@@ -152,6 +158,32 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn escaped_keys_are_matched_and_kept() {
+        let env: Envelope<Vec<u32>> = decode(
+            br#"{"d\u0061ta":[1],"tot\u0061l":3,"n\u00e9w":true}"#,
+            "GET /x",
+        )
+        .unwrap();
+        assert_eq!(env.data, [1]);
+        assert_eq!(env.meta.total, Some(3));
+        assert_eq!(env.meta.extra["n\u{e9}w"], serde_json::json!(true));
+    }
+
+    #[test]
+    fn the_endpoint_name_is_formatted_into_the_error() {
+        let method = crate::HttpMethod::Get;
+        let err = decode::<u32>(
+            br#"{"data":"x"}"#,
+            format_args!("{method} {}", "/nodes/{node}/lxc"),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&err, Error::Decode { endpoint, .. } if endpoint == "GET /nodes/{node}/lxc"),
+            "{err:?}"
+        );
     }
 
     #[test]

@@ -150,8 +150,9 @@ impl Client {
         let info = E::INFO;
         let call = Call::from_parts(info.path, &parts, true);
         let response = self.inner.execute(call).await?;
-        let endpoint = format!("{} {}", info.method, info.path);
-        let envelope = envelope::decode::<E::Response>(&response.body, &endpoint)?;
+        // The endpoint's name is only formatted when decoding fails.
+        let endpoint = format_args!("{} {}", info.method, info.path);
+        let envelope = envelope::decode::<E::Response>(&response.body, endpoint)?;
         Ok((envelope.data, envelope.meta))
     }
 
@@ -190,8 +191,8 @@ impl Client {
             .inner
             .execute(Call::from_parts(path, &parts, true))
             .await?;
-        let endpoint = format!("{method} {path}");
-        Ok(envelope::decode::<serde_json::Value>(&response.body, &endpoint)?.data)
+        let endpoint = format_args!("{method} {path}");
+        Ok(envelope::decode::<serde_json::Value>(&response.body, endpoint)?.data)
     }
 
     /// Logs in now (ticket login only; a no-op for API tokens). Without it the login happens
@@ -275,7 +276,6 @@ impl Inner {
         let recorder = span.clone();
         async move {
             let started = Instant::now();
-            let url = format!("{}{API_PREFIX}{}", self.origin, call.path_and_query);
             let mut attempt = 0u32;
             let result = loop {
                 attempt += 1;
@@ -285,7 +285,7 @@ impl Inner {
                     Ok(headers) => headers,
                     Err(error) => break Err(error),
                 };
-                let error = match self.attempt(&call, &url, headers).await {
+                let error = match self.attempt(&call, headers).await {
                     Ok(response) => break Ok(response),
                     Err(error) => error,
                 };
@@ -333,15 +333,10 @@ impl Inner {
     }
 
     /// One attempt: transport and status check.
-    async fn attempt(
-        &self,
-        call: &Call<'_>,
-        url: &str,
-        headers: HeaderMap,
-    ) -> Result<HttpResponse, Error> {
+    async fn attempt(&self, call: &Call<'_>, headers: HeaderMap) -> Result<HttpResponse, Error> {
         let request = HttpRequest {
             method: call.method,
-            url: url.to_owned(),
+            url: self.url(call),
             headers,
             body: call.body.clone(),
         };
@@ -356,6 +351,16 @@ impl Inner {
         } else {
             Err(envelope::error_from_response(&response))
         }
+    }
+
+    /// The absolute URL of `call`, built with a single allocation.
+    fn url(&self, call: &Call<'_>) -> String {
+        let parts = [self.origin.as_str(), API_PREFIX, &call.path_and_query];
+        let mut url = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        for part in parts {
+            url.push_str(part);
+        }
+        url
     }
 }
 

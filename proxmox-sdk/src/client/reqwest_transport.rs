@@ -27,20 +27,35 @@ impl ReqwestTransport {
             HttpMethod::Put => reqwest::Method::PUT,
             HttpMethod::Delete => reqwest::Method::DELETE,
         };
-        let mut builder = self
-            .client
-            .request(method, &request.url)
-            .headers(request.headers);
-        if let Some(body) = request.body {
-            builder = builder.body(body);
-        }
-        let response = builder.send().await.map_err(classify)?;
+        let pending = match reqwest::Url::parse(&request.url) {
+            // What `Client::request(..).headers(..).body(..)` builds, with the header map
+            // moved in instead of copied entry by entry.
+            Ok(url) if url.has_host() => {
+                let mut prepared = reqwest::Request::new(method, url);
+                *prepared.headers_mut() = request.headers;
+                *prepared.body_mut() = request.body.map(reqwest::Body::from);
+                self.client.execute(prepared)
+            }
+            // Let the builder report an unusable URL exactly as it always has.
+            _ => {
+                let mut builder = self
+                    .client
+                    .request(method, &request.url)
+                    .headers(request.headers);
+                if let Some(body) = request.body {
+                    builder = builder.body(body);
+                }
+                self.client.execute(builder.build().map_err(classify)?)
+            }
+        };
+        let mut response = pending.await.map_err(classify)?;
         let status = response.status().as_u16();
         let reason = response
             .extensions()
             .get::<hyper::ext::ReasonPhrase>()
             .map(|r| String::from_utf8_lossy(r.as_bytes()).into_owned());
-        let headers = response.headers().clone();
+        // Taken rather than cloned: reading the body does not need them.
+        let headers = std::mem::take(response.headers_mut());
         let body = response.bytes().await.map_err(classify)?;
         Ok(HttpResponse {
             status,
