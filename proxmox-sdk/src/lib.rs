@@ -1,9 +1,56 @@
 //! Typed async client for the Proxmox VE REST API.
 //!
-//! Every endpoint of the PVE API is a request type in [`api`], generated at build time from
-//! PVE's own schema: required parameters are constructor arguments (leaving one out is a
-//! compile error), optional ones are setters, responses are typed structs that decode what real
-//! servers send (numbers as strings, 0/1 booleans, unknown fields kept).
+//! # A guided tour
+//!
+//! **Every endpoint is a type.** The [`api`] module holds one request type per path and HTTP
+//! method of PVE's API, generated at build time from PVE's own schema (the vendored PVE 9.1
+//! schema: 667 methods). The name is the method and the path:
+//! `GET /nodes/{node}/lxc/{vmid}/config` is [`api::nodes::GetNodesLxcConfig`]. Required
+//! parameters are constructor arguments, optional ones are setters, and [`Client::send`]
+//! executes any of them, returning the typed response:
+//!
+//! ```no_run
+//! # async fn tour(client: proxmox_sdk::Client) -> Result<(), proxmox_sdk::Error> {
+//! use proxmox_sdk::api::nodes::{GetNodesLxc, GetNodesLxcConfig, PostNodesLxcSnapshot};
+//!
+//! let guests = client.send(&GetNodesLxc::new("pve1")).await?;          // Vec<GetNodesLxcItem>
+//! let config = client.send(&GetNodesLxcConfig::new("pve1", 100)).await?;
+//! let upid = client.send(&PostNodesLxcSnapshot::new("pve1", 100, "before-upgrade")).await?;
+//! # let _ = (guests, config, upid); Ok(()) }
+//! ```
+//!
+//! Leaving out a required parameter does not compile:
+//!
+//! ```compile_fail
+//! let request = proxmox_sdk::api::nodes::GetNodesLxcConfig::new("pve1"); // no vmid
+//! ```
+//!
+//! **Responses decode what real servers send** ([`wire::de`]): numbers as strings, `0`/`1`
+//! booleans, `null` lists, and fields the schema does not know, which are kept in `extra` so a
+//! read-modify-write loses nothing. Property strings such as `net0` are typed
+//! ([`api::types::LxcNet`]), indexed keys are [`wire::Indexed`] collections, and enums keep
+//! values from newer servers in `UnknownValue`.
+//!
+//! **Requests encode what PVE expects** ([`wire::params`]): `1`/`0`, `net0=…`, joined `-list`
+//! values, repeated keys for arrays, form bodies for `POST`/`PUT`, query strings otherwise;
+//! [`Endpoint::to_parts`] shows the exact bytes without any I/O.
+//!
+//! **Permissions are data.** `<Endpoint>::INFO.permission` is the schema's check
+//! ([`Permission`]); a 403 is parsed into the missing [`Privilege`]s
+//! ([`Error::missing_privileges`]). Privileges are an enum, so a privilege PVE does not have is
+//! a compile error:
+//!
+//! ```compile_fail
+//! let p = proxmox_sdk::Privilege::VmConfigCpuMemory; // PVE has VM.Config.CPU and VM.Config.Memory
+//! ```
+//!
+//! **The client** ([`client`]): API-token or ticket authentication (with renewal and TFA), strict
+//! TLS trust ([`client::tls`]: CA file, SHA-256 fingerprint pins, or an explicit insecure mode),
+//! retries only where they are safe, `tracing` spans without secrets, and one [`Error`] type that
+//! says whether a failed request may have been processed.
+//!
+//! **Tasks** ([`task`], [`Upid`]): calls that start a worker return its [`Upid`]; wait for it and
+//! get a typed outcome.
 
 extern crate self as proxmox_sdk;
 
@@ -41,7 +88,7 @@ pub mod __rt {
         write as write_property_string,
     };
     pub use crate::wire::{
-        Extra, ExtraParams, Indexed, List, ParamWriter, PathWriter, ToParam, WireEnum,
+        Extra, ExtraParams, Indexed, List, ParamWriter, PathWriter, Redacted, ToParam, WireEnum,
     };
     pub use crate::{property_string_impls, wire_enum_impls};
     pub use serde;

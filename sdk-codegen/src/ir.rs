@@ -108,6 +108,8 @@ pub struct Field {
     pub optional: bool,
     /// For `name[n]` families: the largest index.
     pub indexed_max: Option<u32>,
+    /// A credential: never printed by `Debug`.
+    pub secret: bool,
     /// Schema facts for the docs.
     pub facts: Facts,
 }

@@ -1,2 +1,4 @@
 //! Cross-crate integration and end-to-end tests live in `tests/`; this library holds their
 //! shared helpers.
+
+pub mod fakepve;

@@ -21,6 +21,25 @@ pub use list::List;
 pub use params::{ParamError, ParamWriter, PathWriter, RequestParts, ToParam};
 pub use property_string::{ParseMode, PropertyError, PropertyExtra, PropertyString, PropertyValue};
 
+/// Shows a credential field in generated `Debug` output without its value.
+pub struct Redacted<'a, T>(pub &'a T);
+
+impl<T> std::fmt::Debug for Redacted<'_, Option<T>> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Some(<redacted>)"
+        } else {
+            "None"
+        })
+    }
+}
+
+impl std::fmt::Debug for Redacted<'_, String> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
 /// Parameters a request sends beyond the ones the schema lists (`(key, value)` in order).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExtraParams(Vec<(String, String)>);

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{arg_conv, arg_ty, doc_attr, doc_lines, docs, field_ty, ident, ty};
+use super::{arg_conv, arg_ty, derive_and_debug, doc_attr, doc_lines, docs, field_ty, ident, ty};
 use crate::ir::{Check, Endpoint, Field, Permission, Segment, TaskKind};
 use crate::naming;
 
@@ -96,14 +96,17 @@ pub fn endpoint(e: &Endpoint) -> TokenStream {
     };
     let ctor_doc = doc_attr(&ctor_doc);
 
+    let all_fields: Vec<Field> = all.iter().map(|f| (*f).clone()).collect();
+    let (derive, debug) = derive_and_debug(&name, &all_fields, "extra");
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq)]
+        #derive
         pub struct #name {
             #(#fields)*
             /// Parameters the schema does not list, sent as given after the listed ones.
             pub extra: rt::ExtraParams,
         }
+        #debug
 
         impl #name {
             #ctor_doc

@@ -17,6 +17,7 @@ use quote::{format_ident, quote};
 
 use crate::ir::{Api, Field, Ty, TypeDef};
 use crate::lower::TYPES_MODULE;
+use crate::naming;
 
 /// Generated source, one formatted file per module.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -194,6 +195,40 @@ pub(crate) fn arg_conv(t: &Ty, arg: &syn::Ident) -> TokenStream {
         Ty::Bool | Ty::U32 | Ty::U64 | Ty::I64 | Ty::F64 => quote!(#arg),
         _ => quote!(#arg.into()),
     }
+}
+
+/// `#[derive(…)]` for a struct, and a hand-written `Debug` that hides credentials when any
+/// field holds one.
+pub(crate) fn derive_and_debug(
+    name: &syn::Ident,
+    fields: &[Field],
+    extra_field: &str,
+) -> (TokenStream, TokenStream) {
+    if !fields.iter().any(|f| f.secret) {
+        return (
+            quote!(#[derive(Debug, Clone, PartialEq)]),
+            TokenStream::new(),
+        );
+    }
+    let type_name = name.to_string();
+    let entries = fields.iter().map(|f| {
+        let id = ident(&f.ident);
+        let label = naming::unraw(&f.ident);
+        if f.secret {
+            quote!(.field(#label, &rt::Redacted(&self.#id)))
+        } else {
+            quote!(.field(#label, &self.#id))
+        }
+    });
+    let extra = format_ident!("{}", extra_field);
+    let debug = quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#type_name) #(#entries)* .field(#extra_field, &self.#extra).finish()
+            }
+        }
+    };
+    (quote!(#[derive(Clone, PartialEq)]), debug)
 }
 
 /// A one-line doc attribute (with the space rustdoc expects after `///`).

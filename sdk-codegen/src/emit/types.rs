@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{arg_conv, arg_ty, doc_attr, doc_lines, docs, field_ty, ident, ty};
+use super::{arg_conv, arg_ty, derive_and_debug, doc_attr, doc_lines, docs, field_ty, ident, ty};
 use std::collections::BTreeMap;
 
 use crate::ir::{Api, EnumDef, Field, PropertyStringDef, StructDef, Ty, TypeDef};
@@ -63,14 +63,16 @@ pub fn structure(s: &StructDef, module: &str) -> TokenStream {
         }
     });
     let expecting = format!("a {} object", s.name);
+    let (derive, debug) = derive_and_debug(&name, &s.fields, "extra");
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq)]
+        #derive
         pub struct #name {
             #(#fields)*
             /// Fields the schema does not declare, kept as received.
             pub extra: rt::Extra,
         }
+        #debug
 
         impl<'de> rt::serde::Deserialize<'de> for #name {
             fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
@@ -188,7 +190,7 @@ pub fn enum_tokens(
 
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
+                f.pad(self.as_str())
             }
         }
 

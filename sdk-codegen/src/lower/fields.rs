@@ -30,6 +30,36 @@ const TYPE_OVERRIDES: &[(&str, Ty)] = &[
     ("upid", Ty::Upid),
 ];
 
+/// Fields holding credentials, whose values `Debug` never prints (reviewed table):
+/// `(wire name, path fragment the rule is limited to, or "" for everywhere)`.
+const SECRET_FIELDS: &[(&str, &str)] = &[
+    ("password", ""),
+    ("confirmation-password", ""),
+    ("cipassword", ""),
+    ("otp", ""),
+    ("totp", ""),
+    ("recovery", ""),
+    ("tfa-challenge", ""),
+    ("ticket", ""),
+    ("vncticket", ""),
+    ("CSRFPreventionToken", ""),
+    ("token", ""),
+    ("secret", ""),
+    ("encryption-key", ""),
+    ("keyring", ""),
+    ("eab-hmac-key", ""),
+    ("client-key", ""),
+    ("corosync_authkey", ""),
+    // The secret of a newly created API token.
+    ("value", "/access/users/{userid}/token/"),
+];
+
+fn is_secret(wire: &str, path: &str) -> bool {
+    SECRET_FIELDS
+        .iter()
+        .any(|(w, scope)| *w == wire && path.contains(scope))
+}
+
 /// Shared enums and property strings, found before any endpoint is lowered.
 pub struct SharedTypes {
     enum_names: BTreeMap<String, String>,
@@ -237,6 +267,7 @@ fn property_string_def(
             ty,
             optional: shared::truthy(def.optional.as_ref()),
             indexed_max: None,
+            secret: false,
             facts: facts(def),
         });
     }
@@ -409,6 +440,7 @@ impl<'a> FieldLowering<'a> {
             ty,
             optional: shared::truthy(def.optional.as_ref()) || indexed_max.is_some(),
             indexed_max,
+            secret: is_secret(key, path),
             facts: facts(def),
         })
     }

@@ -75,7 +75,7 @@ impl ::std::str::FromStr for Privilege {
 }
 impl ::std::fmt::Display for Privilege {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 impl rt::WireEnum for Privilege {
@@ -169,7 +169,7 @@ impl rt::Endpoint for PutAccessAcl {
 /// Not available to API tokens: needs a ticket.
 ///
 /// Upstream handler name: `create_ticket`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct PostAccessTicket {
     /// `password`: string.
     pub password: ::std::string::String,
@@ -177,6 +177,15 @@ pub struct PostAccessTicket {
     pub username: ::std::string::String,
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
+}
+impl ::std::fmt::Debug for PostAccessTicket {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PostAccessTicket")
+            .field("password", &rt::Redacted(&self.password))
+            .field("username", &self.username)
+            .field("extra", &self.extra)
+            .finish()
+    }
 }
 impl PostAccessTicket {
     /// A request with its required parameters: `password`, `username`.
@@ -298,7 +307,7 @@ impl rt::Endpoint for PutAccessUsersUserid {
     }
 }
 /// Response of `POST /access/ticket`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct PostAccessTicketResponse {
     /// `CSRFPreventionToken`: string; optional.
     pub csrfpreventiontoken: ::std::option::Option<::std::string::String>,
@@ -308,6 +317,16 @@ pub struct PostAccessTicketResponse {
     pub ticket: ::std::option::Option<::std::string::String>,
     /// Fields the schema does not declare, kept as received.
     pub extra: rt::Extra,
+}
+impl ::std::fmt::Debug for PostAccessTicketResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PostAccessTicketResponse")
+            .field("csrfpreventiontoken", &rt::Redacted(&self.csrfpreventiontoken))
+            .field("cap", &self.cap)
+            .field("ticket", &rt::Redacted(&self.ticket))
+            .field("extra", &self.extra)
+            .finish()
+    }
 }
 impl<'de> rt::serde::Deserialize<'de> for PostAccessTicketResponse {
     fn deserialize<D: rt::serde::Deserializer<'de>>(
@@ -1422,7 +1441,7 @@ impl ::std::str::FromStr for LxcStatus {
 }
 impl ::std::fmt::Display for LxcStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 impl rt::WireEnum for LxcStatus {
@@ -1478,7 +1497,7 @@ impl ::std::str::FromStr for LxcType {
 }
 impl ::std::fmt::Display for LxcType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 impl rt::WireEnum for LxcType {
@@ -1710,7 +1729,7 @@ impl ::std::str::FromStr for QemuConfigNetModel {
 }
 impl ::std::fmt::Display for QemuConfigNetModel {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 impl rt::WireEnum for QemuConfigNetModel {

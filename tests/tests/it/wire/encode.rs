@@ -210,3 +210,24 @@ fn endpoint_facts_are_available_without_io() {
     assert!(needs.contains("on `/vms/100`"), "{needs}");
     assert!(needs.contains("VM.Config.Disk"), "{needs}");
 }
+
+#[test]
+fn credentials_never_show_in_debug_output() {
+    let login = proxmox_sdk::api::access::PostAccessTicket::new("hunter2-password", "root@pam")
+        .otp("123456");
+    let text = format!("{login:?}");
+    assert!(
+        !text.contains("hunter2") && !text.contains("123456"),
+        "{text}"
+    );
+    assert!(text.contains("root@pam"), "{text}");
+    let answer: proxmox_sdk::api::access::PostAccessTicketResponse = proxmox_sdk::wire::de::from_value(json!({
+        "username": "root@pam", "ticket": "PVE:root@pam:68D7279C::c2lnbmF0dXJl", "CSRFPreventionToken": "68D7279C:dG9rZW4"
+    }))
+    .expect("decodes");
+    let text = format!("{answer:?}");
+    assert!(
+        !text.contains("c2lnbmF0dXJl") && !text.contains("dG9rZW4"),
+        "{text}"
+    );
+}

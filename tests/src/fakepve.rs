@@ -1,0 +1,626 @@
+//! Launches [fakepve](https://pypi.org/project/fakepve/) scenarios for end-to-end tests.
+//!
+//! fakepve is an independent Proxmox VE API emulator (Python, AGPL) installed into a virtualenv
+//! at test time by `test.sh` / `.ci/run`; nothing of it is linked or copied here. This module
+//! only starts `tests/fakepve/scenario.py` (our launcher, which drives fakepve's Python API),
+//! reads the one JSON "ready" line it prints, and describes the server: its URL, certificate,
+//! fingerprint and credentials. It deliberately does not use the SDK client.
+//!
+//! * Python: `$FAKEPVE_PYTHON`, else `<workspace>/.venv-fakepve/bin/python`.
+//! * When fakepve is not installed, [`FakePve::start`] returns [`HarnessError::NotInstalled`];
+//!   [`FakePve::start_or_skip`] and [`fakepve_or_skip!`](crate::fakepve_or_skip) turn that into
+//!   a printed skip locally and into a test failure when `FAKEPVE_REQUIRED=1` (as CI sets it).
+//! * The server dies with the [`FakePve`] value (kill on drop, and it exits on stdin EOF).
+//!
+//! ```no_run
+//! # async fn demo() {
+//! let Some(pve) = sdk_tests::fakepve::FakePve::start_or_skip("basic", &[]).await else {
+//!     return; // fakepve is not installed locally: skipped
+//! };
+//! println!("{} pinned to {}", pve.url, pve.fingerprint);
+//! # }
+//! ```
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::io::Write as _;
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
+use std::process::{ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::Deserialize;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+
+/// Environment variable naming the Python interpreter of the fakepve virtualenv.
+pub const PYTHON_ENV: &str = "FAKEPVE_PYTHON";
+/// Environment variable that, set to `1`, turns "fakepve is not installed" into a test failure.
+pub const REQUIRED_ENV: &str = "FAKEPVE_REQUIRED";
+/// Environment variable overriding the startup timeout, in seconds (default 30).
+pub const STARTUP_TIMEOUT_ENV: &str = "FAKEPVE_STARTUP_TIMEOUT";
+/// The fakepve release the scenarios and notes are written against.
+pub const FAKEPVE_VERSION: &str = "0.5.0";
+
+/// Exit code `scenario.py` uses when fakepve (or its `crypto` extra) cannot be imported.
+const EXIT_NOT_INSTALLED: i32 = 3;
+const DEFAULT_STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
+const CONTROL_TIMEOUT: Duration = Duration::from_secs(30);
+const STOP_TIMEOUT: Duration = Duration::from_secs(5);
+const STDERR_TAIL_LINES: usize = 40;
+
+/// Why a fakepve scenario could not be started or driven.
+#[derive(Debug, thiserror::Error)]
+pub enum HarnessError {
+    /// The virtualenv's Python is missing, or fakepve is not importable from it.
+    #[error(
+        "fakepve is not installed ({detail}); run ./test.sh (it creates .venv-fakepve), or \
+         `python3 -m venv .venv-fakepve && .venv-fakepve/bin/pip install 'fakepve[crypto]=={FAKEPVE_VERSION}'`, \
+         or point {PYTHON_ENV} at a Python that has it"
+    )]
+    NotInstalled {
+        /// What was looked for and not found.
+        detail: String,
+    },
+    /// The launcher process could not be spawned.
+    #[error("cannot spawn {python}: {source}")]
+    Spawn {
+        /// The interpreter that was run.
+        python: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// No ready line within the startup timeout.
+    #[error("scenario {scenario:?} printed no ready line within {timeout:?}; stderr:\n{stderr}")]
+    StartupTimeout {
+        /// The scenario name.
+        scenario: String,
+        /// How long we waited.
+        timeout: Duration,
+        /// The last lines the launcher wrote to stderr.
+        stderr: String,
+    },
+    /// The launcher exited (before it was ready, or while being driven).
+    #[error("scenario {scenario:?} exited ({status}); stderr:\n{stderr}")]
+    Exited {
+        /// The scenario name.
+        scenario: String,
+        /// How it exited.
+        status: String,
+        /// The last lines the launcher wrote to stderr.
+        stderr: String,
+    },
+    /// The ready line or a control answer was not the JSON we expect. The line itself is not
+    /// repeated: a ready line carries secrets.
+    #[error("scenario {scenario:?} printed an unexpected line: {reason}")]
+    Protocol {
+        /// The scenario name.
+        scenario: String,
+        /// What was wrong with it.
+        reason: String,
+    },
+    /// A control command was refused by the launcher.
+    #[error("control command refused: {0}")]
+    Control(String),
+    /// Reading from or writing to the launcher failed.
+    #[error("talking to the fakepve launcher: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A secret string (token secret, password) whose `Debug` and `Display` never show it.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The secret itself, for building an `Authorization` header or a login form.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// One ACL grant of a token in the scenario (given to both the token and its user).
+#[derive(Clone, Debug, Deserialize)]
+pub struct Grant {
+    /// ACL path, e.g. `/`, `/vms/200`, `/storage/local`.
+    pub path: String,
+    /// Privilege names, e.g. `VM.Audit`.
+    pub privs: Vec<String>,
+}
+
+/// An API token the scenario created.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Token {
+    /// Full token id, `user@realm!name`.
+    pub id: String,
+    /// The token secret (a UUID).
+    pub secret: Secret,
+    /// What it was granted; empty for a token with no rights at all.
+    pub grants: Vec<Grant>,
+}
+
+impl Token {
+    /// The value of the `Authorization` header PVE expects for this token.
+    pub fn authorization(&self) -> String {
+        format!("PVEAPIToken={}={}", self.id, self.secret.expose())
+    }
+}
+
+/// A user that can log in with a ticket (`POST /access/ticket`).
+#[derive(Clone, Debug, Deserialize)]
+pub struct User {
+    /// User id, `user@realm`.
+    pub user: String,
+    /// Its password.
+    pub password: Secret,
+}
+
+/// Everything the ready line says about a started scenario.
+#[derive(Clone, Debug, Deserialize)]
+pub struct ScenarioInfo {
+    /// Scenario name.
+    pub scenario: String,
+    /// Base URL, `https://127.0.0.1:PORT` (append `/api2/json/...`).
+    pub url: String,
+    /// Address it listens on.
+    pub host: String,
+    /// Port it listens on.
+    pub port: u16,
+    /// PEM file of the self-signed server certificate (use it as the only CA).
+    pub ca_pem_path: PathBuf,
+    /// SHA-256 fingerprint of the server certificate, `AA:BB:...` (upper-case hex).
+    pub fingerprint: String,
+    /// The superuser, `root@pam` (every permission check passes for it).
+    pub user: String,
+    /// The superuser's password (fresh per start).
+    pub password: Secret,
+    /// The node most guests live on (`pve1`).
+    pub node: String,
+    /// Id of the token holding exactly the felhom-agent role on `/`.
+    pub token_id: String,
+    /// Secret of that token.
+    pub token_secret: Secret,
+    /// Id of a token holding only `VM.Audit` on `/` (to provoke 403s).
+    pub audit_token_id: String,
+    /// Secret of that token.
+    pub audit_token_secret: Secret,
+    /// Every token of the scenario, the two above included.
+    pub tokens: Vec<Token>,
+    /// Users that can log in with a password (besides `root@pam`).
+    pub users: Vec<User>,
+    /// Real seconds per PVE second (0: tasks finish inside their POST).
+    pub time_scale: f64,
+    /// PVE seconds each kind of LXC task takes (`snapshot`, `rollback`, `create`, ...).
+    pub ct_secs: serde_json::Map<String, serde_json::Value>,
+    /// Process id of the launcher.
+    pub pid: u32,
+    /// fakepve's version.
+    pub fakepve_version: String,
+    /// Scenario facts: guest ids, volume ids, nodes, injected faults (see `scenario.py`).
+    pub extra: serde_json::Value,
+}
+
+impl ScenarioInfo {
+    /// `url` + `/api2/json` + `path` (`path` starts with `/`).
+    pub fn api_url(&self, path: &str) -> String {
+        format!("{}/api2/json{}", self.url, path)
+    }
+
+    /// The `Authorization` header value for the agent token.
+    pub fn authorization(&self) -> String {
+        format!(
+            "PVEAPIToken={}={}",
+            self.token_id,
+            self.token_secret.expose()
+        )
+    }
+
+    /// The token with this id, if the scenario made it.
+    pub fn token(&self, id: &str) -> Option<&Token> {
+        self.tokens.iter().find(|t| t.id == id)
+    }
+}
+
+/// A running fakepve scenario. Dereferences to its [`ScenarioInfo`]; dropping it kills the
+/// server and removes its certificate directory.
+pub struct FakePve {
+    info: ScenarioInfo,
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stdout: Lines<BufReader<ChildStdout>>,
+    stderr_tail: Arc<Mutex<VecDeque<String>>>,
+    state_dir: PathBuf,
+}
+
+impl fmt::Debug for FakePve {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FakePve")
+            .field("info", &self.info)
+            .field("state_dir", &self.state_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Deref for FakePve {
+    type Target = ScenarioInfo;
+
+    fn deref(&self) -> &ScenarioInfo {
+        &self.info
+    }
+}
+
+impl FakePve {
+    /// Starts `scenario` (`basic`, `tasks`, `acl`, `faults`, ...; see `scenario.py --list`) with
+    /// extra launcher flags such as `["--time-scale", "1", "--ct-secs", "snapshot=10"]`, and waits
+    /// for it to listen.
+    pub async fn start(scenario: &str, args: &[&str]) -> Result<FakePve, HarnessError> {
+        let python = python_path();
+        // A bare name (`python3`) is looked up in PATH by spawn; a path must exist.
+        if python.components().count() > 1 && !python.exists() {
+            return Err(HarnessError::NotInstalled {
+                detail: format!("no Python at {}", python.display()),
+            });
+        }
+        let state_dir = make_state_dir()?;
+        let result = Self::spawn(scenario, args, &python, &state_dir).await;
+        if result.is_err() {
+            let _ = std::fs::remove_dir_all(&state_dir);
+        }
+        result
+    }
+
+    async fn spawn(
+        scenario: &str,
+        args: &[&str],
+        python: &Path,
+        state_dir: &Path,
+    ) -> Result<FakePve, HarnessError> {
+        let mut child = Command::new(python)
+            .arg(scenario_script())
+            .arg(scenario)
+            .arg("--state-dir")
+            .arg(state_dir)
+            .args(args)
+            .env("PYTHONUNBUFFERED", "1")
+            .env("PYTHONDONTWRITEBYTECODE", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|source| match source.kind() {
+                std::io::ErrorKind::NotFound => HarnessError::NotInstalled {
+                    detail: format!("no {} in PATH", python.display()),
+                },
+                _ => HarnessError::Spawn {
+                    python: python.to_owned(),
+                    source,
+                },
+            })?;
+
+        let stderr_tail = Arc::new(Mutex::new(VecDeque::new()));
+        if let Some(stderr) = child.stderr.take() {
+            tokio::spawn(forward_stderr(
+                scenario.to_owned(),
+                stderr,
+                Arc::clone(&stderr_tail),
+            ));
+        }
+        let stdin = child.stdin.take();
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped")).lines();
+
+        let timeout = startup_timeout();
+        let line = match tokio::time::timeout(timeout, stdout.next_line()).await {
+            Ok(Ok(Some(line))) => line,
+            Ok(Ok(None)) | Ok(Err(_)) => {
+                // Closed stdout: the launcher is exiting; let stderr drain, then report why.
+                let status = tokio::time::timeout(STOP_TIMEOUT, child.wait()).await;
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                let stderr = tail(&stderr_tail);
+                return Err(match status {
+                    Ok(Ok(status)) if status.code() == Some(EXIT_NOT_INSTALLED) => {
+                        HarnessError::NotInstalled {
+                            detail: format!("{} cannot import fakepve[crypto]", python.display()),
+                        }
+                    }
+                    Ok(Ok(status)) => HarnessError::Exited {
+                        scenario: scenario.to_owned(),
+                        status: describe(status),
+                        stderr,
+                    },
+                    _ => HarnessError::Exited {
+                        scenario: scenario.to_owned(),
+                        status: "stdout closed".to_owned(),
+                        stderr,
+                    },
+                });
+            }
+            Err(_) => {
+                return Err(HarnessError::StartupTimeout {
+                    scenario: scenario.to_owned(),
+                    timeout,
+                    stderr: tail(&stderr_tail),
+                });
+            }
+        };
+        let info: ScenarioInfo =
+            serde_json::from_str(&line).map_err(|e| HarnessError::Protocol {
+                scenario: scenario.to_owned(),
+                // serde_json's message names line/column and the expected type, never the input.
+                reason: format!("ready line is not the expected JSON: {e}"),
+            })?;
+        Ok(FakePve {
+            info,
+            child,
+            stdin,
+            stdout,
+            stderr_tail,
+            state_dir: state_dir.to_owned(),
+        })
+    }
+
+    /// Like [`FakePve::start`], but when fakepve is not installed: prints a skip notice and
+    /// returns `None`, unless `FAKEPVE_REQUIRED=1`, in which case it panics. Any other error
+    /// panics too (fakepve is there but broken).
+    pub async fn start_or_skip(scenario: &str, args: &[&str]) -> Option<FakePve> {
+        match FakePve::start(scenario, args).await {
+            Ok(pve) => Some(pve),
+            Err(err @ HarnessError::NotInstalled { .. }) if !required() => {
+                // Straight to the stderr handle: libtest's capture would hide a passing test's
+                // eprintln!, and a skip must be visible.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "SKIPPED fakepve e2e test (scenario {scenario:?}): {err} \
+                     (set {REQUIRED_ENV}=1 to make this a failure)"
+                );
+                None
+            }
+            Err(err) => panic!("fakepve scenario {scenario:?} did not start: {err}"),
+        }
+    }
+
+    /// The [`ScenarioInfo`] of this server.
+    pub fn info(&self) -> &ScenarioInfo {
+        &self.info
+    }
+
+    /// Sends one control command (a JSON object with an `op`, see `scenario.py`) and returns
+    /// its `result`. E.g. `{"op": "fail", "method": "GET", "path": "/nodes/pve1/status",
+    /// "status": 503, "message": "busy", "times": 1}`, `{"op": "node_offline", "node": "pve2"}`,
+    /// `{"op": "time_scale", "value": 0}`, `{"op": "requests", "n": 5}`.
+    pub async fn control(
+        &mut self,
+        command: serde_json::Value,
+    ) -> Result<serde_json::Value, HarnessError> {
+        let scenario = self.info.scenario.clone();
+        let stdin = self
+            .stdin
+            .as_mut()
+            .ok_or_else(|| HarnessError::Control("stopped".into()))?;
+        let mut line = serde_json::to_string(&command).map_err(|e| HarnessError::Protocol {
+            scenario: scenario.clone(),
+            reason: e.to_string(),
+        })?;
+        line.push('\n');
+        stdin.write_all(line.as_bytes()).await?;
+        stdin.flush().await?;
+        let answer = match tokio::time::timeout(CONTROL_TIMEOUT, self.stdout.next_line()).await {
+            Ok(Ok(Some(answer))) => answer,
+            Ok(Ok(None)) => {
+                return Err(HarnessError::Exited {
+                    scenario,
+                    status: "stdout closed".to_owned(),
+                    stderr: tail(&self.stderr_tail),
+                });
+            }
+            Ok(Err(e)) => return Err(e.into()),
+            Err(_) => return Err(HarnessError::Control("no answer within 30 s".into())),
+        };
+        let mut answer: serde_json::Value =
+            serde_json::from_str(&answer).map_err(|e| HarnessError::Protocol {
+                scenario,
+                reason: format!("control answer: {e}"),
+            })?;
+        if answer["ok"] == serde_json::Value::Bool(true) {
+            Ok(answer["result"].take())
+        } else {
+            Err(HarnessError::Control(
+                answer["error"]
+                    .as_str()
+                    .unwrap_or("unknown error")
+                    .to_owned(),
+            ))
+        }
+    }
+
+    /// Injects a failure: requests `method` whose path ends with `path_suffix` (below
+    /// `/api2/json`) answer `status` with `message`, `times` times (`None`: every time).
+    pub async fn fail(
+        &mut self,
+        method: &str,
+        path_suffix: &str,
+        status: u16,
+        message: &str,
+        times: Option<u32>,
+    ) -> Result<(), HarnessError> {
+        self.control(serde_json::json!({
+            "op": "fail", "method": method, "path": path_suffix,
+            "status": status, "message": message, "times": times,
+        }))
+        .await
+        .map(drop)
+    }
+
+    /// Stops the server gracefully (stdin EOF), killing it if it does not exit in 5 s.
+    pub async fn stop(mut self) -> Result<(), HarnessError> {
+        drop(self.stdin.take());
+        match tokio::time::timeout(STOP_TIMEOUT, self.child.wait()).await {
+            Ok(status) => status.map(drop).map_err(HarnessError::from),
+            Err(_) => {
+                self.child.kill().await?;
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Drop for FakePve {
+    fn drop(&mut self) {
+        // kill_on_drop sends SIGKILL to the child; the certificate directory is ours to remove.
+        let _ = self.child.start_kill();
+        let _ = std::fs::remove_dir_all(&self.state_dir);
+    }
+}
+
+/// Starts a fakepve scenario in an async test, or returns from the test (skipping it) when
+/// fakepve is not installed and `FAKEPVE_REQUIRED` is not `1`. Evaluates to a [`FakePve`].
+///
+/// ```no_run
+/// # async fn demo() {
+/// let pve = sdk_tests::fakepve_or_skip!("tasks", &["--time-scale", "0.05"]);
+/// assert!(pve.url.starts_with("https://127.0.0.1:"));
+/// # }
+/// ```
+#[macro_export]
+macro_rules! fakepve_or_skip {
+    ($scenario:expr) => {
+        $crate::fakepve_or_skip!($scenario, &[])
+    };
+    ($scenario:expr, $args:expr) => {
+        match $crate::fakepve::FakePve::start_or_skip($scenario, $args).await {
+            Some(pve) => pve,
+            None => return,
+        }
+    };
+}
+
+/// True when `FAKEPVE_REQUIRED=1`: a missing fakepve is then a failure, not a skip.
+pub fn required() -> bool {
+    std::env::var(REQUIRED_ENV).is_ok_and(|v| v.trim() == "1")
+}
+
+/// The Python interpreter that runs the launcher: `$FAKEPVE_PYTHON`, else the workspace's
+/// `.venv-fakepve/bin/python`.
+pub fn python_path() -> PathBuf {
+    match std::env::var_os(PYTHON_ENV) {
+        Some(p) if !p.is_empty() => PathBuf::from(p),
+        _ => workspace_root()
+            .join(".venv-fakepve")
+            .join("bin")
+            .join("python"),
+    }
+}
+
+/// The workspace root (parent of this crate's directory).
+pub fn workspace_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_owned()
+}
+
+/// Path of `tests/fakepve/scenario.py`.
+pub fn scenario_script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fakepve")
+        .join("scenario.py")
+}
+
+fn startup_timeout() -> Duration {
+    std::env::var(STARTUP_TIMEOUT_ENV)
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .map_or(DEFAULT_STARTUP_TIMEOUT, Duration::from_secs)
+}
+
+fn make_state_dir() -> Result<PathBuf, HarnessError> {
+    static SEQ: AtomicU32 = AtomicU32::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    loop {
+        let seq = SEQ.fetch_add(1, Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!(
+            "sdk-tests-fakepve-{}-{seq}-{nanos:x}",
+            std::process::id()
+        ));
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+async fn forward_stderr(
+    scenario: String,
+    stderr: tokio::process::ChildStderr,
+    tail: Arc<Mutex<VecDeque<String>>>,
+) {
+    let mut lines = BufReader::new(stderr).lines();
+    while let Ok(Some(line)) = lines.next_line().await {
+        eprintln!("[fakepve {scenario}] {line}");
+        let mut tail = tail.lock().unwrap_or_else(|e| e.into_inner());
+        if tail.len() == STDERR_TAIL_LINES {
+            tail.pop_front();
+        }
+        tail.push_back(line);
+    }
+}
+
+fn tail(lines: &Mutex<VecDeque<String>>) -> String {
+    let lines = lines.lock().unwrap_or_else(|e| e.into_inner());
+    if lines.is_empty() {
+        "(nothing)".to_owned()
+    } else {
+        lines
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+fn describe(status: ExitStatus) -> String {
+    match status.code() {
+        Some(code) => format!("exit code {code}"),
+        None => format!("{status}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_do_not_show_in_debug() {
+        let token: Token = serde_json::from_value(serde_json::json!({
+            "id": "a@pve!t", "secret": "s3cr3t-value", "grants": [],
+        }))
+        .unwrap();
+        let shown = format!("{token:?} {}", token.secret);
+        assert!(!shown.contains("s3cr3t-value"), "{shown}");
+        assert_eq!(token.authorization(), "PVEAPIToken=a@pve!t=s3cr3t-value");
+    }
+
+    #[test]
+    fn default_python_is_in_the_workspace_venv() {
+        if std::env::var_os(PYTHON_ENV).is_none() {
+            assert!(python_path().ends_with(".venv-fakepve/bin/python"));
+        }
+        assert!(scenario_script().is_file());
+    }
+}
