@@ -73,7 +73,7 @@ impl Client {
     /// for line in &page.lines {
     ///     println!("{:>5} {}", line.n, line.text);
     /// }
-    /// println!("{} lines in all", page.total);
+    /// println!("{:?} lines in all", page.total);
     /// # Ok(()) }
     /// ```
     ///
@@ -84,11 +84,12 @@ impl Client {
             .start(start)
             .limit(limit);
         let (items, meta) = self.send_with_meta(&request).await?;
-        Ok(TaskLog::from_items(items, start, meta.total))
+        Ok(TaskLog::from_items(items, meta.total))
     }
 
     /// Reads the last `lines` lines of a task's log: one request when the log is that short,
-    /// two otherwise (the first learns the length).
+    /// two otherwise (the first learns the length). A server that sends no `total` costs a
+    /// read of the whole log instead.
     ///
     /// # Errors
     /// As [`Client::send`].
@@ -97,10 +98,19 @@ impl Client {
             return Ok(TaskLog::default());
         }
         let head = self.task_log(upid, 0, lines).await?;
-        if head.total <= lines || head.is_placeholder() {
+        if !head.more_after(0, lines) || head.is_placeholder() {
             return Ok(head);
         }
-        self.task_log(upid, head.total - lines, lines).await
+        match head.total {
+            Some(total) => self.task_log(upid, total - lines, lines).await,
+            None => {
+                let mut all = self.task_log(upid, 0, 0).await?;
+                let keep = usize::try_from(lines).unwrap_or(usize::MAX);
+                let skip = all.lines.len().saturating_sub(keep);
+                all.lines.drain(..skip);
+                Ok(all)
+            }
+        }
     }
 
     /// Lists tasks of one node, with the filters set on `request` (`vmid`, `typefilter`,

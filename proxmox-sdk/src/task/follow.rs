@@ -50,11 +50,12 @@ impl LogFollower {
         stopped: bool,
     ) -> Result<(), Error> {
         loop {
-            let page = client.task_log(upid, self.last_n, PAGE).await?;
-            if self.last_n == 0 && page.is_placeholder() {
+            let start = self.last_n;
+            let page = client.task_log(upid, start, PAGE).await?;
+            if start == 0 && page.is_placeholder() {
                 break;
             }
-            let before = self.last_n;
+            let more = page.more_after(start, PAGE);
             for line in page.lines {
                 // A line at or before the last one taken was delivered already.
                 if line.n > self.last_n {
@@ -62,7 +63,7 @@ impl LogFollower {
                     self.take(line);
                 }
             }
-            if self.last_n == before || self.last_n >= page.total {
+            if self.last_n == start || !more {
                 break;
             }
         }

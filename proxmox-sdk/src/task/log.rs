@@ -35,19 +35,15 @@ impl TaskLogLine {
 pub struct TaskLog {
     /// The lines returned, in order.
     pub lines: Vec<TaskLogLine>,
-    /// How many lines the whole log had when the page was read.
-    pub total: u64,
+    /// How many lines the whole log had when the page was read: the envelope's `total`,
+    /// which PVE always sends (an emulator or a proxy might not).
+    pub total: Option<u64>,
 }
 
 impl TaskLog {
-    /// Builds a page from the decoded response. `total` is the envelope's `total`; without
-    /// one, the page is taken to reach the end of the log.
-    pub(crate) fn from_items(
-        items: Vec<GetNodesTasksLogItem>,
-        start: u64,
-        total: Option<u64>,
-    ) -> Self {
-        let lines: Vec<TaskLogLine> = items
+    /// Builds a page from the decoded response and the envelope's `total`.
+    pub(crate) fn from_items(items: Vec<GetNodesTasksLogItem>, total: Option<u64>) -> Self {
+        let lines = items
             .into_iter()
             .map(|item| TaskLogLine {
                 // Line numbers are positive; a nonsensical one sorts first and is never
@@ -56,10 +52,16 @@ impl TaskLog {
                 text: item.t,
             })
             .collect();
-        let seen = start.saturating_add(lines.len() as u64);
-        Self {
-            total: total.unwrap_or(seen),
-            lines,
+        Self { lines, total }
+    }
+
+    /// Whether lines may follow this page, which was read from `start` with `limit`: the
+    /// total says so, or — without one — the page came back full.
+    pub(crate) fn more_after(&self, start: u64, limit: u64) -> bool {
+        let read = self.lines.len() as u64;
+        match self.total {
+            Some(total) => start.saturating_add(read) < total,
+            None => limit != 0 && read >= limit,
         }
     }
 
@@ -69,7 +71,7 @@ impl TaskLog {
         match self.lines.as_slice() {
             [only] => {
                 only.n == 1
-                    && self.total <= 1
+                    && self.total.unwrap_or(1) <= 1
                     && (only.text == "no content"
                         || only.text.starts_with("unable to open file - "))
             }
@@ -87,11 +89,8 @@ mod tests {
     }
 
     #[test]
-    fn total_falls_back_to_the_lines_seen() {
-        let page = TaskLog::from_items(vec![item(3, "c"), item(4, "d")], 2, None);
-        assert_eq!(page.total, 4);
-        let page = TaskLog::from_items(vec![item(3, "c")], 2, Some(9));
-        assert_eq!(page.total, 9);
+    fn more_lines_follow_by_the_total_or_a_full_page() {
+        let page = TaskLog::from_items(vec![item(3, "c"), item(4, "d")], Some(9));
         assert_eq!(
             page.lines[0],
             TaskLogLine {
@@ -99,21 +98,26 @@ mod tests {
                 text: "c".into()
             }
         );
+        assert!(page.more_after(2, 2));
+        assert!(!page.more_after(7, 2));
+        let no_total = TaskLog::from_items(vec![item(3, "c"), item(4, "d")], None);
+        assert!(no_total.more_after(2, 2));
+        assert!(!no_total.more_after(2, 3));
+        assert!(!no_total.more_after(2, 0));
     }
 
     #[test]
     fn placeholders_are_recognised() {
-        let empty = TaskLog::from_items(vec![item(1, "no content")], 0, Some(1));
+        let empty = TaskLog::from_items(vec![item(1, "no content")], Some(1));
         assert!(empty.is_placeholder());
         let unopenable = TaskLog::from_items(
             vec![item(1, "unable to open file - No such file or directory")],
-            0,
             Some(1),
         );
         assert!(unopenable.is_placeholder());
-        let real = TaskLog::from_items(vec![item(1, "starting")], 0, Some(1));
+        let real = TaskLog::from_items(vec![item(1, "starting")], Some(1));
         assert!(!real.is_placeholder());
-        let later = TaskLog::from_items(vec![item(2, "no content")], 1, Some(2));
+        let later = TaskLog::from_items(vec![item(2, "no content")], Some(2));
         assert!(!later.is_placeholder());
     }
 

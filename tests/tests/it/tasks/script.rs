@@ -63,6 +63,8 @@ struct State {
     /// means the whole log exists from the start.
     visible: Vec<usize>,
     latency: Duration,
+    /// Leave `total` out of log answers, as some emulators do.
+    no_total: bool,
     polls: usize,
     seen: Vec<Seen>,
     unscripted: Vec<Seen>,
@@ -91,6 +93,12 @@ impl Script {
     /// How many log lines exist after each poll.
     pub fn visible(self, counts: impl IntoIterator<Item = usize>) -> Self {
         self.lock().visible = counts.into_iter().collect();
+        self
+    }
+
+    /// Log answers carry no `total`.
+    pub fn without_total(self) -> Self {
+        self.lock().no_total = true;
         self
     }
 
@@ -267,6 +275,9 @@ fn log_reply(state: &State, seen: &Seen) -> HttpResponse {
     let lines: Vec<Value> = (start..end)
         .map(|i| json!({"n": i + 1, "t": state.log[i]}))
         .collect();
+    if state.no_total {
+        return json_response(200, &json!({ "data": lines }));
+    }
     json_response(200, &json!({"data": lines, "total": exists}))
 }
 

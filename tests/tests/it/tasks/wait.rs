@@ -158,6 +158,21 @@ async fn the_failure_log_is_the_tail_of_a_long_log() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn the_tail_is_right_without_a_total_too() {
+    let log: Vec<String> = (1..=120).map(|i| format!("line {i}")).collect();
+    let script = Script::new([Reply::Stopped("failed")])
+        .log(log)
+        .without_total();
+    let err = script
+        .client()
+        .wait_task(&Script::upid(), WaitOptions::default().log_tail_lines(50))
+        .await
+        .unwrap_err();
+    let numbers: Vec<u64> = err.log_tail().iter().map(|l| l.n).collect();
+    assert_eq!(numbers, (71..=120).collect::<Vec<_>>());
+}
+
+#[tokio::test(start_paused = true)]
 async fn no_result_line_and_vzdump_job_errors_are_failures() {
     for (exit, kind) in [
         ("unexpected status", ExitKind::Unknown),
@@ -326,6 +341,35 @@ async fn requests_go_to_the_node_named_in_the_upid() {
         );
     }
     assert!(script.unscripted().is_empty());
+}
+
+async fn progress_lines(script: &Script) -> Vec<(u64, String)> {
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&received);
+    let outcome = script
+        .client()
+        .wait_task(
+            &Script::upid(),
+            WaitOptions::default().on_progress(move |line| {
+                sink.lock().unwrap().push((line.n, line.text.clone()));
+            }),
+        )
+        .await
+        .expect("task succeeds");
+    assert_eq!(outcome.exit_status, ExitStatus::Ok);
+    received.lock().unwrap().clone()
+}
+
+#[tokio::test(start_paused = true)]
+async fn progress_follows_a_long_log_without_a_total() {
+    let log: Vec<String> = (1..=1234).map(|i| format!("copied {i}")).collect();
+    let script = Script::new([Reply::Running, Reply::Running, Reply::Stopped("OK")])
+        .log(log)
+        .visible([0, 700, 1234])
+        .without_total();
+    let received = progress_lines(&script).await;
+    let numbers: Vec<u64> = received.iter().map(|(n, _)| *n).collect();
+    assert_eq!(numbers, (1..=1234).collect::<Vec<_>>());
 }
 
 #[tokio::test(start_paused = true)]
