@@ -9,7 +9,9 @@ use proxmox_sdk::client::tls::fetch_fingerprint_for_url;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let url = std::env::args().nth(1).unwrap_or_else(|| "https://127.0.0.1:8006".into());
+    let url = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "https://127.0.0.1:8006".into());
     let fingerprint = fetch_fingerprint_for_url(&url, Duration::from_secs(10)).await?;
     println!("{url} presents {fingerprint}");
     println!("pin it with PVE_FINGERPRINT={fingerprint}");

@@ -8,15 +8,27 @@ use proxmox_sdk::api::nodes::GetNodesLxcConfig;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let vmid: u32 = std::env::args().nth(1).unwrap_or_else(|| "100".into()).parse()?;
+    let vmid: u32 = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "100".into())
+        .parse()?;
     let client = common::client()?;
-    let config = client.send(&GetNodesLxcConfig::new(common::node(), vmid)).await?;
+    let config = client
+        .send(&GetNodesLxcConfig::new(common::node(), vmid))
+        .await?;
     println!("hostname: {}", config.hostname.as_deref().unwrap_or("-"));
     if let Some(rootfs) = &config.rootfs {
-        println!("rootfs:   {} ({})", rootfs.volume, rootfs.size.as_deref().unwrap_or("?"));
+        println!(
+            "rootfs:   {} ({})",
+            rootfs.volume,
+            rootfs.size.as_deref().unwrap_or("?")
+        );
     }
     for (index, net) in config.net.iter() {
-        println!("net{index}:     {} on {:?}, firewall {:?}", net.name, net.bridge, net.firewall);
+        println!(
+            "net{index}:     {} on {:?}, firewall {:?}",
+            net.name, net.bridge, net.firewall
+        );
     }
     for (index, mp) in config.mp.iter() {
         println!("mp{index}:      {} at {}", mp.volume, mp.mp);

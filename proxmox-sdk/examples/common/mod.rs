@@ -8,9 +8,15 @@ use proxmox_sdk::client::tls::TlsTrust;
 pub fn client() -> Result<Client, Box<dyn std::error::Error>> {
     let url = std::env::var("PVE_URL").unwrap_or_else(|_| "https://127.0.0.1:8006".into());
     let token = std::env::var("PVE_TOKEN").map_err(|_| "set PVE_TOKEN to user@realm!id=secret")?;
-    let (id, secret) = token.rsplit_once('=').ok_or("PVE_TOKEN must look like user@realm!id=secret")?;
-    let pin = std::env::var("PVE_FINGERPRINT").map_err(|_| "set PVE_FINGERPRINT (see the pin_fingerprint example)")?;
-    Ok(Client::builder(&url)?.token(id, secret).trust(TlsTrust::Fingerprints(vec![pin.parse()?])).build()?)
+    let (id, secret) = token
+        .rsplit_once('=')
+        .ok_or("PVE_TOKEN must look like user@realm!id=secret")?;
+    let pin = std::env::var("PVE_FINGERPRINT")
+        .map_err(|_| "set PVE_FINGERPRINT (see the pin_fingerprint example)")?;
+    Ok(Client::builder(&url)?
+        .token(id, secret)
+        .trust(TlsTrust::Fingerprints(vec![pin.parse()?]))
+        .build()?)
 }
 
 /// The node to work on (`PVE_NODE`, default `pve`).

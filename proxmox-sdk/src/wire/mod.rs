@@ -5,8 +5,10 @@
 //! * [`property_string`]: `key=value,…` values with default keys and aliases;
 //! * [`indexed`]: `net0`…`net31`-style key families;
 //! * [`list`]: `*-list` formats (several values in one string);
-//! * [`enums`]: forward-compatible enums.
+//! * [`enums`]: forward-compatible enums;
+//! * [`mod@changes`]: an update reduced to what changed, with `delete` and `digest`.
 
+pub mod changes;
 pub mod de;
 pub mod enums;
 pub mod indexed;
@@ -14,6 +16,7 @@ pub mod list;
 pub mod params;
 pub mod property_string;
 
+pub use changes::{Changes, changes};
 pub use de::{Extra, FromWire, W};
 pub use enums::WireEnum;
 pub use indexed::Indexed;

@@ -231,3 +231,35 @@ fn credentials_never_show_in_debug_output() {
         "{text}"
     );
 }
+
+#[test]
+fn changes_send_only_what_differs_with_delete_and_digest() {
+    let read: GetNodesLxcConfigResponse = proxmox_sdk::wire::de::from_value(json!({
+        "digest": "9e1f", "memory": 512, "swap": 0, "tags": "a;b",
+        "net0": "name=eth0,bridge=vmbr0,firewall=1", "mp0": "local:vm-100-disk-1,mp=/srv"
+    }))
+    .expect("decodes");
+    let before = read.to_put("pve1", 100);
+
+    let untouched = proxmox_sdk::wire::changes(&before, read.to_put("pve1", 100));
+    assert_eq!(
+        untouched
+            .to_parts()
+            .expect("renders")
+            .form_body()
+            .as_deref(),
+        Some("digest=9e1f")
+    );
+
+    let mut wanted = read.clone();
+    wanted.net.get_mut(0).expect("net0").firewall = Some(false);
+    wanted.mp.remove(0);
+    let update = proxmox_sdk::wire::changes(
+        &before,
+        wanted.to_put("pve1", 100).delete(List::from(["swap"])),
+    );
+    assert_eq!(
+        update.to_parts().expect("renders").form_body().as_deref(),
+        Some("digest=9e1f&net0=name%3Deth0%2Cbridge%3Dvmbr0%2Cfirewall%3D0&delete=swap%2Cmp0")
+    );
+}
