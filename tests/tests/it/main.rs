@@ -3,4 +3,5 @@
 mod client;
 mod e2e;
 mod generated;
+mod tasks;
 mod wire;
