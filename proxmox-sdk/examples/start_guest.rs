@@ -9,10 +9,7 @@ use proxmox_sdk::task::WaitOptions;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let vmid: u32 = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "100".into())
-        .parse()?;
+    let vmid = common::vmid_arg()?;
     let client = common::client()?;
     let upid = client
         .send(&PostNodesLxcStatusStart::new(common::node(), vmid))

@@ -23,3 +23,12 @@ pub fn client() -> Result<Client, Box<dyn std::error::Error>> {
 pub fn node() -> String {
     std::env::var("PVE_NODE").unwrap_or_else(|_| "pve".into())
 }
+
+/// The guest id given as the first argument (default 100).
+#[allow(dead_code)] // not every example takes a guest id
+pub fn vmid_arg() -> Result<u32, std::num::ParseIntError> {
+    std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "100".into())
+        .parse()
+}

@@ -40,7 +40,7 @@ pub use fingerprint::{ExpectedChar, Fingerprint, FingerprintParseError};
 pub use mismatch::{FingerprintMismatch, find_fingerprint_mismatch};
 pub use probe::{fetch_fingerprint, fetch_fingerprint_for_url};
 
-use verifier::{AcceptAnyVerifier, PinVerifier};
+use verifier::LeafVerifier;
 
 /// Which server certificates the client accepts. Exactly one mode applies to a client.
 #[derive(Clone, PartialEq, Eq, Default)]
@@ -119,14 +119,14 @@ pub fn client_config(trust: &TlsTrust) -> Result<ClientConfig, TlsError> {
                     unique.push(*pin);
                 }
             }
-            let verifier = PinVerifier::new(unique, algorithms);
+            let verifier = LeafVerifier::pinned(unique, algorithms);
             builder
                 .dangerous()
                 .with_custom_certificate_verifier(Arc::new(verifier))
         }
         TlsTrust::InsecureSkipVerify => {
             warn_insecure_once();
-            let verifier = AcceptAnyVerifier::new(algorithms);
+            let verifier = LeafVerifier::any(algorithms);
             builder
                 .dangerous()
                 .with_custom_certificate_verifier(Arc::new(verifier))

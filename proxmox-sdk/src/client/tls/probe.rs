@@ -8,7 +8,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
-use super::verifier::AcceptAnyVerifier;
+use super::verifier::LeafVerifier;
 use super::{Fingerprint, TlsError, base_builder};
 
 /// Connects to `host:port`, completes a TLS handshake and returns the SHA-256 fingerprint of
@@ -77,7 +77,7 @@ async fn handshake(
     server_name: ServerName<'static>,
 ) -> Result<Fingerprint, TlsError> {
     let (provider, builder) = base_builder()?;
-    let verifier = AcceptAnyVerifier::new(provider.signature_verification_algorithms);
+    let verifier = LeafVerifier::any(provider.signature_verification_algorithms);
     let config = builder
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
