@@ -108,22 +108,22 @@ async fn ticket_login_sends_the_cookie_everywhere_and_csrf_only_on_writes() {
 #[tokio::test]
 async fn renewal_posts_the_current_ticket_as_the_password() {
     let server = MockServer::start_async().await;
-    let login = server
-        .mock_async(|when, then| {
-            when.method("POST")
-                .path("/api2/json/access/ticket")
-                .body(login_body(USER, PASSWORD, None));
-            then.status(200).body(ticket_answer(TICKET_1, CSRF_1));
-        })
-        .await;
-    let renew = server
-        .mock_async(|when, then| {
-            when.method("POST")
-                .path("/api2/json/access/ticket")
-                .body(login_body(USER, TICKET_1, None));
-            then.status(200).body(ticket_answer(TICKET_2, CSRF_2));
-        })
-        .await;
+    let login = mock_ticket(
+        &server,
+        PASSWORD,
+        None,
+        200,
+        ticket_answer(TICKET_1, CSRF_1),
+    )
+    .await;
+    let renew = mock_ticket(
+        &server,
+        TICKET_1,
+        None,
+        200,
+        ticket_answer(TICKET_2, CSRF_2),
+    )
+    .await;
     let read = server
         .mock_async(|when, then| {
             when.method("GET")
@@ -151,22 +151,15 @@ async fn renewal_posts_the_current_ticket_as_the_password() {
 #[tokio::test]
 async fn a_ticket_that_cannot_be_renewed_needs_a_new_login_and_the_password_is_not_resent() {
     let server = MockServer::start_async().await;
-    let login = server
-        .mock_async(|when, then| {
-            when.method("POST")
-                .path("/api2/json/access/ticket")
-                .body(login_body(USER, PASSWORD, None));
-            then.status(200).body(ticket_answer(TICKET_1, CSRF_1));
-        })
-        .await;
-    let renew = server
-        .mock_async(|when, then| {
-            when.method("POST")
-                .path("/api2/json/access/ticket")
-                .body(login_body(USER, TICKET_1, None));
-            then.status(401).body("");
-        })
-        .await;
+    let login = mock_ticket(
+        &server,
+        PASSWORD,
+        None,
+        200,
+        ticket_answer(TICKET_1, CSRF_1),
+    )
+    .await;
+    let renew = mock_ticket(&server, TICKET_1, None, 401, "").await;
     let catch_all = CatchAll::install(&server).await;
 
     let client = ticket_client(&server)
@@ -186,22 +179,15 @@ async fn a_ticket_that_cannot_be_renewed_needs_a_new_login_and_the_password_is_n
 #[tokio::test]
 async fn a_kept_password_logs_in_again_when_renewal_is_refused() {
     let server = MockServer::start_async().await;
-    let login = server
-        .mock_async(|when, then| {
-            when.method("POST")
-                .path("/api2/json/access/ticket")
-                .body(login_body(USER, PASSWORD, None));
-            then.status(200).body(ticket_answer(TICKET_1, CSRF_1));
-        })
-        .await;
-    let renew = server
-        .mock_async(|when, then| {
-            when.method("POST")
-                .path("/api2/json/access/ticket")
-                .body(login_body(USER, TICKET_1, None));
-            then.status(401).body("");
-        })
-        .await;
+    let login = mock_ticket(
+        &server,
+        PASSWORD,
+        None,
+        200,
+        ticket_answer(TICKET_1, CSRF_1),
+    )
+    .await;
+    let renew = mock_ticket(&server, TICKET_1, None, 401, "").await;
     let read = server
         .mock_async(|when, then| {
             when.method("GET")
@@ -251,16 +237,14 @@ const HALF_TICKET: &str = "PVE:!tfa!%7B%22totp%22%3Atrue%2C%22recovery%22%3A%22a
 /// Mocks a TFA account: the password login yields the challenge, `totp:000000` is refused,
 /// `answer` yields the full ticket (returned mock), which then reads the container list.
 async fn install_tfa_mocks<'a>(server: &'a MockServer, answer: &str) -> httpmock::Mock<'a> {
-    server
-        .mock_async(|when, then| {
-            when.method("POST")
-                .path("/api2/json/access/ticket")
-                .body(login_body(USER, PASSWORD, None));
-            then.status(200).body(data(
-                serde_json::json!({"username": USER, "ticket": HALF_TICKET, "NeedTFA": 1}),
-            ));
-        })
-        .await;
+    mock_ticket(
+        &server,
+        PASSWORD,
+        None,
+        200,
+        data(serde_json::json!({"username": USER, "ticket": HALF_TICKET, "NeedTFA": 1})),
+    )
+    .await;
     server
         .mock_async(|when, then| {
             when.method("POST")
@@ -270,14 +254,14 @@ async fn install_tfa_mocks<'a>(server: &'a MockServer, answer: &str) -> httpmock
                 .body(r#"{"data":null,"message":"authentication failure\n"}"#);
         })
         .await;
-    let full = server
-        .mock_async(|when, then| {
-            when.method("POST")
-                .path("/api2/json/access/ticket")
-                .body(login_body(USER, answer, Some(HALF_TICKET)));
-            then.status(200).body(ticket_answer(TICKET_1, CSRF_1));
-        })
-        .await;
+    let full = mock_ticket(
+        &server,
+        answer,
+        Some(HALF_TICKET),
+        200,
+        ticket_answer(TICKET_1, CSRF_1),
+    )
+    .await;
     server
         .mock_async(|when, then| {
             when.method("GET")

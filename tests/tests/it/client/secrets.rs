@@ -58,22 +58,22 @@ fn assert_clean(what: &str, text: &str) {
 }
 
 async fn ticket_mocks(server: &MockServer) {
-    server
-        .mock_async(|when, then| {
-            when.method("POST")
-                .path("/api2/json/access/ticket")
-                .body(login_body(USER, PASSWORD, None));
-            then.status(200).body(ticket_answer(TICKET_1, CSRF_1));
-        })
-        .await;
-    server
-        .mock_async(|when, then| {
-            when.method("POST")
-                .path("/api2/json/access/ticket")
-                .body(login_body(USER, TICKET_1, None));
-            then.status(200).body(ticket_answer(TICKET_2, CSRF_2));
-        })
-        .await;
+    mock_ticket(
+        &server,
+        PASSWORD,
+        None,
+        200,
+        ticket_answer(TICKET_1, CSRF_1),
+    )
+    .await;
+    mock_ticket(
+        &server,
+        TICKET_1,
+        None,
+        200,
+        ticket_answer(TICKET_2, CSRF_2),
+    )
+    .await;
     server
         .mock_async(|when, then| {
             when.method("POST")

@@ -28,6 +28,26 @@ pub fn fast_retry() -> RetryPolicy {
         .jitter(false)
 }
 
+/// Mocks `POST /access/ticket` for `USER` logging in with `password` (the password, a TFA
+/// answer, or the ticket being renewed), answering `status` with `body`.
+pub async fn mock_ticket<'a>(
+    server: &'a MockServer,
+    password: &str,
+    challenge: Option<&str>,
+    status: u16,
+    body: impl Into<String>,
+) -> httpmock::Mock<'a> {
+    let (expected, body) = (login_body(USER, password, challenge), body.into());
+    server
+        .mock_async(|when, then| {
+            when.method("POST")
+                .path("/api2/json/access/ticket")
+                .body(expected);
+            then.status(status).body(body);
+        })
+        .await
+}
+
 /// A plain-HTTP client builder for `base` (no credentials yet).
 pub fn builder(base: &str) -> ClientBuilder {
     Client::builder(base)
