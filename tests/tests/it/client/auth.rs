@@ -238,24 +238,23 @@ const HALF_TICKET: &str = "PVE:!tfa!%7B%22totp%22%3Atrue%2C%22recovery%22%3A%22a
 /// `answer` yields the full ticket (returned mock), which then reads the container list.
 async fn install_tfa_mocks<'a>(server: &'a MockServer, answer: &str) -> httpmock::Mock<'a> {
     mock_ticket(
-        &server,
+        server,
         PASSWORD,
         None,
         200,
         data(serde_json::json!({"username": USER, "ticket": HALF_TICKET, "NeedTFA": 1})),
     )
     .await;
-    server
-        .mock_async(|when, then| {
-            when.method("POST")
-                .path("/api2/json/access/ticket")
-                .body(login_body(USER, "totp:000000", Some(HALF_TICKET)));
-            then.status(401)
-                .body(r#"{"data":null,"message":"authentication failure\n"}"#);
-        })
-        .await;
+    mock_ticket(
+        server,
+        "totp:000000",
+        Some(HALF_TICKET),
+        401,
+        r#"{"data":null,"message":"authentication failure\n"}"#,
+    )
+    .await;
     let full = mock_ticket(
-        &server,
+        server,
         answer,
         Some(HALF_TICKET),
         200,
