@@ -7,7 +7,7 @@
 //!   `1 0 true false yes no on off` in any case, or `""` (Perl's false);
 //! * strings as strings, or as numbers/booleans (a `vmid` sent as `100` into a string field);
 //! * arrays as arrays, with `null` meaning empty;
-//! * objects, keeping every key the schema does not know (see [`WireStruct`]).
+//! * objects, keeping every key the schema does not know in `extra` ([`Extra`]).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -314,67 +314,12 @@ impl<T: FromWire> FromWire for BTreeMap<String, T> {
 // ---------------------------------------------------------------------------------------------
 // Objects
 
-/// A generated response object: decoded field by field, unknown keys kept in [`Extra`].
-///
-/// Generated code implements this trait and forwards `Deserialize` and [`FromWire`] to
-/// [`deserialize_struct`]; the map loop, key handling and required-field checks live here once.
-pub trait WireStruct: Sized {
-    /// Type name, for error messages.
-    const NAME: &'static str;
-    /// Holds the fields read so far (every field optional).
-    type Builder: Default;
-
-    /// Reads the value of `key` into `builder`. Returns `Ok(false)` when the key is not a field
-    /// of this type (the value has not been consumed then).
-    ///
-    /// # Errors
-    /// When the value cannot be decoded as the field's type.
-    fn read_field<'de, A: MapAccess<'de>>(
-        builder: &mut Self::Builder,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error>;
-
-    /// Where unknown keys go.
-    fn extra(builder: &mut Self::Builder) -> &mut Extra;
-
-    /// Checks required fields and builds the value.
-    ///
-    /// # Errors
-    /// [`missing_field`] for a required field that never arrived.
-    fn finish<E: de::Error>(builder: Self::Builder) -> Result<Self, E>;
-}
+// Generated response types implement `Deserialize` with their own compact visitor (one `match`
+// on the key per field, unknown keys into `extra`); these are the pieces they share.
 
 /// The error for a required field that was not in the response.
 pub fn missing_field<E: de::Error>(field: &'static str) -> E {
     E::missing_field(field)
-}
-
-/// Decodes a [`WireStruct`] from a JSON object.
-///
-/// # Errors
-/// A non-object input, or a field that fails to decode.
-pub fn deserialize_struct<'de, T: WireStruct, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
-    d.deserialize_map(StructVisitor::<T>(PhantomData))
-}
-
-struct StructVisitor<T>(PhantomData<T>);
-
-impl<'de, T: WireStruct> Visitor<'de> for StructVisitor<T> {
-    type Value = T;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "an object ({})", T::NAME)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let mut builder = T::Builder::default();
-        while let Some(key) = map.next_key_seed(KeySeed)? {
-            if !T::read_field(&mut builder, &key, &mut map)? {
-                let value: serde_json::Value = map.next_value()?;
-                T::extra(&mut builder).insert(key.into_owned(), value);
-            }
-        }
-        T::finish(builder)
-    }
 }
 
 /// Reads an object key without allocating when the input allows borrowing.

@@ -108,14 +108,7 @@ async fn ticket_login_sends_the_cookie_everywhere_and_csrf_only_on_writes() {
 #[tokio::test]
 async fn renewal_posts_the_current_ticket_as_the_password() {
     let server = MockServer::start_async().await;
-    let login = mock_ticket(
-        &server,
-        PASSWORD,
-        None,
-        200,
-        ticket_answer(TICKET_1, CSRF_1),
-    )
-    .await;
+    let login = mock_password_login(&server).await;
     let renew = mock_ticket(
         &server,
         TICKET_1,
@@ -151,14 +144,7 @@ async fn renewal_posts_the_current_ticket_as_the_password() {
 #[tokio::test]
 async fn a_ticket_that_cannot_be_renewed_needs_a_new_login_and_the_password_is_not_resent() {
     let server = MockServer::start_async().await;
-    let login = mock_ticket(
-        &server,
-        PASSWORD,
-        None,
-        200,
-        ticket_answer(TICKET_1, CSRF_1),
-    )
-    .await;
+    let login = mock_password_login(&server).await;
     let renew = mock_ticket(&server, TICKET_1, None, 401, "").await;
     let catch_all = CatchAll::install(&server).await;
 
@@ -179,14 +165,7 @@ async fn a_ticket_that_cannot_be_renewed_needs_a_new_login_and_the_password_is_n
 #[tokio::test]
 async fn a_kept_password_logs_in_again_when_renewal_is_refused() {
     let server = MockServer::start_async().await;
-    let login = mock_ticket(
-        &server,
-        PASSWORD,
-        None,
-        200,
-        ticket_answer(TICKET_1, CSRF_1),
-    )
-    .await;
+    let login = mock_password_login(&server).await;
     let renew = mock_ticket(&server, TICKET_1, None, 401, "").await;
     let read = server
         .mock_async(|when, then| {

@@ -58,7 +58,7 @@ fn assert_clean(what: &str, text: &str) {
 }
 
 async fn ticket_mocks(server: &MockServer) {
-    mock_ticket(server, PASSWORD, None, 200, ticket_answer(TICKET_1, CSRF_1)).await;
+    mock_password_login(server).await;
     mock_ticket(server, TICKET_1, None, 200, ticket_answer(TICKET_2, CSRF_2)).await;
     server
         .mock_async(|when, then| {

@@ -48,6 +48,11 @@ pub async fn mock_ticket<'a>(
         .await
 }
 
+/// Mocks the password login of `USER`, answering the first ticket (`TICKET_1`, `CSRF_1`).
+pub async fn mock_password_login(server: &MockServer) -> httpmock::Mock<'_> {
+    mock_ticket(server, PASSWORD, None, 200, ticket_answer(TICKET_1, CSRF_1)).await
+}
+
 /// A plain-HTTP client builder for `base` (no credentials yet).
 pub fn builder(base: &str) -> ClientBuilder {
     Client::builder(base)

@@ -387,20 +387,7 @@ async fn progress_delivers_each_line_once_in_order() {
     // Nothing yet (PVE answers `no content`), then the log grows in bursts; the last lines
     // appear only once the task has stopped.
     .visible([0, 1, 3, 3, 5, 7]);
-    let received = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&received);
-    let outcome = script
-        .client()
-        .wait_task(
-            &Script::upid(),
-            WaitOptions::default().on_progress(move |line| {
-                sink.lock().unwrap().push((line.n, line.text.clone()));
-            }),
-        )
-        .await
-        .expect("task succeeds");
-    assert_eq!(outcome.exit_status, ExitStatus::Ok);
-    let received = received.lock().unwrap().clone();
+    let received = progress_lines(&script).await;
     let expected: Vec<(u64, String)> = (1..=7).zip(log).collect();
     assert_eq!(received, expected);
     let starts: Vec<String> = script
