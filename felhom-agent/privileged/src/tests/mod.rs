@@ -1,1 +1,137 @@
+//! The real runner against stand-in executables: `#!/bin/sh` scripts in a temporary directory
+//! that take the place of sudo, nsenter and the four tools (the only way to point the runner
+//! at them is `cfg(test)`). Every stand-in records the argv and environment it received
+//! (from `/proc/$$/cmdline` and `/proc/$$/environ`, so nothing the shell adds gets in), and
+//! answers with a fixture written from the tool's documented output.
 
+mod mountpoint;
+mod operations;
+mod runner;
+mod smart;
+
+use std::path::{Path, PathBuf};
+use std::sync::RwLock;
+
+use crate::exec::SystemRunner;
+use crate::{Mode, Privileged};
+
+/// Writing an executable while another test thread forks makes that script's `execve` fail
+/// with ETXTBSY (the child briefly holds the write descriptor). Writers take this lock
+/// exclusively, runs take it shared.
+static SCRIPTS: RwLock<()> = RwLock::new(());
+
+pub(crate) fn fixture(name: &str) -> &'static str {
+    match name {
+        "smartctl-ata.json" => include_str!("../../tests/fixtures/smartctl-ata.json"),
+        "smartctl-nvme.json" => include_str!("../../tests/fixtures/smartctl-nvme.json"),
+        "smartctl-open-failed.json" => {
+            include_str!("../../tests/fixtures/smartctl-open-failed.json")
+        }
+        "sensors.json" => include_str!("../../tests/fixtures/sensors.json"),
+        "pct-create.txt" => include_str!("../../tests/fixtures/pct-create.txt"),
+        other => panic!("no fixture {other}"),
+    }
+}
+
+/// A directory of stand-ins. `sudo` and `nsenter` check their own fixed arguments and then
+/// `exec` the rest, like the real ones.
+pub(crate) struct StandIns {
+    dir: tempfile::TempDir,
+}
+
+/// What one stand-in received.
+#[derive(Debug)]
+pub(crate) struct Received {
+    /// argv, starting with the stand-in's own path.
+    pub(crate) argv: Vec<String>,
+    /// The environment, `KEY=value` in order.
+    pub(crate) env: Vec<String>,
+}
+
+impl StandIns {
+    pub(crate) fn new() -> Self {
+        let stand_ins = StandIns {
+            dir: tempfile::tempdir().expect("temporary directory"),
+        };
+        stand_ins.tool(
+            "sudo",
+            r#"[ "$1" = "-n" ] && [ "$2" = "--" ] || { echo "stand-in sudo: want -n --" >&2; exit 99; }
+shift 2
+exec "$@""#,
+        );
+        stand_ins.tool(
+            "nsenter",
+            r#"[ "$1" = "--mount=/proc/1/ns/mnt" ] && [ "$2" = "--" ] || { echo "stand-in nsenter: bad args" >&2; exit 98; }
+shift 2
+exec "$@""#,
+        );
+        stand_ins
+    }
+
+    pub(crate) fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub(crate) fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Writes the stand-in `name`: record what it got, then run `body`.
+    pub(crate) fn tool(&self, name: &str, body: &str) {
+        use std::os::unix::fs::PermissionsExt;
+        let record = format!(
+            "cat /proc/$$/cmdline > '{dir}/{name}.argv'\ncat /proc/$$/environ > '{dir}/{name}.env'\n",
+            dir = self.dir().display()
+        );
+        let script = format!("#!/bin/sh\n{record}{body}\n");
+        let _exclusive = SCRIPTS.write().unwrap_or_else(|e| e.into_inner());
+        let path = self.path(name);
+        std::fs::write(&path, script).expect("write stand-in");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+
+    /// Writes `contents` next to the stand-ins and returns its path.
+    pub(crate) fn file(&self, name: &str, contents: &str) -> String {
+        let path = self.path(name);
+        std::fs::write(&path, contents).expect("write fixture");
+        path.display().to_string()
+    }
+
+    /// A tool that prints `stdout_fixture` and exits with `code`.
+    pub(crate) fn answering(&self, name: &str, stdout_fixture: &str, code: i32) {
+        let file = self.file(&format!("{name}.out"), fixture(stdout_fixture));
+        self.tool(name, &format!("cat '{file}'\nexit {code}"));
+    }
+
+    /// What `name` received; `None` if it never ran.
+    pub(crate) fn received(&self, name: &str) -> Option<Received> {
+        let split = |bytes: Vec<u8>| -> Vec<String> {
+            bytes
+                .split(|b| *b == 0)
+                .filter(|s| !s.is_empty())
+                .map(|s| String::from_utf8_lossy(s).into_owned())
+                .collect()
+        };
+        let argv = std::fs::read(self.path(&format!("{name}.argv"))).ok()?;
+        let env = std::fs::read(self.path(&format!("{name}.env"))).ok()?;
+        // cmdline starts with the interpreter (`/bin/sh`); drop it.
+        let argv = split(argv).into_iter().skip(1).collect();
+        Some(Received {
+            argv,
+            env: split(env),
+        })
+    }
+
+    pub(crate) fn runner(&self) -> SystemRunner {
+        SystemRunner::default().with_stand_ins(self.dir())
+    }
+
+    pub(crate) fn privileged(&self, mode: Mode) -> Privileged<SystemRunner> {
+        Privileged::with_runner(mode, self.runner())
+    }
+}
+
+/// Holds the shared side of [`SCRIPTS`] while commands run.
+pub(crate) fn running() -> std::sync::RwLockReadGuard<'static, ()> {
+    SCRIPTS.read().unwrap_or_else(|e| e.into_inner())
+}
