@@ -8,11 +8,14 @@ mod mountpoint;
 mod operations;
 mod runner;
 mod smart;
+mod sudoers;
+mod sudoers_live;
+mod validation;
 
 use std::path::{Path, PathBuf};
 use std::sync::RwLock;
 
-use crate::exec::SystemRunner;
+use crate::exec::{Command, Exit, Output, Program, RunError, Runner, SystemRunner};
 use crate::{Mode, Privileged};
 
 /// Writing an executable while another test thread forks makes that script's `execve` fail
@@ -134,4 +137,44 @@ exec "$@""#,
 /// Holds the shared side of [`SCRIPTS`] while commands run.
 pub(crate) fn running() -> std::sync::RwLockReadGuard<'static, ()> {
     SCRIPTS.read().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A runner that records every command and answers like a successful tool, so a test sees
+/// exactly what an operation would run — or proves that it ran nothing.
+#[derive(Default)]
+pub(crate) struct Recording {
+    commands: std::sync::Mutex<Vec<Command>>,
+}
+
+impl Recording {
+    pub(crate) fn commands(&self) -> Vec<Command> {
+        self.commands.lock().expect("lock").clone()
+    }
+}
+
+impl Runner for Recording {
+    fn run(
+        &self,
+        command: &Command,
+    ) -> impl std::future::Future<Output = Result<Output, RunError>> + Send {
+        self.commands.lock().expect("lock").push(command.clone());
+        let stdout = match command.program() {
+            Program::Smartctl | Program::Sensors => b"{}".to_vec(),
+            Program::Pct | Program::Mount => Vec::new(),
+        };
+        std::future::ready(Ok(Output {
+            exit: Exit::Code(0),
+            stdout,
+            stderr: Vec::new(),
+            stderr_truncated: false,
+        }))
+    }
+}
+
+/// Runs a future on a fresh current-thread runtime (for the recording runner, no I/O).
+pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime")
+        .block_on(future)
 }
