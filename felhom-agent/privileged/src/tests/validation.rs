@@ -62,7 +62,7 @@ fn vmids_outside_pves_range_or_not_plain_decimal_are_refused() {
             ("100;id", Bad),
             ("$(id)", Bad),
             ("100\n", Ctl),
-            ("10\00", Ctl),
+            ("10\u{0}0", Ctl),
             ("１００", Bad),
             ("٣٠٠", Bad),
             ("18446744073709551616", Problem::TooLong { max: 9 }),
