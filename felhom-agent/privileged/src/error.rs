@@ -168,6 +168,20 @@ pub enum Error {
         /// smartctl's own messages (from its JSON, else stderr).
         messages: String,
     },
+    /// `mount_usb_by_uuid`: no filesystem with this UUID is attached.
+    #[error("no filesystem with UUID {uuid} is attached")]
+    NoSuchFilesystem {
+        /// The UUID.
+        uuid: String,
+    },
+    /// `mount_usb_by_uuid`: the filesystem is on a disk that is not USB-attached.
+    #[error("the filesystem with UUID {uuid} is on {device}, which is not a USB disk")]
+    NotUsb {
+        /// The UUID.
+        uuid: String,
+        /// The block device it is on.
+        device: String,
+    },
     /// `mount` failed.
     #[error("mount failed ({code}): {stderr}")]
     MountFailed {

@@ -5,8 +5,8 @@
 //!
 //! | operation | runs |
 //! |---|---|
-//! | [`Privileged::create_golden_lxc`] | `pct create VMID TEMPLATE … --unprivileged 1 --features keyctl=1,nesting=1` |
-//! | [`Privileged::mount_usb_by_uuid`] | `mount -i -t TYPE -o nodev,nosuid,noexec -- /dev/disk/by-uuid/UUID DIR` |
+//! | [`Privileged::create_golden_lxc`] | `nsenter --mount=/proc/1/ns/mnt -- pct create VMID TEMPLATE … --unprivileged 1 --features keyctl=1,nesting=1` |
+//! | [`Privileged::mount_usb_by_uuid`] | `nsenter --mount=/proc/1/ns/mnt -- mount -i -t TYPE -o nodev,nosuid,noexec -- /dev/disk/by-uuid/UUID DIR` (USB disks only) |
 //! | [`Privileged::smart`] | `smartctl --json=c -a DEVICE` |
 //! | [`Privileged::sensors`] | `sensors -j` |
 //!
@@ -15,7 +15,8 @@
 //! - **Arguments are types.** An operation takes only validated values ([`Vmid`],
 //!   [`TemplateVolid`], [`BlockDevice`], [`MountPoint`], …); a bad value is an
 //!   [`InvalidArgument`] naming the argument, raised before any process exists.
-//! - **Argv, never a shell**; absolute program paths; a cleared environment with `LC_ALL=C`;
+//! - **Argv, never a shell**; absolute program paths (`pct` and `mount` through
+//!   [`NSENTER`], so they act on the host's mount namespace, not the service sandbox's); a cleared environment with `LC_ALL=C`;
 //!   `/` as working directory; each command in its own process group, killed at its time
 //!   limit; stdout bounded and parsed as JSON where the tool has it, stderr kept (bounded)
 //!   as diagnostics; each tool's exit status read its own way (smartctl's bit mask,

@@ -6,7 +6,10 @@ pub(crate) mod lxc;
 pub(crate) mod mount;
 pub(crate) mod sensors;
 pub(crate) mod smart;
+pub(crate) mod usb;
 
+#[cfg(test)]
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::Mode;
@@ -20,22 +23,31 @@ use crate::exec::{Command, Exit, Output, Runner, SystemRunner};
 pub struct Privileged<R = SystemRunner> {
     mode: Mode,
     runner: R,
+    host: usb::HostPaths,
 }
 
 impl Privileged<SystemRunner> {
     /// The real backend in `mode`.
     pub fn new(mode: Mode) -> Self {
-        Privileged {
-            mode,
-            runner: SystemRunner::default(),
-        }
+        Privileged::with_runner(mode, SystemRunner::default())
     }
 }
 
 impl<R: Runner> Privileged<R> {
     /// A backend over another runner (tests record or script commands with one).
     pub fn with_runner(mode: Mode, runner: R) -> Self {
-        Privileged { mode, runner }
+        Privileged {
+            mode,
+            runner,
+            host: usb::HostPaths::default(),
+        }
+    }
+
+    /// Tests only: look for USB disks in a fake `/dev/disk/by-uuid` and `/sys/class/block`.
+    #[cfg(test)]
+    pub(crate) fn with_host_paths(mut self, by_uuid: PathBuf, sys_block: PathBuf) -> Self {
+        self.host = usb::HostPaths { by_uuid, sys_block };
+        self
     }
 
     /// The mode.

@@ -6,7 +6,7 @@
 use crate::args::{MountPoint, UsbMount};
 use crate::error::{Error, Operation};
 use crate::exec::{Exit, Runner};
-use crate::ops::{Privileged, failed};
+use crate::ops::{Privileged, failed, usb};
 
 /// A mounted filesystem.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,13 +42,16 @@ pub(crate) fn args(request: &UsbMount) -> Vec<String> {
 }
 
 impl<R: Runner> Privileged<R> {
-    /// Mounts `/dev/disk/by-uuid/UUID` on the mountpoint, `nodev,nosuid,noexec`.
+    /// Mounts `/dev/disk/by-uuid/UUID` on the mountpoint, `nodev,nosuid,noexec`, after
+    /// checking that the filesystem is on a USB-attached disk.
     ///
     /// # Errors
-    /// [`Error::MountFailed`] with mount's exit code (32: the mount itself failed, e.g. no
-    /// such UUID, already mounted, wrong type), [`Error::SudoRefused`], [`Error::Run`].
+    /// [`Error::NoSuchFilesystem`] and [`Error::NotUsb`] before anything runs;
+    /// [`Error::MountFailed`] with mount's exit code (32: the mount itself failed, e.g.
+    /// already mounted, wrong type), [`Error::SudoRefused`], [`Error::Run`].
     pub async fn mount_usb_by_uuid(&self, request: &UsbMount) -> Result<Mounted, Error> {
         let operation = Operation::MountUsbByUuid;
+        usb::usb_device(&self.host, &request.uuid)?;
         let output = self.execute(operation, args(request)).await?;
         match output.exit {
             Exit::Code(0) => Ok(Mounted {

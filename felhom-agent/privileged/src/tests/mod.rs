@@ -183,3 +183,55 @@ pub(crate) fn block_on<F: std::future::Future>(future: F) -> F::Output {
         .expect("runtime")
         .block_on(future)
 }
+
+/// A fake `/dev` and `/sys` with one USB disk (`sdb1`) and one internal SATA disk (`sda2`),
+/// for the USB check of `mount_usb_by_uuid`.
+pub(crate) struct FakeHost {
+    dir: tempfile::TempDir,
+}
+
+impl FakeHost {
+    const USB: &'static str =
+        "devices/pci0000:00/0000:00:14.0/usb2/2-1/2-1:1.0/host6/target6:0:0/6:0:0:0/block/sdb/sdb1";
+    const SATA: &'static str =
+        "devices/pci0000:00/0000:00:17.0/ata1/host0/target0:0:0/0:0:0:0/block/sda/sda2";
+
+    pub(crate) fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let root = dir.path();
+        for d in [
+            "dev/disk/by-uuid",
+            "sys/class/block",
+            &format!("sys/{}", Self::USB),
+            &format!("sys/{}", Self::SATA),
+        ] {
+            std::fs::create_dir_all(root.join(d)).expect("mkdir");
+        }
+        for (name, sys) in [("sdb1", Self::USB), ("sda2", Self::SATA)] {
+            std::fs::write(root.join("dev").join(name), "").expect("device node stand-in");
+            std::os::unix::fs::symlink(
+                root.join("sys").join(sys),
+                root.join("sys/class/block").join(name),
+            )
+            .expect("symlink");
+        }
+        FakeHost { dir }
+    }
+
+    /// Registers `uuid` as a filesystem on the USB disk (`usb`) or the internal one.
+    pub(crate) fn filesystem(&self, uuid: &str, usb: bool) -> &Self {
+        let device = self
+            .dir
+            .path()
+            .join("dev")
+            .join(if usb { "sdb1" } else { "sda2" });
+        std::os::unix::fs::symlink(device, self.dir.path().join("dev/disk/by-uuid").join(uuid))
+            .expect("symlink");
+        self
+    }
+
+    pub(crate) fn apply<R: Runner>(&self, privileged: Privileged<R>) -> Privileged<R> {
+        let root = self.dir.path();
+        privileged.with_host_paths(root.join("dev/disk/by-uuid"), root.join("sys/class/block"))
+    }
+}

@@ -1,7 +1,7 @@
 //! `create_golden_lxc`, `mount_usb_by_uuid` and `sensors` against stand-ins, and sudo's
 //! refusals.
 
-use super::{StandIns, running};
+use super::{FakeHost, StandIns, running};
 use crate::{
     Error, FsType, GoldenLxc, Mode, MountPoint, Net0, Net0Ip, Operation, SudoRefusal, UsbMount,
 };
@@ -178,6 +178,8 @@ async fn mount_gets_nodev_nosuid_noexec_and_its_exit_code_is_kept() {
         mountpoint: mountpoint.clone(),
         read_only: true,
     };
+    let host = FakeHost::new();
+    host.filesystem("3b0f6c4e-9d3a-4a57-9e0b-2f7c1e5a8d21", true);
     let ok = StandIns::new();
     ok.tool("mount", "exit 0");
     let busy = StandIns::new();
@@ -186,8 +188,8 @@ async fn mount_gets_nodev_nosuid_noexec_and_its_exit_code_is_kept() {
         "echo 'mount: /mnt/felhom/backup: /dev/sdb1 already mounted.' >&2\nexit 32",
     );
     let _run = running();
-    let mounted = ok
-        .privileged(Mode::Sudo)
+    let mounted = host
+        .apply(ok.privileged(Mode::Sudo))
         .mount_usb_by_uuid(&request)
         .await
         .expect("mounted");
@@ -208,14 +210,59 @@ async fn mount_gets_nodev_nosuid_noexec_and_its_exit_code_is_kept() {
         mountpoint.as_str(),
     ];
     assert_eq!(&got.argv[1..], expected);
-    let err = busy
-        .privileged(Mode::Direct)
+    let err = host
+        .apply(busy.privileged(Mode::Direct))
         .mount_usb_by_uuid(&request)
         .await
         .expect_err("busy");
     assert!(
         matches!(&err, Error::MountFailed { code: 32, stderr } if stderr.contains("already mounted")),
         "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn only_a_filesystem_on_a_usb_disk_is_mounted() {
+    let base = tempfile::tempdir().expect("base");
+    let base_str: &'static str = Box::leak(base.path().display().to_string().into_boxed_str());
+    let mountpoint = MountPoint::under(base_str, base_str).err();
+    assert!(
+        mountpoint.is_some(),
+        "the base itself is never a mountpoint"
+    );
+    std::fs::create_dir(base.path().join("usb")).expect("mkdir");
+    let mountpoint = MountPoint::under(base_str, &format!("{base_str}/usb")).expect("valid");
+    let host = FakeHost::new();
+    host.filesystem("ABCD-EF01", false);
+    let s = StandIns::new();
+    s.tool("mount", "exit 0");
+    let request = |uuid: &str| UsbMount {
+        uuid: uuid.parse().expect("uuid"),
+        fs_type: FsType::Vfat,
+        mountpoint: mountpoint.clone(),
+        read_only: false,
+    };
+    let _run = running();
+    let p = host.apply(s.privileged(Mode::Sudo));
+    let err = p
+        .mount_usb_by_uuid(&request("ABCD-EF01"))
+        .await
+        .expect_err("internal disk");
+    assert!(
+        matches!(&err, Error::NotUsb { uuid, device } if uuid == "ABCD-EF01" && device.ends_with("/dev/sda2")),
+        "{err:?}"
+    );
+    let err = p
+        .mount_usb_by_uuid(&request("1234-5678"))
+        .await
+        .expect_err("absent");
+    assert!(
+        matches!(&err, Error::NoSuchFilesystem { uuid } if uuid == "1234-5678"),
+        "{err:?}"
+    );
+    assert!(
+        s.received("sudo").is_none() && s.received("mount").is_none(),
+        "nothing may run"
     );
 }
 

@@ -5,7 +5,7 @@
 
 use regex::Regex;
 
-use super::{Recording, block_on};
+use super::{FakeHost, Recording, block_on};
 use crate::dist::SUDOERS;
 use crate::{
     Bridge, Cores, FsType, FsUuid, GoldenLxc, MemoryMib, Mode, MountPoint, Net0, Net0Ip, Operation,
@@ -108,7 +108,16 @@ fn golden(net0: Net0, long: bool) -> GoldenLxc {
 
 /// Every command the backend builds for a spread of valid inputs covering each optional part.
 pub(super) fn valid_commands() -> Vec<(Operation, crate::Command)> {
-    let p = Privileged::with_runner(Mode::Sudo, Recording::default());
+    let host = FakeHost::new();
+    let uuids = [
+        "3b0f6c4e-9d3a-4a57-9e0b-2f7c1e5a8d21",
+        "ABCD-EF01",
+        "abcd-ef01",
+    ];
+    for uuid in uuids {
+        host.filesystem(uuid, true);
+    }
+    let p = host.apply(Privileged::with_runner(Mode::Sudo, Recording::default()));
     let mut ops = Vec::new();
     let ip = |gw: bool| {
         Net0Ip::fixed(
