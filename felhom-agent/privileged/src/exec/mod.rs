@@ -35,7 +35,9 @@ pub const NSENTER: &str = "/usr/bin/nsenter";
 pub const NSENTER_ARGS: [&str; 2] = ["--mount=/proc/1/ns/mnt", "--"];
 
 /// The environment every command gets, and nothing else: the C locale (stable, parseable
-/// messages) and a fixed `PATH` for the helpers `pct` itself runs.
+/// messages) and a fixed `PATH` for the helpers `pct` itself runs. In sudo mode this is what
+/// sudo receives; sudo then resets it (`dist/sudoers`: `env_reset`, the same `secure_path`),
+/// and with no locale variable left the tool runs in the C locale all the same.
 pub const ENVIRONMENT: [(&str, &str); 2] =
     [("LC_ALL", "C"), ("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")];
 

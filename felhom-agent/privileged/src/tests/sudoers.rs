@@ -64,7 +64,7 @@ fn the_file_holds_the_four_rules_one_user_line_and_nothing_else() {
     assert_eq!(
         other,
         [
-            "Defaults:felhom-agent env_reset, !requiretty",
+            r#"Defaults:felhom-agent env_reset, !requiretty, secure_path="/usr/sbin:/usr/bin:/sbin:/bin""#,
             "felhom-agent ALL = (root) NOPASSWD: FELHOM_PCT_CREATE, FELHOM_MOUNT_USB, FELHOM_SMARTCTL, FELHOM_SENSORS",
         ]
     );
