@@ -10,7 +10,8 @@ pub enum Mode {
     /// `/usr/bin/sudo -n -- PROGRAM ARGS…`: the agent is an unprivileged user and
     /// `dist/sudoers` allows exactly the four operations. `-n` means sudo never prompts.
     Sudo,
-    /// `PROGRAM ARGS…`: the agent runs as root.
+    /// `PROGRAM ARGS…`: the agent runs as root (dev/CI). `pct` and `mount` still go through
+    /// `nsenter --mount=/proc/1/ns/mnt`, which needs root's `CAP_SYS_ADMIN`.
     Direct,
 }
 
