@@ -140,7 +140,9 @@ impl Cli {
                     vmid,
                     task_timeout: Duration::from_secs(self.task_timeout),
                 },
-                None => return Err("--selftest=task needs --vmid N (the LXC guest to test on)".into()),
+                None => {
+                    return Err("--selftest=task needs --vmid N (the LXC guest to test on)".into());
+                }
             },
             (None, None, true) => Action::PrintFingerprint,
             (None, None, false) => {
@@ -165,29 +167,54 @@ mod tests {
     fn action(args: &[&str]) -> Result<Action, String> {
         let mut argv = vec!["felhom-agent"];
         argv.extend_from_slice(args);
-        Cli::try_parse_from(argv).map_err(|e| e.to_string())?.action()
+        Cli::try_parse_from(argv)
+            .map_err(|e| e.to_string())?
+            .action()
     }
 
     #[test]
     fn the_original_flags_parse() {
         assert_eq!(action(&["--selftest"]), Ok(Action::Selftest));
-        assert_eq!(action(&["--config", "x.json", "--selftest"]), Ok(Action::Selftest));
+        assert_eq!(
+            action(&["--config", "x.json", "--selftest"]),
+            Ok(Action::Selftest)
+        );
         assert_eq!(
             action(&["--selftest=task", "--vmid", "201"]),
-            Ok(Action::TaskSelftest { vmid: 201, task_timeout: Duration::from_secs(600) })
+            Ok(Action::TaskSelftest {
+                vmid: 201,
+                task_timeout: Duration::from_secs(600)
+            })
         );
-        assert_eq!(action(&["--print-fingerprint"]), Ok(Action::PrintFingerprint));
-        assert_eq!(action(&["print", "sudoers"]), Ok(Action::Print(PrintWhat::Sudoers)));
+        assert_eq!(
+            action(&["--print-fingerprint"]),
+            Ok(Action::PrintFingerprint)
+        );
+        assert_eq!(
+            action(&["print", "sudoers"]),
+            Ok(Action::Print(PrintWhat::Sudoers))
+        );
     }
 
     #[test]
     fn misuse_is_a_usage_error() {
         assert!(action(&[]).unwrap_err().contains("nothing to do"));
         assert!(action(&["--selftest=task"]).unwrap_err().contains("--vmid"));
-        assert!(action(&["--selftest", "--vmid", "201"]).unwrap_err().contains("--vmid only"));
-        assert!(action(&["--selftest", "--print-fingerprint"]).unwrap_err().contains("cannot be combined"));
+        assert!(
+            action(&["--selftest", "--vmid", "201"])
+                .unwrap_err()
+                .contains("--vmid only")
+        );
+        assert!(
+            action(&["--selftest", "--print-fingerprint"])
+                .unwrap_err()
+                .contains("cannot be combined")
+        );
         assert!(action(&["--selftest=bogus"]).is_err());
-        assert!(action(&["--selftest=task", "--vmid", "99"]).is_err(), "below PVE's vmid range");
+        assert!(
+            action(&["--selftest=task", "--vmid", "99"]).is_err(),
+            "below PVE's vmid range"
+        );
         assert!(action(&["--selftest=task", "--vmid", "-1"]).is_err());
     }
 }

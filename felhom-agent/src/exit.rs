@@ -66,7 +66,11 @@ impl ExitCode {
                 ExitCode::Connection => 4,
             }
         }
-        if rank(other) > rank(self) { other } else { self }
+        if rank(other) > rank(self) {
+            other
+        } else {
+            self
+        }
     }
 }
 

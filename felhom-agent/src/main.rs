@@ -20,7 +20,9 @@ fn main() -> ProcessExit {
     let cli = Cli::parse();
     let action = match cli.action() {
         Ok(action) => action,
-        Err(message) => Cli::command().error(clap::error::ErrorKind::ArgumentConflict, message).exit(),
+        Err(message) => Cli::command()
+            .error(clap::error::ErrorKind::ArgumentConflict, message)
+            .exit(),
     };
     if let Action::Print(what) = action {
         return print_file(what);
@@ -31,9 +33,21 @@ fn main() -> ProcessExit {
         Err(error) => return fail(cli.output, &ErrorReport::config(&error)),
     };
     felhom_agent::logging::init(settings.log_level, settings.log_format);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
-        Err(error) => return fail(cli.output, &ErrorReport::other(ExitCode::Failure, format!("cannot start the async runtime: {error}"))),
+        Err(error) => {
+            return fail(
+                cli.output,
+                &ErrorReport::other(
+                    ExitCode::Failure,
+                    format!("cannot start the async runtime: {error}"),
+                ),
+            );
+        }
     };
     runtime.block_on(run(action, settings, cli.output))
 }
@@ -51,7 +65,10 @@ async fn run(action: Action, settings: Settings, output: Output) -> ProcessExit 
         Ok(host) => host,
         Err(error) => {
             let code = ExitCode::for_error(&error);
-            return fail(output, &ErrorReport::other(code, proxmox_sdk::error::Report(&error).to_string()));
+            return fail(
+                output,
+                &ErrorReport::other(code, proxmox_sdk::error::Report(&error).to_string()),
+            );
         }
     };
     let target = Target::of(&config);
@@ -77,22 +94,37 @@ fn unreachable_action() -> ProcessExit {
 
 async fn print_fingerprint(settings: &Settings, output: Output) -> ProcessExit {
     let Some(endpoint) = &settings.endpoint else {
-        let error = felhom_agent::config::ConfigError::Missing(vec![felhom_agent::config::MissingSetting {
-            key: "proxmox.endpoint",
-            env: felhom_agent::config::vars::ENDPOINT,
-        }]);
+        let error = felhom_agent::config::ConfigError::Missing(vec![
+            felhom_agent::config::MissingSetting {
+                key: "proxmox.endpoint",
+                env: felhom_agent::config::vars::ENDPOINT,
+            },
+        ]);
         return fail(output, &ErrorReport::config(&error));
     };
     let url = endpoint.value.as_str();
     match proxmox_sdk::client::tls::fetch_fingerprint_for_url(url, PROBE_TIMEOUT).await {
         Ok(fp) => {
-            let report = FingerprintReport { endpoint: url.to_owned(), fingerprint: fp.to_string() };
-            emit(output, report::fingerprint_text(&report), report::json(&report));
+            let report = FingerprintReport {
+                endpoint: url.to_owned(),
+                fingerprint: fp.to_string(),
+            };
+            emit(
+                output,
+                report::fingerprint_text(&report),
+                report::json(&report),
+            );
             ExitCode::Healthy.into()
         }
         Err(error) => fail(
             output,
-            &ErrorReport::other(ExitCode::Connection, format!("cannot read the certificate of {url}: {}", proxmox_sdk::error::Report(&error))),
+            &ErrorReport::other(
+                ExitCode::Connection,
+                format!(
+                    "cannot read the certificate of {url}: {}",
+                    proxmox_sdk::error::Report(&error)
+                ),
+            ),
         ),
     }
 }

@@ -13,22 +13,36 @@ use crate::selftest::{StepReport, Target, TlsHelp};
 
 /// One JSON object on one line.
 pub fn json<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|e| format!(r#"{{"error":"cannot render the report: {e}"}}"#))
+    serde_json::to_string(value)
+        .unwrap_or_else(|e| format!(r#"{{"error":"cannot render the report: {e}"}}"#))
 }
 
 /// The text form of `--selftest`.
 pub fn read_text(report: &ReadReport) -> String {
     let mut out = String::new();
-    header(&mut out, "felhom-agent selftest (read-only)", &report.target);
+    header(
+        &mut out,
+        "felhom-agent selftest (read-only)",
+        &report.target,
+    );
     steps(&mut out, &report.steps);
-    footer(&mut out, report.exit_code, &report.missing_privileges, report.tls.as_ref());
+    footer(
+        &mut out,
+        report.exit_code,
+        &report.missing_privileges,
+        report.tls.as_ref(),
+    );
     out
 }
 
 /// The text form of `--selftest=task`.
 pub fn task_text(report: &TaskReport) -> String {
     let mut out = String::new();
-    header(&mut out, &format!("felhom-agent task selftest on CT {}", report.vmid), &report.target);
+    header(
+        &mut out,
+        &format!("felhom-agent task selftest on CT {}", report.vmid),
+        &report.target,
+    );
     steps(&mut out, &report.steps);
     if !report.cleanup.is_empty() {
         let _ = writeln!(out, "cleanup:");
@@ -46,14 +60,23 @@ pub fn task_text(report: &TaskReport) -> String {
             );
         }
     }
-    footer(&mut out, report.exit_code, &report.missing_privileges, report.tls.as_ref());
+    footer(
+        &mut out,
+        report.exit_code,
+        &report.missing_privileges,
+        report.tls.as_ref(),
+    );
     out
 }
 
 fn header(out: &mut String, title: &str, target: &Target) {
     let _ = writeln!(out, "{title}");
     let _ = writeln!(out, "  endpoint {}  node {}", target.endpoint, target.node);
-    let _ = writeln!(out, "  token    {}  trust {}", target.token_id, target.trust);
+    let _ = writeln!(
+        out,
+        "  token    {}  trust {}",
+        target.token_id, target.trust
+    );
 }
 
 fn steps(out: &mut String, steps: &[StepReport]) {
@@ -62,15 +85,27 @@ fn steps(out: &mut String, steps: &[StepReport]) {
         let ms = step.duration.as_millis();
         match &step.error {
             None => {
-                let _ = writeln!(out, "  {mark} {:<16} {:>6} ms  {}", step.name, ms, step.summary);
+                let _ = writeln!(
+                    out,
+                    "  {mark} {:<16} {:>6} ms  {}",
+                    step.name, ms, step.summary
+                );
             }
             Some(error) => {
-                let _ = writeln!(out, "  {mark} {:<16} {:>6} ms  {}", step.name, ms, error.message);
+                let _ = writeln!(
+                    out,
+                    "  {mark} {:<16} {:>6} ms  {}",
+                    step.name, ms, error.message
+                );
                 if let Some(status) = &error.exit_status {
                     let _ = writeln!(out, "       exit status: {status}");
                 }
                 if !error.log_tail.is_empty() {
-                    let _ = writeln!(out, "       task log (last {} lines):", error.log_tail.len());
+                    let _ = writeln!(
+                        out,
+                        "       task log (last {} lines):",
+                        error.log_tail.len()
+                    );
                     for line in &error.log_tail {
                         let _ = writeln!(out, "         | {line}");
                     }
@@ -95,8 +130,17 @@ fn footer(
     if !missing.is_empty() {
         let _ = writeln!(out, "missing privileges:");
         for m in missing {
-            let alt = if m.any_of { " (any one of those listed on this path)" } else { "" };
-            let _ = writeln!(out, "  {} on {}{alt}", m.privilege, m.path.as_deref().unwrap_or("(path not named)"));
+            let alt = if m.any_of {
+                " (any one of those listed on this path)"
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "  {} on {}{alt}",
+                m.privilege,
+                m.path.as_deref().unwrap_or("(path not named)")
+            );
         }
         let _ = writeln!(
             out,
@@ -117,9 +161,15 @@ fn footer(
 fn tls_text(out: &mut String, tls: &TlsHelp) {
     match &tls.presented {
         Some(fp) => {
-            let _ = writeln!(out, "TLS verification failed. The host presented the certificate with SHA-256 fingerprint");
+            let _ = writeln!(
+                out,
+                "TLS verification failed. The host presented the certificate with SHA-256 fingerprint"
+            );
             let _ = writeln!(out, "  {fp}");
-            let _ = writeln!(out, "Compare it with `pvenode cert info` on the host; if it matches, pin it:");
+            let _ = writeln!(
+                out,
+                "Compare it with `pvenode cert info` on the host; if it matches, pin it:"
+            );
             pin_lines(out, fp);
         }
         None => {
@@ -134,7 +184,10 @@ fn tls_text(out: &mut String, tls: &TlsHelp) {
 
 /// The two ways to pin `fp`: the config key and the environment variable.
 pub fn pin_lines(out: &mut String, fp: &str) {
-    let _ = writeln!(out, "  config file:  \"proxmox\": {{ \"tls\": {{ \"fingerprint\": \"{fp}\" }} }}");
+    let _ = writeln!(
+        out,
+        "  config file:  \"proxmox\": {{ \"tls\": {{ \"fingerprint\": \"{fp}\" }} }}"
+    );
     let _ = writeln!(out, "  environment:  {}={fp}", vars::TLS_FINGERPRINT);
 }
 
@@ -150,9 +203,16 @@ pub struct FingerprintReport {
 /// The text form of `--print-fingerprint`.
 pub fn fingerprint_text(report: &FingerprintReport) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} presents a certificate with SHA-256 fingerprint", report.endpoint);
+    let _ = writeln!(
+        out,
+        "{} presents a certificate with SHA-256 fingerprint",
+        report.endpoint
+    );
     let _ = writeln!(out, "  {}", report.fingerprint);
-    let _ = writeln!(out, "Check it against `pvenode cert info` on the host (no request was sent), then pin it:");
+    let _ = writeln!(
+        out,
+        "Check it against `pvenode cert info` on the host (no request was sent), then pin it:"
+    );
     pin_lines(&mut out, &report.fingerprint);
     out
 }
@@ -190,7 +250,10 @@ impl ErrorReport {
             missing: error
                 .missing()
                 .iter()
-                .map(|m| MissingSettingJson { key: m.key, env: m.env })
+                .map(|m| MissingSettingJson {
+                    key: m.key,
+                    env: m.env,
+                })
                 .collect(),
         }
     }

@@ -85,7 +85,11 @@ impl Environment {
     }
 
     /// The value of `var`: `None` when unset; an error when set but empty or not UTF-8.
-    pub(super) fn get(&self, var: &'static str, key: &'static str) -> Result<Option<String>, ConfigError> {
+    pub(super) fn get(
+        &self,
+        var: &'static str,
+        key: &'static str,
+    ) -> Result<Option<String>, ConfigError> {
         let Some(value) = self.vars.get(var) else {
             return Ok(None);
         };
@@ -105,7 +109,11 @@ impl Environment {
     }
 
     /// A boolean variable: `true`/`false`, `1`/`0`, `yes`/`no` (any case).
-    pub(super) fn get_bool(&self, var: &'static str, key: &'static str) -> Result<Option<bool>, ConfigError> {
+    pub(super) fn get_bool(
+        &self,
+        var: &'static str,
+        key: &'static str,
+    ) -> Result<Option<bool>, ConfigError> {
         let Some(value) = self.get(var, key)? else {
             return Ok(None);
         };

@@ -97,16 +97,21 @@ fn classify(err: serde_path_to_error::Error<serde_json::Error>, path: &Path) -> 
     match inner.classify() {
         serde_json::error::Category::Data => {
             if let Some(rest) = message.strip_prefix("unknown field `") {
+                // The path already ends with the unknown field.
                 let field = rest.split('`').next().unwrap_or_default();
-                let key = if key == "." || key.is_empty() {
-                    field.to_owned()
+                let key = if key.ends_with(field) {
+                    key
                 } else {
-                    format!("{key}.{field}")
+                    field.to_owned()
                 };
                 ConfigError::UnknownKey { key, origin }
             } else {
                 ConfigError::WrongType {
-                    key: if key == "." { "(top level)".into() } else { key },
+                    key: if key == "." {
+                        "(top level)".into()
+                    } else {
+                        key
+                    },
                     origin,
                     problem: describe_data_error(&message),
                 }

@@ -126,11 +126,19 @@ impl Settings {
             })
         };
 
-        let endpoint = pick(from_file(config.proxmox.endpoint), env::ENDPOINT, "proxmox.endpoint")?
-            .map(|s| check(s, "proxmox.endpoint", |v| Endpoint::parse(v)))
-            .transpose()?;
+        let endpoint = pick(
+            from_file(config.proxmox.endpoint),
+            env::ENDPOINT,
+            "proxmox.endpoint",
+        )?
+        .map(|s| check(s, "proxmox.endpoint", |v| Endpoint::parse(v)))
+        .transpose()?;
         let node = pick(from_file(config.proxmox.node), env::NODE, "proxmox.node")?
-            .map(|s| check(s, "proxmox.node", |v| values::check_node(v.trim()).map(|()| v.trim().to_owned())))
+            .map(|s| {
+                check(s, "proxmox.node", |v| {
+                    values::check_node(v.trim()).map(|()| v.trim().to_owned())
+                })
+            })
             .transpose()?;
         let token = match env.get(env::TOKEN, "proxmox.token")? {
             Some(value) => Some(parse_token(&value, Source::Env(env::TOKEN))?),
@@ -140,11 +148,15 @@ impl Settings {
             },
         };
         let trust = trust(config.proxmox.tls, path, env)?;
-        let privileged_mode = pick(from_file(config.privileged.mode), env::PRIVILEGED_MODE, "privileged.mode")?
-            .map(|s| check(s, "privileged.mode", |v| PrivilegedMode::parse(v)))
-            .transpose()?
-            .map(|s| s.value)
-            .unwrap_or_default();
+        let privileged_mode = pick(
+            from_file(config.privileged.mode),
+            env::PRIVILEGED_MODE,
+            "privileged.mode",
+        )?
+        .map(|s| check(s, "privileged.mode", |v| PrivilegedMode::parse(v)))
+        .transpose()?
+        .map(|s| s.value)
+        .unwrap_or_default();
         let log_level = pick(from_file(config.log.level), env::LOG_LEVEL, "log.level")?
             .map(|s| check(s, "log.level", |v| LogLevel::parse(v)))
             .transpose()?
@@ -173,13 +185,22 @@ impl Settings {
     pub fn require(self) -> Result<AgentConfig, ConfigError> {
         let mut missing = Vec::new();
         if self.endpoint.is_none() {
-            missing.push(MissingSetting { key: "proxmox.endpoint", env: env::ENDPOINT });
+            missing.push(MissingSetting {
+                key: "proxmox.endpoint",
+                env: env::ENDPOINT,
+            });
         }
         if self.node.is_none() {
-            missing.push(MissingSetting { key: "proxmox.node", env: env::NODE });
+            missing.push(MissingSetting {
+                key: "proxmox.node",
+                env: env::NODE,
+            });
         }
         if self.token.is_none() {
-            missing.push(MissingSetting { key: "proxmox.token", env: env::TOKEN });
+            missing.push(MissingSetting {
+                key: "proxmox.token",
+                env: env::TOKEN,
+            });
         }
         match (self.endpoint, self.node, self.token) {
             (Some(endpoint), Some(node), Some(token)) => Ok(AgentConfig {
@@ -203,14 +224,24 @@ fn check<T>(
     validate: impl Fn(&str) -> Result<T, String>,
 ) -> Result<Setting<T>, ConfigError> {
     match validate(&setting.value) {
-        Ok(value) => Ok(Setting { value, source: setting.source }),
-        Err(problem) => Err(ConfigError::Invalid { key, origin: setting.source, problem }),
+        Ok(value) => Ok(Setting {
+            value,
+            source: setting.source,
+        }),
+        Err(problem) => Err(ConfigError::Invalid {
+            key,
+            origin: setting.source,
+            problem,
+        }),
     }
 }
 
 fn parse_token(text: &str, origin: Source) -> Result<Setting<ApiToken>, ConfigError> {
     match text.trim().parse::<ApiToken>() {
-        Ok(value) => Ok(Setting { value, source: origin }),
+        Ok(value) => Ok(Setting {
+            value,
+            source: origin,
+        }),
         Err(err) => Err(ConfigError::Invalid {
             key: "proxmox.token",
             origin,
@@ -252,7 +283,10 @@ fn trust(
     if let Some(fp) = env.get(env::TLS_FINGERPRINT, "proxmox.tls.fingerprint")? {
         env_modes.push(fingerprint_mode(&fp, Source::Env(env::TLS_FINGERPRINT))?);
     }
-    let env_insecure = env.get_bool(env::TLS_INSECURE_SKIP_VERIFY, "proxmox.tls.insecure_skip_verify")?;
+    let env_insecure = env.get_bool(
+        env::TLS_INSECURE_SKIP_VERIFY,
+        "proxmox.tls.insecure_skip_verify",
+    )?;
     if env_insecure == Some(true) {
         env_modes.push(insecure_mode(Source::Env(env::TLS_INSECURE_SKIP_VERIFY)));
     }
@@ -286,19 +320,33 @@ fn ca_mode(path: PathBuf, origin: Source) -> Result<ModeSet, ConfigError> {
         Err(err) => Some(format!("cannot read {}: {err}", path.display())),
     };
     match problem {
-        Some(problem) => Err(ConfigError::Invalid { key, origin, problem }),
-        None => Ok(ModeSet { key, trust: Trust::CaFile(path), origin }),
+        Some(problem) => Err(ConfigError::Invalid {
+            key,
+            origin,
+            problem,
+        }),
+        None => Ok(ModeSet {
+            key,
+            trust: Trust::CaFile(path),
+            origin,
+        }),
     }
 }
 
 fn fingerprint_mode(text: &str, origin: Source) -> Result<ModeSet, ConfigError> {
     let key = "proxmox.tls.fingerprint";
     match text.trim().parse::<Fingerprint>() {
-        Ok(pin) => Ok(ModeSet { key, trust: Trust::Fingerprint(pin), origin }),
+        Ok(pin) => Ok(ModeSet {
+            key,
+            trust: Trust::Fingerprint(pin),
+            origin,
+        }),
         Err(err) => Err(ConfigError::Invalid {
             key,
             origin,
-            problem: format!("{err} (expected 32 colon-separated hex pairs, as `pvenode cert info` prints)"),
+            problem: format!(
+                "{err} (expected 32 colon-separated hex pairs, as `pvenode cert info` prints)"
+            ),
         }),
     }
 }

@@ -132,10 +132,22 @@ mod tests {
             (format!("felhom-agent!agent={SECRET}"), TokenError::BadUser),
             (format!("@pve!agent={SECRET}"), TokenError::BadUser),
             (format!("felhom-agent@pve!={SECRET}"), TokenError::BadName),
-            (format!("felhom-agent@pve!9agent={SECRET}"), TokenError::BadName),
-            (format!("felhom-agent@pve!ag ent={SECRET}"), TokenError::BadName),
-            ("felhom-agent@pve!agent=".to_owned(), TokenError::EmptySecret),
-            (format!("felhom-agent@pve!agent={SECRET}\n"), TokenError::BadSecret),
+            (
+                format!("felhom-agent@pve!9agent={SECRET}"),
+                TokenError::BadName,
+            ),
+            (
+                format!("felhom-agent@pve!ag ent={SECRET}"),
+                TokenError::BadName,
+            ),
+            (
+                "felhom-agent@pve!agent=".to_owned(),
+                TokenError::EmptySecret,
+            ),
+            (
+                format!("felhom-agent@pve!agent={SECRET}\n"),
+                TokenError::BadSecret,
+            ),
         ];
         for (text, want) in cases {
             let err = text.parse::<ApiToken>().unwrap_err();

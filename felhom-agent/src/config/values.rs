@@ -30,7 +30,10 @@ impl Endpoint {
         if authority.contains('@') {
             return Err("must not contain a user name or password".to_owned());
         }
-        if authority.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        if authority
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+        {
             return Err("contains white space".to_owned());
         }
         let (host, port) = split_port(authority)?;

@@ -6,10 +6,10 @@
 
 use proxmox_sdk::api::access::GetAccessPermissions;
 use proxmox_sdk::api::nodes::{
-    DeleteNodesLxcSnapshotSnapname, GetNodes, GetNodesLxc, GetNodesLxcConfig,
-    GetNodesLxcSnapshot, GetNodesLxcStatusCurrent, GetNodesQemu, GetNodesStatus,
-    GetNodesStorage, GetNodesStorageContent, GetNodesTasksLog, GetNodesTasksStatus,
-    PostNodesLxc, PostNodesLxcSnapshot, PostNodesLxcSnapshotRollback, PostNodesLxcStatusStart,
+    DeleteNodesLxcSnapshotSnapname, GetNodes, GetNodesLxc, GetNodesLxcConfig, GetNodesLxcSnapshot,
+    GetNodesLxcStatusCurrent, GetNodesQemu, GetNodesStatus, GetNodesStorage,
+    GetNodesStorageContent, GetNodesTasksLog, GetNodesTasksStatus, PostNodesLxc,
+    PostNodesLxcSnapshot, PostNodesLxcSnapshotRollback, PostNodesLxcStatusStart,
     PostNodesLxcStatusStop, PostNodesVzdump, PutNodesLxcConfig,
 };
 use proxmox_sdk::api::storage::GetStorage;
@@ -39,14 +39,26 @@ pub const API_CALLS: &[ApiCall] = &[
     call("guest_status", GetNodesLxcStatusCurrent::INFO, &[]),
     call("guest_config", GetNodesLxcConfig::INFO, &[]),
     call("list_snapshots", GetNodesLxcSnapshot::INFO, &[]),
-    call("list_storage", GetStorage::INFO, &[Privilege::DatastoreAudit]),
-    call("node_storage", GetNodesStorage::INFO, &[Privilege::DatastoreAudit]),
+    call(
+        "list_storage",
+        GetStorage::INFO,
+        &[Privilege::DatastoreAudit],
+    ),
+    call(
+        "node_storage",
+        GetNodesStorage::INFO,
+        &[Privilege::DatastoreAudit],
+    ),
     call("storage_content", GetNodesStorageContent::INFO, &[]),
     call("permissions", GetAccessPermissions::INFO, &[]),
     call(
         "restore_lxc",
         PostNodesLxc::INFO,
-        &[Privilege::VmAllocate, Privilege::DatastoreAllocateSpace, Privilege::SdnUse],
+        &[
+            Privilege::VmAllocate,
+            Privilege::DatastoreAllocateSpace,
+            Privilege::SdnUse,
+        ],
     ),
     call(
         "vzdump",
@@ -72,5 +84,93 @@ const fn call(
         method,
         info,
         handler_checks,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proxmox_sdk::{Check, Permission};
+
+    use super::*;
+    use crate::proxmox::AGENT_ROLE;
+
+    /// Whether a role holding `role` everywhere passes `check`.
+    fn passes(check: &Check, role: &[Privilege]) -> bool {
+        match check {
+            Check::Perm { any: true, .. } => check.privileges().iter().any(|p| role.contains(p)),
+            Check::Perm { any: false, .. } => check.privileges().iter().all(|p| role.contains(p)),
+            Check::And(all) => all.iter().all(|c| passes(c, role)),
+            Check::Or(any) => any.iter().any(|c| passes(c, role)),
+            // Checks on users, groups and ACL changes: the agent calls none.
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn the_role_covers_every_endpoint_the_host_layer_calls() {
+        let mut gaps = Vec::new();
+        for call in API_CALLS {
+            let info = call.info;
+            match info.permission {
+                Permission::Check(check) if !passes(check, &AGENT_ROLE) => {
+                    gaps.push(format!(
+                        "{} ({} {}): {}",
+                        call.method, info.method, info.path, info.permission
+                    ));
+                }
+                Permission::RootOnly => gaps.push(format!("{}: root@pam only", call.method)),
+                _ => {}
+            }
+            for p in call.handler_checks {
+                if !AGENT_ROLE.contains(p) {
+                    gaps.push(format!(
+                        "{}: the handler checks {}",
+                        call.method,
+                        p.as_str()
+                    ));
+                }
+            }
+            assert!(
+                info.allow_token,
+                "{} does not allow API tokens",
+                call.method
+            );
+        }
+        assert!(
+            gaps.is_empty(),
+            "the FelhomAgent role lacks privileges the API layer needs:\n{}",
+            gaps.join("\n")
+        );
+    }
+
+    #[test]
+    fn a_role_without_a_needed_privilege_fails_the_check() {
+        let without: Vec<Privilege> = AGENT_ROLE
+            .iter()
+            .filter(|p| **p != Privilege::VmSnapshot)
+            .cloned()
+            .collect();
+        let snapshot = API_CALLS.iter().find(|c| c.method == "snapshot").unwrap();
+        let Permission::Check(check) = snapshot.info.permission else {
+            panic!()
+        };
+        assert!(!passes(check, &without));
+        let rollback = API_CALLS.iter().find(|c| c.method == "rollback").unwrap();
+        let Permission::Check(check) = rollback.info.permission else {
+            panic!()
+        };
+        assert!(
+            passes(check, &without),
+            "rollback takes VM.Snapshot or VM.Snapshot.Rollback"
+        );
+    }
+
+    #[test]
+    fn the_table_names_each_host_method_once() {
+        let mut names: Vec<&str> = API_CALLS.iter().map(|c| c.method).collect();
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(before, names.len());
     }
 }

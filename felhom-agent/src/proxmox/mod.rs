@@ -33,6 +33,7 @@
 //! its exit status). [`RunError`] holds one or the other, unchanged.
 
 mod calls;
+mod checks;
 mod host;
 mod mutations;
 mod permissions;
@@ -42,6 +43,7 @@ mod role;
 mod run;
 
 pub use calls::{API_CALLS, ApiCall};
+pub use checks::VMID_RANGE;
 pub use host::Host;
 pub use permissions::EffectivePermissions;
 pub use restore::{RestoreLxc, VzdumpMode};

@@ -8,6 +8,7 @@ use proxmox_sdk::api::nodes::{
 };
 use proxmox_sdk::{Error, TaskStarted, Upid};
 
+use super::checks;
 use super::restore::{VzdumpMode, vzdump_request};
 use super::{Host, RestoreLxc};
 
@@ -20,6 +21,7 @@ impl Host {
     /// # Errors
     /// The call's [`Error`]; a missing `VM.Allocate` is a bare `Permission check failed` 403.
     pub async fn restore_lxc(&self, restore: &RestoreLxc) -> Result<Upid, Error> {
+        checks::vmid(restore.vmid())?;
         self.client.send(&restore.request(&self.node)).await
     }
 
@@ -39,6 +41,7 @@ impl Host {
         storage: &str,
         mode: VzdumpMode,
     ) -> Result<TaskStarted, Error> {
+        let (vmid, storage) = (checks::vmid(vmid)?, checks::storage_id(storage)?);
         self.client
             .send(&vzdump_request(&self.node, vmid, storage, mode))
             .await
@@ -51,6 +54,7 @@ impl Host {
     /// The call's [`Error`]; a name PVE does not accept (`[a-z][a-z0-9_]+`, at most 40) is a
     /// 400 naming `snapname`.
     pub async fn snapshot(&self, vmid: u32, name: &str) -> Result<Upid, Error> {
+        let (vmid, name) = (checks::vmid(vmid)?, checks::snapshot_name(name)?);
         self.client
             .send(&PostNodesLxcSnapshot::new(&self.node, vmid, name))
             .await
@@ -63,6 +67,7 @@ impl Host {
     /// # Errors
     /// The call's [`Error`].
     pub async fn rollback(&self, vmid: u32, name: &str) -> Result<Upid, Error> {
+        let (vmid, name) = (checks::vmid(vmid)?, checks::snapshot_name(name)?);
         self.client
             .send(&PostNodesLxcSnapshotRollback::new(&self.node, vmid, name))
             .await
@@ -74,6 +79,7 @@ impl Host {
     /// # Errors
     /// The call's [`Error`].
     pub async fn delete_snapshot(&self, vmid: u32, name: &str) -> Result<Upid, Error> {
+        let (vmid, name) = (checks::vmid(vmid)?, checks::snapshot_name(name)?);
         self.client
             .send(&DeleteNodesLxcSnapshotSnapname::new(&self.node, vmid, name))
             .await
@@ -85,6 +91,7 @@ impl Host {
     /// # Errors
     /// The call's [`Error`].
     pub async fn start(&self, vmid: u32) -> Result<Upid, Error> {
+        let vmid = checks::vmid(vmid)?;
         self.client
             .send(&PostNodesLxcStatusStart::new(&self.node, vmid))
             .await
@@ -96,6 +103,7 @@ impl Host {
     /// # Errors
     /// The call's [`Error`].
     pub async fn stop(&self, vmid: u32) -> Result<Upid, Error> {
+        let vmid = checks::vmid(vmid)?;
         self.client
             .send(&PostNodesLxcStatusStop::new(&self.node, vmid))
             .await
@@ -120,7 +128,7 @@ impl Host {
         vmid: u32,
         edit: impl FnOnce(PutNodesLxcConfig) -> PutNodesLxcConfig,
     ) -> Result<(), Error> {
-        let request = edit(PutNodesLxcConfig::new(&self.node, vmid));
+        let request = edit(PutNodesLxcConfig::new(&self.node, checks::vmid(vmid)?));
         self.client.send(&request).await
     }
 
@@ -136,7 +144,7 @@ impl Host {
         vmid: u32,
         edit: impl FnOnce(&mut proxmox_sdk::api::nodes::GetNodesLxcConfigResponse),
     ) -> Result<(), Error> {
-        let before = self.guest_config(vmid).await?;
+        let before = self.guest_config(checks::vmid(vmid)?).await?;
         let mut after = before.clone();
         edit(&mut after);
         let update = proxmox_sdk::wire::changes(

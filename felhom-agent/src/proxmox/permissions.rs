@@ -27,7 +27,11 @@ impl EffectivePermissions {
             .map(|(path, privs)| {
                 let held = privs
                     .into_iter()
-                    .filter(|(_, v)| matches!(v, Value::Bool(true)) || v.as_i64() == Some(1) || v.as_str() == Some("1"))
+                    .filter(|(_, v)| {
+                        matches!(v, Value::Bool(true))
+                            || v.as_i64() == Some(1)
+                            || v.as_str() == Some("1")
+                    })
                     .map(|(p, _)| p)
                     .collect();
                 (path, held)
@@ -44,7 +48,8 @@ impl EffectivePermissions {
     /// Whether `privilege` is held on `path`: at the path itself, or at its nearest listed
     /// ancestor (`/vms/100` → `/vms` → `/`).
     pub fn holds(&self, path: &str, privilege: &str) -> bool {
-        self.effective(path).is_some_and(|set| set.contains(privilege))
+        self.effective(path)
+            .is_some_and(|set| set.contains(privilege))
     }
 
     fn effective(&self, path: &str) -> Option<&BTreeSet<String>> {
@@ -80,7 +85,10 @@ mod tests {
         assert!(perms.holds("/vms/200", "VM.Snapshot"));
         assert!(!perms.holds("/vms/201", "VM.Snapshot"), "0 is not held");
         assert!(perms.holds("/vms/201", "VM.Audit"));
-        assert!(!perms.holds("/vms/201", "Sys.Audit"), "/vms overrides / rather than adding to it");
+        assert!(
+            !perms.holds("/vms/201", "Sys.Audit"),
+            "/vms overrides / rather than adding to it"
+        );
         assert!(perms.holds("/nodes/pve1", "Sys.Audit"));
         assert!(!perms.holds("/storage/local", "Datastore.Audit"));
     }

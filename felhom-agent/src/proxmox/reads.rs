@@ -12,7 +12,7 @@ use proxmox_sdk::api::nodes::{
 use proxmox_sdk::api::storage::{GetStorage, GetStorageItem};
 use proxmox_sdk::api::version::{GetVersion, GetVersionResponse};
 
-use super::{EffectivePermissions, Host};
+use super::{EffectivePermissions, Host, checks};
 
 impl Host {
     /// `GET /version`: the PVE release. Any authenticated user.
@@ -66,7 +66,10 @@ impl Host {
     /// (`Configuration file … does not exist`).
     pub async fn guest_status(&self, vmid: u32) -> Result<GetNodesLxcStatusCurrentResponse, Error> {
         self.client
-            .send(&GetNodesLxcStatusCurrent::new(&self.node, vmid))
+            .send(&GetNodesLxcStatusCurrent::new(
+                &self.node,
+                checks::vmid(vmid)?,
+            ))
             .await
     }
 
@@ -77,7 +80,7 @@ impl Host {
     /// The call's [`Error`].
     pub async fn guest_config(&self, vmid: u32) -> Result<GetNodesLxcConfigResponse, Error> {
         self.client
-            .send(&GetNodesLxcConfig::new(&self.node, vmid))
+            .send(&GetNodesLxcConfig::new(&self.node, checks::vmid(vmid)?))
             .await
     }
 
@@ -88,7 +91,7 @@ impl Host {
     /// The call's [`Error`].
     pub async fn list_snapshots(&self, vmid: u32) -> Result<Vec<GetNodesLxcSnapshotItem>, Error> {
         self.client
-            .send(&GetNodesLxcSnapshot::new(&self.node, vmid))
+            .send(&GetNodesLxcSnapshot::new(&self.node, checks::vmid(vmid)?))
             .await
     }
 
@@ -121,7 +124,10 @@ impl Host {
         storage: &str,
     ) -> Result<Vec<GetNodesStorageContentItem>, Error> {
         self.client
-            .send(&GetNodesStorageContent::new(&self.node, storage))
+            .send(&GetNodesStorageContent::new(
+                &self.node,
+                checks::storage_id(storage)?,
+            ))
             .await
     }
 

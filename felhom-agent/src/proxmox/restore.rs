@@ -99,7 +99,12 @@ impl RestoreLxc {
 }
 
 /// The `vzdump` request for one guest of `node`.
-pub(super) fn vzdump_request(node: &str, vmid: u32, storage: &str, mode: VzdumpMode) -> PostNodesVzdump {
+pub(super) fn vzdump_request(
+    node: &str,
+    vmid: u32,
+    storage: &str,
+    mode: VzdumpMode,
+) -> PostNodesVzdump {
     PostNodesVzdump::new(node)
         .vmid(vec![vmid])
         .storage(storage)

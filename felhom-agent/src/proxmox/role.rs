@@ -57,18 +57,29 @@ mod tests {
     #[test]
     fn the_role_has_sixteen_distinct_known_privileges() {
         let mut names: Vec<&str> = AGENT_ROLE.iter().map(|p| p.as_str()).collect();
-        assert!(AGENT_ROLE.iter().all(|p| !matches!(p, Privilege::UnknownValue(_))));
+        assert!(
+            AGENT_ROLE
+                .iter()
+                .all(|p| !matches!(p, Privilege::UnknownValue(_)))
+        );
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), 16);
         assert!(names.contains(&"SDN.Use"));
-        assert!("VM.Config.CPUMemory".parse::<Privilege>().is_ok_and(|p| matches!(p, Privilege::UnknownValue(_))));
+        assert!(
+            "VM.Config.CPUMemory"
+                .parse::<Privilege>()
+                .is_ok_and(|p| matches!(p, Privilege::UnknownValue(_)))
+        );
     }
 
     #[test]
     fn each_privilege_is_checked_where_the_agent_uses_it() {
         assert_eq!(role_check_path(&Privilege::VmSnapshot, "pve1"), "/vms");
-        assert_eq!(role_check_path(&Privilege::DatastoreAudit, "pve1"), "/storage");
+        assert_eq!(
+            role_check_path(&Privilege::DatastoreAudit, "pve1"),
+            "/storage"
+        );
         assert_eq!(role_check_path(&Privilege::SysAudit, "pve1"), "/nodes/pve1");
         assert_eq!(role_check_path(&Privilege::SdnUse, "pve1"), "/sdn/zones");
     }

@@ -37,7 +37,9 @@ pub enum RunError {
     #[error("the call that starts the task failed")]
     Start(#[source] Error),
     /// The call succeeded but started no task (PVE answered `OK`: nothing to do on this node).
-    #[error("the call started no task (the server answered {answer:?}: nothing to do on this node)")]
+    #[error(
+        "the call started no task (the server answered {answer:?}: nothing to do on this node)"
+    )]
     NoTask {
         /// What the server answered instead of a UPID.
         answer: Option<String>,
@@ -84,7 +86,11 @@ impl Host {
     /// # Errors
     /// [`TaskError`]: the task failed (exit status, log tail, missing privilege), timed out,
     /// or its status could not be read.
-    pub async fn wait_task(&self, upid: &Upid, options: WaitOptions) -> Result<TaskOutcome, TaskError> {
+    pub async fn wait_task(
+        &self,
+        upid: &Upid,
+        options: WaitOptions,
+    ) -> Result<TaskOutcome, TaskError> {
         self.client.wait_task(upid, options).await
     }
 

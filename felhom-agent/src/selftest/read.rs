@@ -48,7 +48,10 @@ pub struct ReadReport {
 /// Runs the read-only selftest against `host`.
 pub async fn run(host: &Host, target: Target, concurrency: Concurrency) -> ReadReport {
     let version = read_step("version", host.version(), |v| {
-        Ok(format!("PVE {} (release {}, repository {})", v.version, v.release, v.repoid))
+        Ok(format!(
+            "PVE {} (release {}, repository {})",
+            v.version, v.release, v.repoid
+        ))
     })
     .await;
     let tls = match &version.error {
@@ -56,7 +59,10 @@ pub async fn run(host: &Host, target: Target, concurrency: Concurrency) -> ReadR
         None => None,
     };
     let blocked = version.report.error.as_ref().is_some_and(|e| {
-        matches!(e.exit_code, ExitCode::Connection | ExitCode::Auth | ExitCode::Usage)
+        matches!(
+            e.exit_code,
+            ExitCode::Connection | ExitCode::Auth | ExitCode::Usage
+        )
     });
     let mut steps = vec![version.report];
     if blocked {
@@ -68,13 +74,22 @@ pub async fn run(host: &Host, target: Target, concurrency: Concurrency) -> ReadR
         let this = nodes.iter().find(|n| n.node == node).ok_or_else(|| {
             StepError::other(
                 ExitCode::Usage,
-                format!("the configured node {node:?} is not among the cluster's nodes ({})", names(nodes.iter().map(|n| n.node.as_str()))),
+                format!(
+                    "the configured node {node:?} is not among the cluster's nodes ({})",
+                    names(nodes.iter().map(|n| n.node.as_str()))
+                ),
             )
         })?;
         if this.status.as_str() != "online" {
-            return Err(StepError::other(ExitCode::Failure, format!("node {node} is {}", this.status.as_str())));
+            return Err(StepError::other(
+                ExitCode::Failure,
+                format!("node {node} is {}", this.status.as_str()),
+            ));
         }
-        let list: Vec<String> = nodes.iter().map(|n| format!("{} {}", n.node, n.status.as_str())).collect();
+        let list: Vec<String> = nodes
+            .iter()
+            .map(|n| format!("{} {}", n.node, n.status.as_str()))
+            .collect();
         Ok(format!("{} node(s): {}", nodes.len(), list.join(", ")))
     });
     let status = read_step("node status", host.node_status(), |s| {
@@ -88,24 +103,45 @@ pub async fn run(host: &Host, target: Target, concurrency: Concurrency) -> ReadR
         ))
     });
     let lxc = read_step("lxc guests", host.list_lxc(), |guests| {
-        let running = guests.iter().filter(|g| g.status.as_str() == "running").count();
+        let running = guests
+            .iter()
+            .filter(|g| g.status.as_str() == "running")
+            .count();
         Ok(format!("{} container(s), {running} running", guests.len()))
     });
     let qemu = read_step("qemu guests", host.list_qemu(), |guests| {
-        let running = guests.iter().filter(|g| g.status.as_str() == "running").count();
-        Ok(format!("{} virtual machine(s), {running} running", guests.len()))
+        let running = guests
+            .iter()
+            .filter(|g| g.status.as_str() == "running")
+            .count();
+        Ok(format!(
+            "{} virtual machine(s), {running} running",
+            guests.len()
+        ))
     });
     let storage = read_step("storage", host.list_storage(), |list| {
-        Ok(format!("{} storage definition(s): {}", list.len(), names(list.iter().map(|s| s.storage.as_str()))))
+        Ok(format!(
+            "{} storage definition(s): {}",
+            list.len(),
+            names(list.iter().map(|s| s.storage.as_str()))
+        ))
     });
     let node_storage = read_step("node storage", host.node_storage(), |list| {
         let active = list.iter().filter(|s| s.active == Some(true)).count();
-        Ok(format!("{} storage(s) on {}, {active} active", list.len(), host.node()))
+        Ok(format!(
+            "{} storage(s) on {}, {active} active",
+            list.len(),
+            host.node()
+        ))
     });
-    let perms = read_step("permissions", host.permissions(), |perms| permission_summary(perms, host.node()));
+    let perms = read_step("permissions", host.permissions(), |perms| {
+        permission_summary(perms, host.node())
+    });
 
     let (nodes, status, lxc, qemu, storage, node_storage, perms) = match concurrency {
-        Concurrency::Concurrent => tokio::join!(nodes, status, lxc, qemu, storage, node_storage, perms),
+        Concurrency::Concurrent => {
+            tokio::join!(nodes, status, lxc, qemu, storage, node_storage, perms)
+        }
         Concurrency::Sequential => (
             nodes.await,
             status.await,
@@ -137,7 +173,11 @@ pub async fn run(host: &Host, target: Target, concurrency: Concurrency) -> ReadR
 }
 
 /// The content of each active storage, in storage order.
-async fn contents(host: &Host, active: &[GetNodesStorageItem], concurrency: Concurrency) -> Vec<StepReport> {
+async fn contents(
+    host: &Host,
+    active: &[GetNodesStorageItem],
+    concurrency: Concurrency,
+) -> Vec<StepReport> {
     let content_step = |host: Host, storage: String| async move {
         let name = format!("content {storage}");
         read_step(&name, host.storage_content(&storage), |volumes| {
@@ -175,7 +215,10 @@ async fn contents(host: &Host, active: &[GetNodesStorageItem], concurrency: Conc
                         StepReport::failed(
                             "content",
                             std::time::Duration::ZERO,
-                            StepError::other(ExitCode::Failure, format!("the step panicked: {err}")),
+                            StepError::other(
+                                ExitCode::Failure,
+                                format!("the step panicked: {err}"),
+                            ),
                         ),
                     )),
                 }
@@ -201,7 +244,10 @@ fn permission_summary(perms: &EffectivePermissions, node: &str) -> Result<String
         })
         .collect();
     if missing.is_empty() {
-        return Ok(format!("the token holds all {} privileges of the FelhomAgent role", AGENT_ROLE.len()));
+        return Ok(format!(
+            "the token holds all {} privileges of the FelhomAgent role",
+            AGENT_ROLE.len()
+        ));
     }
     let list: Vec<String> = missing
         .iter()
@@ -222,9 +268,15 @@ fn permission_summary(perms: &EffectivePermissions, node: &str) -> Result<String
 
 /// Builds the report: the exit code, the missing privileges and the TLS help.
 fn finish(target: Target, steps: Vec<StepReport>, tls: Option<TlsHelp>) -> ReadReport {
-    let exit_code = steps.iter().fold(ExitCode::Healthy, |code, s| code.worst(s.exit_code()));
+    let exit_code = steps
+        .iter()
+        .fold(ExitCode::Healthy, |code, s| code.worst(s.exit_code()));
     let mut missing_privileges: Vec<MissingPrivilege> = Vec::new();
-    for m in steps.iter().filter_map(|s| s.error.as_ref()).flat_map(|e| e.missing.iter()) {
+    for m in steps
+        .iter()
+        .filter_map(|s| s.error.as_ref())
+        .flat_map(|e| e.missing.iter())
+    {
         if !missing_privileges.contains(m) {
             missing_privileges.push(m.clone());
         }
@@ -254,7 +306,11 @@ fn content_kind(volume: &proxmox_sdk::api::nodes::GetNodesStorageContentItem) ->
 
 fn names<'a>(names: impl Iterator<Item = &'a str>) -> String {
     let list: Vec<&str> = names.collect();
-    if list.is_empty() { "none".to_owned() } else { list.join(", ") }
+    if list.is_empty() {
+        "none".to_owned()
+    } else {
+        list.join(", ")
+    }
 }
 
 /// A byte count as GiB/MiB.

@@ -94,7 +94,9 @@ impl StepReport {
 
     /// The exit code this step stands for.
     pub fn exit_code(&self) -> ExitCode {
-        self.error.as_ref().map_or(ExitCode::Healthy, |e| e.exit_code)
+        self.error
+            .as_ref()
+            .map_or(ExitCode::Healthy, |e| e.exit_code)
     }
 }
 
@@ -104,7 +106,10 @@ impl StepError {
         Self {
             exit_code: ExitCode::for_error(error),
             message: Report(error).to_string(),
-            missing: error.permission_denied().map(missing_from).unwrap_or_default(),
+            missing: error
+                .permission_denied()
+                .map(missing_from)
+                .unwrap_or_default(),
             exit_status: None,
             log_tail: Vec::new(),
         }
@@ -112,7 +117,10 @@ impl StepError {
 
     /// A task that did not end `OK`.
     pub fn from_task(error: &TaskError) -> Self {
-        let missing: Vec<_> = error.permission_denied().map(missing_from).unwrap_or_default();
+        let missing: Vec<_> = error
+            .permission_denied()
+            .map(missing_from)
+            .unwrap_or_default();
         let exit_code = match error.call_error() {
             Some(call) => ExitCode::for_error(call),
             None if error.permission_denied().is_some() => ExitCode::Auth,
@@ -142,7 +150,11 @@ impl StepError {
 /// The privileges a PVE permission failure names.
 fn missing_from(denied: &PermissionDenied) -> Vec<MissingPrivilege> {
     match &denied.missing {
-        MissingPermission::Privileges { path, privileges, any_of } => privileges
+        MissingPermission::Privileges {
+            path,
+            privileges,
+            any_of,
+        } => privileges
             .iter()
             .map(|p| MissingPrivilege {
                 privilege: p.as_str().to_owned(),
@@ -181,13 +193,21 @@ pub async fn read_step<T>(
                 Ok(summary) => (StepReport::ok(name, took, summary), Some(value), None),
                 Err(problem) => (StepReport::failed(name, took, problem), Some(value), None),
             },
-            Err(error) => (StepReport::failed(name, took, StepError::from_error(&error)), None, Some(error)),
+            Err(error) => (
+                StepReport::failed(name, took, StepError::from_error(&error)),
+                None,
+                Some(error),
+            ),
         };
         match &report.error {
             None => tracing::debug!(summary = %report.summary, "step ok"),
             Some(e) => tracing::warn!(error = %e.message, "step failed"),
         }
-        StepResult { report, value, error }
+        StepResult {
+            report,
+            value,
+            error,
+        }
     }
     .instrument(span)
     .await

@@ -128,18 +128,30 @@ async fn preflight(host: &Host, vmid: u32, report: &mut TaskReport) -> Option<St
                 refuse(report, started, what);
             } else {
                 report.tls = TlsHelp::for_error(&error, host.client().endpoint()).await;
-                report.steps.push(StepReport::failed("guest status", started.elapsed(), StepError::from_error(&error)));
+                report.steps.push(StepReport::failed(
+                    "guest status",
+                    started.elapsed(),
+                    StepError::from_error(&error),
+                ));
             }
             return None;
         }
     };
     let name = status.name.clone().unwrap_or_default();
     if status.template == Some(true) {
-        refuse(report, started, format!("CT {vmid} ({name}) is a template: templates cannot be rolled back"));
+        refuse(
+            report,
+            started,
+            format!("CT {vmid} ({name}) is a template: templates cannot be rolled back"),
+        );
         return None;
     }
     if let Some(lock) = status.lock.as_deref().filter(|l| !l.is_empty()) {
-        refuse(report, started, format!("CT {vmid} ({name}) is locked ({lock}): another operation is in progress"));
+        refuse(
+            report,
+            started,
+            format!("CT {vmid} ({name}) is locked ({lock}): another operation is in progress"),
+        );
         return None;
     }
     if status.status.as_str() != "stopped" {
@@ -156,7 +168,11 @@ async fn preflight(host: &Host, vmid: u32, report: &mut TaskReport) -> Option<St
     let snapshots = match host.list_snapshots(vmid).await {
         Ok(list) => list,
         Err(error) => {
-            report.steps.push(StepReport::failed("list snapshots", started.elapsed(), StepError::from_error(&error)));
+            report.steps.push(StepReport::failed(
+                "list snapshots",
+                started.elapsed(),
+                StepError::from_error(&error),
+            ));
             return None;
         }
     };
@@ -171,7 +187,11 @@ async fn preflight(host: &Host, vmid: u32, report: &mut TaskReport) -> Option<St
 }
 
 fn refuse(report: &mut TaskReport, started: Instant, reason: String) {
-    report.steps.push(StepReport::failed("guest check", started.elapsed(), StepError::other(ExitCode::Failure, reason.clone())));
+    report.steps.push(StepReport::failed(
+        "guest check",
+        started.elapsed(),
+        StepError::other(ExitCode::Failure, reason.clone()),
+    ));
     report.refused = Some(reason);
 }
 
@@ -195,7 +215,9 @@ pub fn snapshot_name(now: u64, taken: &[&str]) -> String {
 }
 
 fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// Starts one step's task and waits for it.
@@ -238,14 +260,27 @@ fn task_error(error: &TaskError) -> StepError {
 }
 
 async fn snapshot_exists(host: &Host, vmid: u32, name: &str) -> Result<bool, Error> {
-    Ok(host.list_snapshots(vmid).await?.iter().any(|s| s.name == name))
+    Ok(host
+        .list_snapshots(vmid)
+        .await?
+        .iter()
+        .any(|s| s.name == name))
 }
 
 /// Deletes the snapshot after a failed step, and records whether it is gone.
-async fn cleanup(host: &Host, vmid: u32, name: &str, options: WaitOptions, report: &mut TaskReport) {
+async fn cleanup(
+    host: &Host,
+    vmid: u32,
+    name: &str,
+    options: WaitOptions,
+    report: &mut TaskReport,
+) {
     let step = task_step(host, vmid, name, Op::Delete, options).await;
     let deleted = step.ok;
-    report.cleanup.push(StepReport { name: "cleanup: delete snapshot".to_owned(), ..step });
+    report.cleanup.push(StepReport {
+        name: "cleanup: delete snapshot".to_owned(),
+        ..step
+    });
     report.snapshot_left = if deleted {
         false
     } else {
@@ -254,10 +289,20 @@ async fn cleanup(host: &Host, vmid: u32, name: &str, options: WaitOptions, repor
 }
 
 fn finish(mut report: TaskReport) -> TaskReport {
-    let exit = report.steps.iter().chain(&report.cleanup).fold(ExitCode::Healthy, |code, s| code.worst(s.exit_code()));
+    let exit = report
+        .steps
+        .iter()
+        .chain(&report.cleanup)
+        .fold(ExitCode::Healthy, |code, s| code.worst(s.exit_code()));
     report.exit_code = exit;
     report.healthy = exit == ExitCode::Healthy;
-    for m in report.steps.iter().chain(&report.cleanup).filter_map(|s| s.error.as_ref()).flat_map(|e| e.missing.iter()) {
+    for m in report
+        .steps
+        .iter()
+        .chain(&report.cleanup)
+        .filter_map(|s| s.error.as_ref())
+        .flat_map(|e| e.missing.iter())
+    {
         if !report.missing_privileges.contains(m) {
             report.missing_privileges.push(m.clone());
         }
@@ -271,11 +316,24 @@ mod tests {
 
     #[test]
     fn the_snapshot_name_avoids_the_guests_own_and_fits_pve() {
-        assert_eq!(snapshot_name(1_764_600_000, &[]), "felhom_selftest_1764600000");
-        let taken = ["current", "felhom_selftest_1764600000", "felhom_selftest_1764600000_2"];
-        assert_eq!(snapshot_name(1_764_600_000, &taken), "felhom_selftest_1764600000_3");
+        assert_eq!(
+            snapshot_name(1_764_600_000, &[]),
+            "felhom_selftest_1764600000"
+        );
+        let taken = [
+            "current",
+            "felhom_selftest_1764600000",
+            "felhom_selftest_1764600000_2",
+        ];
+        assert_eq!(
+            snapshot_name(1_764_600_000, &taken),
+            "felhom_selftest_1764600000_3"
+        );
         let name = snapshot_name(u64::MAX, &[]);
         assert!(name.len() <= 40, "{name}");
-        assert!(name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'));
+        assert!(
+            name.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        );
     }
 }

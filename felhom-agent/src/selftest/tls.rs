@@ -31,13 +31,15 @@ impl TlsHelp {
         if let Some(mismatch) = mismatch {
             return Some(Self::presented(mismatch.presented));
         }
-        Some(match fetch_fingerprint_for_url(endpoint, PROBE_TIMEOUT).await {
-            Ok(fp) => Self::presented(fp),
-            Err(err) => Self {
-                presented: None,
-                probe_error: Some(err.to_string()),
+        Some(
+            match fetch_fingerprint_for_url(endpoint, PROBE_TIMEOUT).await {
+                Ok(fp) => Self::presented(fp),
+                Err(err) => Self {
+                    presented: None,
+                    probe_error: Some(err.to_string()),
+                },
             },
-        })
+        )
     }
 
     fn presented(fp: Fingerprint) -> Self {

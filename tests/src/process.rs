@@ -1,0 +1,46 @@
+//! Runs a binary under test (the agent) with exactly the environment a test gives it.
+
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+/// What a finished process left behind.
+#[derive(Debug)]
+pub struct Finished {
+    /// The exit code (`None` when a signal ended it).
+    pub code: Option<i32>,
+    /// Its standard output.
+    pub stdout: String,
+    /// Its standard error.
+    pub stderr: String,
+}
+
+/// Runs `program` with `args` and only the environment `env` (nothing inherited), with stdin
+/// closed; kills it after `timeout`.
+///
+/// # Panics
+/// When the program cannot be started or does not finish within `timeout`: both are test
+/// failures.
+pub async fn run(program: &Path, args: &[&str], env: &[(&str, &str)], timeout: Duration) -> Finished {
+    let mut command = tokio::process::Command::new(program);
+    command
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    let child = command
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", program.display()));
+    let output = tokio::time::timeout(timeout, child.wait_with_output())
+        .await
+        .unwrap_or_else(|_| panic!("{} {args:?} did not finish within {timeout:?}", program.display()))
+        .unwrap_or_else(|e| panic!("waiting for {}: {e}", program.display()));
+    Finished {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
