@@ -131,7 +131,7 @@ impl Settings {
             env::ENDPOINT,
             "proxmox.endpoint",
         )?
-        .map(|s| check(s, "proxmox.endpoint", |v| Endpoint::parse(v)))
+        .map(|s| check(s, "proxmox.endpoint", Endpoint::parse))
         .transpose()?;
         let node = pick(from_file(config.proxmox.node), env::NODE, "proxmox.node")?
             .map(|s| {
@@ -153,17 +153,17 @@ impl Settings {
             env::PRIVILEGED_MODE,
             "privileged.mode",
         )?
-        .map(|s| check(s, "privileged.mode", |v| PrivilegedMode::parse(v)))
+        .map(|s| check(s, "privileged.mode", PrivilegedMode::parse))
         .transpose()?
         .map(|s| s.value)
         .unwrap_or_default();
         let log_level = pick(from_file(config.log.level), env::LOG_LEVEL, "log.level")?
-            .map(|s| check(s, "log.level", |v| LogLevel::parse(v)))
+            .map(|s| check(s, "log.level", LogLevel::parse))
             .transpose()?
             .map(|s| s.value)
             .unwrap_or_default();
         let log_format = pick(from_file(config.log.format), env::LOG_FORMAT, "log.format")?
-            .map(|s| check(s, "log.format", |v| LogFormat::parse(v)))
+            .map(|s| check(s, "log.format", LogFormat::parse))
             .transpose()?
             .map(|s| s.value)
             .unwrap_or_default();
