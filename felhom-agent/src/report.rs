@@ -87,14 +87,14 @@ fn steps(out: &mut String, steps: &[StepReport]) {
             None => {
                 let _ = writeln!(
                     out,
-                    "  {mark} {:<16} {:>6} ms  {}",
+                    "  {mark} {:<18} {:>6} ms  {}",
                     step.name, ms, step.summary
                 );
             }
             Some(error) => {
                 let _ = writeln!(
                     out,
-                    "  {mark} {:<16} {:>6} ms  {}",
+                    "  {mark} {:<18} {:>6} ms  {}",
                     step.name, ms, error.message
                 );
                 if let Some(status) = &error.exit_status {
