@@ -21,13 +21,17 @@ use sdk_tests::fakepve::FakePve;
 
 fn quartiles(mut samples: Vec<Duration>) -> (f64, f64, f64) {
     samples.sort();
-    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize].as_secs_f64() * 1e3;
+    let at =
+        |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize].as_secs_f64() * 1e3;
     (at(0.25), at(0.5), at(0.75))
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
     let rounds: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(30);
     let mut latencies: Vec<f64> = args.iter().skip(1).filter_map(|a| a.parse().ok()).collect();
     if latencies.is_empty() {
@@ -61,7 +65,10 @@ async fn main() {
         let (s25, s50, s75) = quartiles(sequential);
         println!("| {latency} ms | concurrent (`--selftest`) | {c25:.1} | {c50:.1} | {c75:.1} |");
         println!("| {latency} ms | one after another | {s25:.1} | {s50:.1} | {s75:.1} |");
-        println!("| {latency} ms | ratio of medians | | {:.2}x | |", s50 / c50);
+        println!(
+            "| {latency} ms | ratio of medians | | {:.2}x | |",
+            s50 / c50
+        );
     }
 }
 

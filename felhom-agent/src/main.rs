@@ -79,11 +79,51 @@ async fn run(action: Action, settings: Settings, output: Output) -> ProcessExit 
             report.exit_code.into()
         }
         Action::TaskSelftest { vmid, task_timeout } => {
-            let report = selftest::task::run(&host, target, vmid, task_timeout).await;
+            let report =
+                selftest::task::run(&host, target, vmid, task_timeout, interrupted()).await;
             emit(output, report::task_text(&report), report::json(&report));
             report.exit_code.into()
         }
         Action::PrintFingerprint | Action::Print(_) => unreachable_action(),
+    }
+}
+
+/// Completes on the first SIGINT or SIGTERM; a second one ends the process at once (exit 130).
+fn interrupted() -> impl std::future::Future<Output = ()> {
+    let (first, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        signal().await;
+        let _ = first.send(());
+        signal().await;
+        eprintln!("felhom-agent: second interrupt, exiting without cleaning up");
+        std::process::exit(130);
+    });
+    async move {
+        if rx.await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+async fn signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 

@@ -48,6 +48,12 @@ pub fn task_text(report: &TaskReport) -> String {
         let _ = writeln!(out, "cleanup:");
         steps(&mut out, &report.cleanup);
     }
+    if report.interrupted {
+        let _ = writeln!(
+            out,
+            "interrupted: the running step was finished and the snapshot removed"
+        );
+    }
     if let Some(reason) = &report.refused {
         let _ = writeln!(out, "refused before sending anything: {reason}");
     }

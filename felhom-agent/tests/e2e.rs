@@ -10,7 +10,7 @@ use proxmox_sdk::api::nodes::GetNodesLxcSnapshot;
 use proxmox_sdk::client::tls::TlsTrust;
 use sdk_tests::fakepve::FakePve;
 use sdk_tests::fakepve_or_skip;
-use sdk_tests::process::{Finished, run};
+use sdk_tests::process::{Finished, run, run_interrupted};
 use serde_json::Value;
 
 const AGENT: &str = env!("CARGO_BIN_EXE_felhom-agent");
@@ -547,4 +547,43 @@ async fn missing_and_bad_configuration_exit_2_naming_what_to_fix() {
         "{}",
         help.stdout
     );
+}
+
+#[tokio::test]
+async fn an_interrupted_task_selftest_finishes_the_running_task_and_removes_the_snapshot() {
+    let mut pve = fakepve_or_skip!("tasks");
+    // 100 PVE s at the scenario's 0.02: the snapshot task runs for 2 s; SIGINT comes after 0.7 s.
+    pve.control(serde_json::json!({"op": "ct_secs", "secs": {"snapshot": 100}}))
+        .await
+        .unwrap();
+    let env = agent_env(&pve);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let args = ["--selftest=task", "--vmid", "201", "--output", "json"];
+    let done = run_interrupted(
+        Path::new(AGENT),
+        &args,
+        &env,
+        Duration::from_millis(700),
+        TIMEOUT,
+    )
+    .await;
+    assert_eq!(done.code, Some(1), "{}\n{}", done.stdout, done.stderr);
+    let report: Value = serde_json::from_str(done.stdout.trim()).unwrap();
+    assert_eq!(report["interrupted"], true, "{report}");
+    assert_eq!(
+        step(&report, "snapshot")["ok"],
+        true,
+        "the running snapshot was waited for: {report}"
+    );
+    assert!(
+        report["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["name"] != "rollback"),
+        "no rollback after the interrupt"
+    );
+    assert_eq!(report["cleanup"][0]["ok"], true, "{report}");
+    assert_eq!(report["snapshot_left"], false);
+    assert!(snapshots(&pve, 201).await.is_empty());
 }

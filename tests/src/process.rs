@@ -21,7 +21,12 @@ pub struct Finished {
 /// # Panics
 /// When the program cannot be started or does not finish within `timeout`: both are test
 /// failures.
-pub async fn run(program: &Path, args: &[&str], env: &[(&str, &str)], timeout: Duration) -> Finished {
+pub async fn run(
+    program: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    timeout: Duration,
+) -> Finished {
     let mut command = tokio::process::Command::new(program);
     command
         .args(args)
@@ -36,7 +41,58 @@ pub async fn run(program: &Path, args: &[&str], env: &[(&str, &str)], timeout: D
         .unwrap_or_else(|e| panic!("cannot start {}: {e}", program.display()));
     let output = tokio::time::timeout(timeout, child.wait_with_output())
         .await
-        .unwrap_or_else(|_| panic!("{} {args:?} did not finish within {timeout:?}", program.display()))
+        .unwrap_or_else(|_| {
+            panic!(
+                "{} {args:?} did not finish within {timeout:?}",
+                program.display()
+            )
+        })
+        .unwrap_or_else(|e| panic!("waiting for {}: {e}", program.display()));
+    Finished {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Like [`run`], but sends SIGINT to the process `after` it started (through `kill`, so the
+/// program under test needs no signal code of the test's).
+///
+/// # Panics
+/// As [`run`], and when `kill` cannot be run.
+pub async fn run_interrupted(
+    program: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    after: Duration,
+    timeout: Duration,
+) -> Finished {
+    let child = tokio::process::Command::new(program)
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", program.display()));
+    let pid = child.id().expect("a running child has a pid").to_string();
+    tokio::time::sleep(after).await;
+    let kill = tokio::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .await
+        .expect("run kill");
+    assert!(kill.success(), "kill -INT {pid} failed");
+    let output = tokio::time::timeout(timeout, child.wait_with_output())
+        .await
+        .unwrap_or_else(|_| {
+            panic!(
+                "{} did not finish within {timeout:?} after SIGINT",
+                program.display()
+            )
+        })
         .unwrap_or_else(|e| panic!("waiting for {}: {e}", program.display()));
     Finished {
         code: output.status.code(),

@@ -5,6 +5,10 @@
 //! it is not an LXC container on this node, is a template, is locked, or is running (a
 //! rollback would stop it). The snapshot gets a name the guest does not use. When a step
 //! fails, the snapshot this run created is deleted before the report is returned.
+//!
+//! An interruption (the `interrupt` future, SIGINT/SIGTERM in the binary) does not abandon the
+//! guest mid-way: the running task is waited for, the snapshot deleted, and the report says
+//! the run was interrupted.
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -47,6 +51,8 @@ pub struct TaskReport {
     pub cleanup: Vec<StepReport>,
     /// Whether a snapshot this run created is still on the guest.
     pub snapshot_left: bool,
+    /// Whether the run was interrupted (and cleaned up instead of finishing).
+    pub interrupted: bool,
     /// Every missing privilege named by any step.
     pub missing_privileges: Vec<MissingPrivilege>,
     /// The presented fingerprint, when TLS verification failed.
@@ -72,8 +78,15 @@ impl Op {
     }
 }
 
-/// Runs the task selftest on guest `vmid`; `task_timeout` bounds each wait.
-pub async fn run(host: &Host, target: Target, vmid: u32, task_timeout: Duration) -> TaskReport {
+/// Runs the task selftest on guest `vmid`; `task_timeout` bounds each wait. When `interrupt`
+/// completes, the running step is finished and the snapshot removed instead of going on.
+pub async fn run(
+    host: &Host,
+    target: Target,
+    vmid: u32,
+    task_timeout: Duration,
+    interrupt: impl std::future::Future<Output = ()>,
+) -> TaskReport {
     let mut report = TaskReport {
         selftest: "task",
         target,
@@ -85,6 +98,7 @@ pub async fn run(host: &Host, target: Target, vmid: u32, task_timeout: Duration)
         steps: Vec::new(),
         cleanup: Vec::new(),
         snapshot_left: false,
+        interrupted: false,
         missing_privileges: Vec::new(),
         tls: None,
     };
@@ -97,12 +111,26 @@ pub async fn run(host: &Host, target: Target, vmid: u32, task_timeout: Duration)
         .timeout(task_timeout)
         .warnings(WarningsPolicy::Failure);
 
+    let mut interrupt = std::pin::pin!(interrupt);
     for op in [Op::Snapshot, Op::Rollback, Op::Delete] {
-        let step = task_step(host, vmid, &name, op, options.clone()).await;
+        let mut running = std::pin::pin!(task_step(host, vmid, &name, op, options.clone()));
+        let step = tokio::select! {
+            step = &mut running => step,
+            () = &mut interrupt => {
+                tracing::warn!(step = op.name(), "interrupted: finishing the running step, then removing the snapshot");
+                report.interrupted = true;
+                running.await
+            }
+        };
         let failed = !step.ok;
         report.steps.push(step);
-        if failed {
-            if op != Op::Snapshot || snapshot_exists(host, vmid, &name).await.unwrap_or(true) {
+        if failed || report.interrupted {
+            let snapshot_there = match op {
+                Op::Snapshot => snapshot_exists(host, vmid, &name).await.unwrap_or(true),
+                Op::Rollback => true,
+                Op::Delete => failed,
+            };
+            if snapshot_there {
                 cleanup(host, vmid, &name, options.clone(), &mut report).await;
             }
             return finish(report);
@@ -289,11 +317,14 @@ async fn cleanup(
 }
 
 fn finish(mut report: TaskReport) -> TaskReport {
-    let exit = report
+    let mut exit = report
         .steps
         .iter()
         .chain(&report.cleanup)
         .fold(ExitCode::Healthy, |code, s| code.worst(s.exit_code()));
+    if report.interrupted {
+        exit = exit.worst(ExitCode::Failure);
+    }
     report.exit_code = exit;
     report.healthy = exit == ExitCode::Healthy;
     for m in report
