@@ -4,6 +4,8 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
+use tokio::process::Child;
+
 /// What a finished process left behind.
 #[derive(Debug)]
 pub struct Finished {
@@ -27,32 +29,7 @@ pub async fn run(
     env: &[(&str, &str)],
     timeout: Duration,
 ) -> Finished {
-    let mut command = tokio::process::Command::new(program);
-    command
-        .args(args)
-        .env_clear()
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    let child = command
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", program.display()));
-    let output = tokio::time::timeout(timeout, child.wait_with_output())
-        .await
-        .unwrap_or_else(|_| {
-            panic!(
-                "{} {args:?} did not finish within {timeout:?}",
-                program.display()
-            )
-        })
-        .unwrap_or_else(|e| panic!("waiting for {}: {e}", program.display()));
-    Finished {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    collect(spawn(program, args, env), program, timeout).await
 }
 
 /// Like [`run`], but sends SIGINT to the process `after` it started (through `kill`, so the
@@ -67,16 +44,7 @@ pub async fn run_interrupted(
     after: Duration,
     timeout: Duration,
 ) -> Finished {
-    let child = tokio::process::Command::new(program)
-        .args(args)
-        .env_clear()
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", program.display()));
+    let child = spawn(program, args, env);
     let pid = child.id().expect("a running child has a pid").to_string();
     tokio::time::sleep(after).await;
     let kill = tokio::process::Command::new("kill")
@@ -85,14 +53,26 @@ pub async fn run_interrupted(
         .await
         .expect("run kill");
     assert!(kill.success(), "kill -INT {pid} failed");
+    collect(child, program, timeout).await
+}
+
+fn spawn(program: &Path, args: &[&str], env: &[(&str, &str)]) -> Child {
+    tokio::process::Command::new(program)
+        .args(args)
+        .env_clear()
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", program.display()))
+}
+
+async fn collect(child: Child, program: &Path, timeout: Duration) -> Finished {
     let output = tokio::time::timeout(timeout, child.wait_with_output())
         .await
-        .unwrap_or_else(|_| {
-            panic!(
-                "{} did not finish within {timeout:?} after SIGINT",
-                program.display()
-            )
-        })
+        .unwrap_or_else(|_| panic!("{} did not finish within {timeout:?}", program.display()))
         .unwrap_or_else(|e| panic!("waiting for {}: {e}", program.display()));
     Finished {
         code: output.status.code(),
