@@ -169,9 +169,18 @@ async fn print_fingerprint(settings: &Settings, output: Output) -> ProcessExit {
     }
 }
 
+/// `print …`: the process-model files as shipped in `felhom-agent/dist/`.
 fn print_file(what: PrintWhat) -> ProcessExit {
-    let _ = what;
-    ExitCode::Usage.into()
+    use felhom_privileged::dist;
+    print!(
+        "{}",
+        match what {
+            PrintWhat::SystemdUnit => dist::SYSTEMD_UNIT,
+            PrintWhat::Sudoers => dist::SUDOERS,
+            PrintWhat::PveumRole => dist::PVEUM_ROLE,
+        }
+    );
+    ExitCode::Healthy.into()
 }
 
 fn emit(output: Output, text: String, json: String) {

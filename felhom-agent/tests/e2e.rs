@@ -587,3 +587,18 @@ async fn an_interrupted_task_selftest_finishes_the_running_task_and_removes_the_
     assert_eq!(report["snapshot_left"], false);
     assert!(snapshots(&pve, 201).await.is_empty());
 }
+
+#[tokio::test]
+async fn the_process_model_files_print_as_shipped() {
+    use felhom_privileged::dist;
+    for (what, text) in [
+        ("systemd-unit", dist::SYSTEMD_UNIT),
+        ("sudoers", dist::SUDOERS),
+        ("pveum-role", dist::PVEUM_ROLE),
+    ] {
+        let done = agent(&["print", what], &[]).await;
+        assert_eq!(done.code, Some(0), "{what}: {}", done.stderr);
+        assert_eq!(done.stdout, text, "{what}");
+    }
+    assert_eq!(agent(&["print", "passwd"], &[]).await.code, Some(2));
+}

@@ -93,6 +93,15 @@ fn the_unit_runs_a_dedicated_non_root_user_in_a_filesystem_sandbox() {
     assert_eq!(setting("PrivateTmp"), ["yes"]);
     assert_eq!(setting("Restart"), ["on-failure"]);
     assert_eq!(
+        setting("RestartPreventExitStatus"),
+        ["2 4"],
+        "no restart loop on config/privilege errors"
+    );
+    assert_eq!(
+        setting("ExecStart"),
+        ["/usr/bin/felhom-agent --config /etc/felhom-agent/agent.json --selftest"]
+    );
+    assert_eq!(
         setting("LoadCredential"),
         ["proxmox-token:/etc/felhom-agent/proxmox-token"]
     );

@@ -40,10 +40,17 @@ pub const KNOWN: &[&str] = &[
     LOG_FORMAT,
 ];
 
-/// A snapshot of the agent's environment variables.
+/// systemd's variable naming the directory of the service's credentials (`LoadCredential=`).
+pub const CREDENTIALS_DIRECTORY: &str = "CREDENTIALS_DIRECTORY";
+
+/// The name of the credential that holds the token (`LoadCredential=proxmox-token:…`).
+pub const TOKEN_CREDENTIAL: &str = "proxmox-token";
+
+/// A snapshot of the agent's environment variables (and systemd's credentials directory).
 #[derive(Default, Clone)]
 pub struct Environment {
     vars: BTreeMap<String, OsString>,
+    credentials: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for Environment {
@@ -65,14 +72,26 @@ impl Environment {
         K: Into<OsString>,
         V: Into<OsString>,
     {
+        let mut credentials = None;
         let vars = pairs
             .into_iter()
             .filter_map(|(k, v)| {
                 let key = k.into().into_string().ok()?;
-                key.starts_with(PREFIX).then(|| (key, v.into()))
+                let value = v.into();
+                if key == CREDENTIALS_DIRECTORY && !value.is_empty() {
+                    credentials = Some(std::path::PathBuf::from(&value));
+                }
+                key.starts_with(PREFIX).then_some((key, value))
             })
             .collect();
-        Self { vars }
+        Self { vars, credentials }
+    }
+
+    /// The token credential file, when systemd passed the service a credentials directory.
+    pub(super) fn token_credential(&self) -> Option<std::path::PathBuf> {
+        self.credentials
+            .as_ref()
+            .map(|dir| dir.join(TOKEN_CREDENTIAL))
     }
 
     /// Refuses variables with the agent's prefix that it does not read (a typo would otherwise

@@ -5,7 +5,7 @@
 //! |---|---|---|
 //! | `proxmox.endpoint` | `FELHOM_AGENT_PROXMOX_ENDPOINT` | required, `https://host:port` |
 //! | `proxmox.node` | `FELHOM_AGENT_PROXMOX_NODE` | required, this host's node name |
-//! | `proxmox.token` | `FELHOM_AGENT_PROXMOX_TOKEN` | required, `user@realm!tokenid=secret` |
+//! | `proxmox.token` | `FELHOM_AGENT_PROXMOX_TOKEN` | required, `user@realm!tokenid=secret` (or the systemd credential `proxmox-token`) |
 //! | `proxmox.tls.ca_file` | `FELHOM_AGENT_PROXMOX_TLS_CA_FILE` | at most one of the three |
 //! | `proxmox.tls.fingerprint` | `FELHOM_AGENT_PROXMOX_TLS_FINGERPRINT` | |
 //! | `proxmox.tls.insecure_skip_verify` | `FELHOM_AGENT_PROXMOX_TLS_INSECURE_SKIP_VERIFY` | |
@@ -13,7 +13,10 @@
 //! | `log.level` | `FELHOM_AGENT_LOG_LEVEL` | `error` … `trace`, default `info` |
 //! | `log.format` | `FELHOM_AGENT_LOG_FORMAT` | `text` (default) or `json` |
 //!
-//! Without a TLS mode the system CA store verifies the host. A TLS mode set in the environment
+//! When neither the file nor the environment sets the token and systemd started the agent with
+//! `LoadCredential=proxmox-token:…`, the token is read from `$CREDENTIALS_DIRECTORY/proxmox-token`
+//! (the shipped unit does this, so the secret is in no file the agent's user can read and in no
+//! environment). Without a TLS mode the system CA store verifies the host. A TLS mode set in the environment
 //! replaces the file's (the environment wins), so the file's pin can be overridden by a CA file.
 //! Unknown keys, wrong types, invalid values, two trust modes from one source and unknown
 //! `FELHOM_AGENT_*` variables are errors naming the key and where it was set. The token is an
@@ -35,9 +38,10 @@ use proxmox_sdk::client::tls::Fingerprint;
 
 pub use env::Environment;
 pub use error::{ConfigError, MissingSetting};
+pub use felhom_privileged::Mode as PrivilegedMode;
 pub use source::{Setting, Source};
 pub use token::{ApiToken, TokenError};
-pub use values::{Endpoint, LogFormat, LogLevel, PrivilegedMode, Trust};
+pub use values::{Endpoint, LogFormat, LogLevel, Trust};
 
 /// Names of the environment variables, for documentation and messages.
 pub mod vars {
@@ -144,7 +148,7 @@ impl Settings {
             Some(value) => Some(parse_token(&value, Source::Env(env::TOKEN))?),
             None => match config.proxmox.token.zip(path) {
                 Some((secret, p)) => Some(parse_token(secret.0.expose(), Source::File(p.into()))?),
-                None => None,
+                None => credential_token(env)?,
             },
         };
         let trust = trust(config.proxmox.tls, path, env)?;
@@ -153,10 +157,15 @@ impl Settings {
             env::PRIVILEGED_MODE,
             "privileged.mode",
         )?
-        .map(|s| check(s, "privileged.mode", PrivilegedMode::parse))
+        .map(|s| {
+            check(s, "privileged.mode", |v| {
+                v.trim()
+                    .parse::<PrivilegedMode>()
+                    .map_err(|e| e.to_string())
+            })
+        })
         .transpose()?
-        .map(|s| s.value)
-        .unwrap_or_default();
+        .map_or(PrivilegedMode::Sudo, |s| s.value);
         let log_level = pick(from_file(config.log.level), env::LOG_LEVEL, "log.level")?
             .map(|s| check(s, "log.level", LogLevel::parse))
             .transpose()?
@@ -246,6 +255,31 @@ fn parse_token(text: &str, origin: Source) -> Result<Setting<ApiToken>, ConfigEr
             key: "proxmox.token",
             origin,
             problem: err.to_string(),
+        }),
+    }
+}
+
+/// The token from systemd's credential file, when there is one.
+fn credential_token(env: &Environment) -> Result<Option<Setting<ApiToken>>, ConfigError> {
+    let Some(path) = env.token_credential() else {
+        return Ok(None);
+    };
+    match std::fs::read(&path) {
+        Ok(bytes) => {
+            let origin = Source::Credential(path);
+            let text = String::from_utf8(bytes).map_err(|_| ConfigError::Invalid {
+                key: "proxmox.token",
+                origin: origin.clone(),
+                problem: "the credential is not valid UTF-8".to_owned(),
+            })?;
+            let secret = proxmox_sdk::client::Secret::new(text);
+            parse_token(secret.expose(), origin).map(Some)
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(ConfigError::Invalid {
+            key: "proxmox.token",
+            origin: Source::Credential(path),
+            problem: format!("cannot read it: {err}"),
         }),
     }
 }

@@ -10,6 +10,8 @@ pub enum Source {
     File(PathBuf),
     /// An environment variable.
     Env(&'static str),
+    /// A systemd credential file (`LoadCredential=`, read from `$CREDENTIALS_DIRECTORY`).
+    Credential(PathBuf),
 }
 
 impl fmt::Display for Source {
@@ -17,6 +19,7 @@ impl fmt::Display for Source {
         match self {
             Source::File(path) => write!(f, "config file {}", path.display()),
             Source::Env(var) => write!(f, "environment variable {var}"),
+            Source::Credential(path) => write!(f, "systemd credential {}", path.display()),
         }
     }
 }

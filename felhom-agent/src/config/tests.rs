@@ -410,3 +410,53 @@ fn nothing_prints_the_secret() {
     let environment = env(&[(vars::TOKEN, &format!("a@pve!b={SECRET}"))]);
     assert_no_secret(&format!("{environment:?}"));
 }
+
+#[test]
+fn the_token_can_come_from_the_systemd_credential() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("proxmox-token"),
+        format!("felhom-agent@pve!agent={SECRET}\n"),
+    )
+    .unwrap();
+    let creds = dir.path().to_str().unwrap();
+    let settings = load(
+        r#"{"proxmox": {"endpoint": "https://h:8006", "node": "n"}}"#,
+        &[("CREDENTIALS_DIRECTORY", creds)],
+    )
+    .unwrap();
+    let token = settings.token.clone().unwrap();
+    assert_eq!(
+        token.source,
+        Source::Credential(dir.path().join("proxmox-token"))
+    );
+    assert_eq!(token.value.secret().expose(), SECRET);
+    assert_no_secret(&format!("{settings:?}"));
+    let from_env = load(
+        "{}",
+        &[("CREDENTIALS_DIRECTORY", creds), (vars::TOKEN, "a@pve!b=c")],
+    )
+    .unwrap();
+    assert_eq!(
+        from_env.token.unwrap().value.id(),
+        "a@pve!b",
+        "the environment still wins"
+    );
+
+    std::fs::write(dir.path().join("proxmox-token"), SECRET).unwrap();
+    let err = load("{}", &[("CREDENTIALS_DIRECTORY", creds)])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("systemd credential") && err.contains("no `!`"),
+        "{err}"
+    );
+    assert_no_secret(&err);
+    let empty_dir = tempfile::tempdir().unwrap();
+    let none = load(
+        "{}",
+        &[("CREDENTIALS_DIRECTORY", empty_dir.path().to_str().unwrap())],
+    )
+    .unwrap();
+    assert!(none.token.is_none(), "no credential file: not set");
+}

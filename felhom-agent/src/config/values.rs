@@ -181,36 +181,6 @@ impl LogFormat {
     }
 }
 
-/// `privileged.mode`: how the fenced root backend runs its commands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum PrivilegedMode {
-    /// Through `sudo -n` and the sudoers allowlist (production: the agent is not root).
-    #[default]
-    Sudo,
-    /// Directly (development and CI, where the agent already is root).
-    Direct,
-}
-
-impl PrivilegedMode {
-    /// Parses `sudo` or `direct`.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        match text.trim() {
-            "sudo" => Ok(Self::Sudo),
-            "direct" => Ok(Self::Direct),
-            _ => Err("expected sudo or direct".to_owned()),
-        }
-    }
-}
-
-impl fmt::Display for PrivilegedMode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Sudo => "sudo",
-            Self::Direct => "direct",
-        })
-    }
-}
-
 /// Checks a PVE node name (`pve-node`: a host name label).
 pub fn check_node(name: &str) -> Result<(), String> {
     let ok = !name.is_empty()

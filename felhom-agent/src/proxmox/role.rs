@@ -74,6 +74,19 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_pveum_role_grants_exactly_this_role() {
+        let names: Vec<&str> = AGENT_ROLE.iter().map(|p| p.as_str()).collect();
+        assert_eq!(names, felhom_privileged::dist::ROLE_PRIVILEGES);
+        let role_line = felhom_privileged::dist::PVEUM_ROLE
+            .lines()
+            .find(|l| l.starts_with("pveum role add FelhomAgent"))
+            .expect("the role command");
+        let privs = role_line.split('"').nth(1).expect("-privs \"…\"");
+        let granted: Vec<&str> = privs.split_whitespace().collect();
+        assert_eq!(granted, names, "the role command grants exactly AGENT_ROLE");
+    }
+
+    #[test]
     fn each_privilege_is_checked_where_the_agent_uses_it() {
         assert_eq!(role_check_path(&Privilege::VmSnapshot, "pve1"), "/vms");
         assert_eq!(
