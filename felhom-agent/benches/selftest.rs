@@ -51,6 +51,7 @@ async fn main() {
         endpoint: pve.url.clone(),
         node: pve.node.clone(),
         token_id: pve.token_id.clone(),
+        token_source: "benchmark".into(),
         trust: "pinned".into(),
     };
     println!("read selftest on fakepve, {rounds} rounds each, interleaved (ms)");

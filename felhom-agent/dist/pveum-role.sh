@@ -2,8 +2,10 @@
 # The API side of felhom-agent's process model: a role with exactly the privileges the agent's
 # API layer needs, a user, a privilege-separated token, and the ACLs. Run once as root on one
 # node of the cluster (`felhom-agent print pveum-role | sh -e`); the token secret is printed
-# once by `pveum user token add` — store it in /etc/felhom-agent/proxmox-token (root, 0600),
-# never in the unit or the config file.
+# once by `pveum user token add` — store the whole token as one line in the systemd credential
+# file, never in the unit or the config file:
+#   install -m 0600 -o root /dev/null /etc/felhom-agent/proxmox-token
+#   printf '%s\n' 'felhom-agent@pve!agent=SECRET' > /etc/felhom-agent/proxmox-token
 #
 # With --privsep 1 the token's rights are the intersection of the user's and its own, so the
 # role is granted to BOTH on the same path; granting it only to one leaves every call a 403.

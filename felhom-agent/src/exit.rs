@@ -12,7 +12,7 @@ pub enum ExitCode {
     Failure,
     /// 2: a configuration or usage problem.
     Usage,
-    /// 3: cannot connect, or TLS verification of the host failed.
+    /// 3: cannot connect, no answer in time, or TLS verification of the host failed.
     Connection,
     /// 4: authentication failed, or privileges are missing.
     Auth,
@@ -24,7 +24,7 @@ Exit codes:
   0  healthy
   1  anything else (a failed task, a refused guest state, an unexpected answer)
   2  configuration or usage problem
-  3  cannot connect, or TLS verification of the host failed
+  3  cannot connect, no answer in time, or TLS verification of the host failed
   4  authentication failed, or privileges are missing";
 
 impl ExitCode {
@@ -42,8 +42,8 @@ impl ExitCode {
     /// The code for a failed API call.
     pub fn for_error(error: &Error) -> Self {
         match error {
-            Error::Tls { .. } | Error::Connect(_) => ExitCode::Connection,
-            Error::Timeout { sent: false, .. } => ExitCode::Connection,
+            // A host that never answers cannot be talked to, whether or not the request left.
+            Error::Tls { .. } | Error::Connect(_) | Error::Timeout { .. } => ExitCode::Connection,
             Error::Unauthorized(_)
             | Error::Forbidden(_)
             | Error::LoginRequired

@@ -14,7 +14,10 @@ use crate::config::{LogFormat, LogLevel};
 /// The filter for `level`: the agent and the SDK at `level`, everything else at `warn`.
 pub fn filter(level: LogLevel) -> EnvFilter {
     let level = level.as_tracing().to_string().to_ascii_lowercase();
-    EnvFilter::new(format!("warn,felhom_agent={level},proxmox_sdk={level}"))
+    // rustls logs a refused certificate at `warn` as a Debug dump; the SDK's error says it better.
+    EnvFilter::new(format!(
+        "warn,rustls=error,felhom_agent={level},proxmox_sdk={level}"
+    ))
 }
 
 /// Installs the global subscriber. A second call does nothing.

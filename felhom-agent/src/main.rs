@@ -2,12 +2,13 @@
 //! exit with its code (0 healthy, 1 other failure, 2 configuration/usage, 3 connection/TLS,
 //! 4 authentication/privileges).
 
+use std::io::Write as _;
 use std::process::ExitCode as ProcessExit;
 use std::time::Duration;
 
 use clap::{CommandFactory as _, Parser as _};
 use felhom_agent::cli::{Action, Cli, Output, PrintWhat};
-use felhom_agent::config::{Environment, Settings};
+use felhom_agent::config::{Environment, Settings, Trust};
 use felhom_agent::exit::ExitCode;
 use felhom_agent::proxmox::Host;
 use felhom_agent::report::{self, ErrorReport, FingerprintReport};
@@ -33,6 +34,9 @@ fn main() -> ProcessExit {
         Err(error) => return fail(cli.output, &ErrorReport::config(&error)),
     };
     felhom_agent::logging::init(settings.log_level, settings.log_format);
+    for notice in &settings.notices {
+        tracing::warn!("{notice}");
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -56,6 +60,7 @@ async fn run(action: Action, settings: Settings, output: Output) -> ProcessExit 
     if action == Action::PrintFingerprint {
         return print_fingerprint(&settings, output).await;
     }
+    let trust_source = settings.trust.1.clone();
     let config = match settings.require() {
         Ok(config) => config,
         Err(error) => return fail(output, &ErrorReport::config(&error)),
@@ -65,10 +70,16 @@ async fn run(action: Action, settings: Settings, output: Output) -> ProcessExit 
         Ok(host) => host,
         Err(error) => {
             let code = ExitCode::for_error(&error);
-            return fail(
-                output,
-                &ErrorReport::other(code, proxmox_sdk::error::Report(&error).to_string()),
-            );
+            // The SDK refused the trust settings (a CA file without certificates, say): name
+            // the key and where it was set.
+            let key = match (&config.trust, &trust_source) {
+                (Trust::CaFile(_), Some(source)) => {
+                    format!("`proxmox.tls.ca_file` from {source}: ")
+                }
+                _ => String::new(),
+            };
+            let message = format!("{key}{}", proxmox_sdk::error::Report(&error));
+            return fail(output, &ErrorReport::other(code, message));
         }
     };
     let target = Target::of(&config);
@@ -95,7 +106,14 @@ fn interrupted() -> impl std::future::Future<Output = ()> {
         signal().await;
         let _ = first.send(());
         signal().await;
-        eprintln!("felhom-agent: second interrupt, exiting without cleaning up");
+        let mut message =
+            String::from("felhom-agent: second interrupt, exiting without cleaning up");
+        if let Some((vmid, name)) = selftest::task::in_progress() {
+            message.push_str(&format!(
+                "; snapshot {name} may remain on CT {vmid}: once its task ended, remove it with `pct delsnapshot {vmid} {name}`"
+            ));
+        }
+        let _ = writeln!(std::io::stderr(), "{message}");
         std::process::exit(130);
     });
     async move {
@@ -160,10 +178,8 @@ async fn print_fingerprint(settings: &Settings, output: Output) -> ProcessExit {
             output,
             &ErrorReport::other(
                 ExitCode::Connection,
-                format!(
-                    "cannot read the certificate of {url}: {}",
-                    proxmox_sdk::error::Report(&error)
-                ),
+                // TlsError's Display already carries its cause.
+                format!("cannot read the certificate of {url}: {error}"),
             ),
         ),
     }
@@ -172,28 +188,31 @@ async fn print_fingerprint(settings: &Settings, output: Output) -> ProcessExit {
 /// `print …`: the process-model files as shipped in `felhom-agent/dist/`.
 fn print_file(what: PrintWhat) -> ProcessExit {
     use felhom_privileged::dist;
-    print!(
-        "{}",
-        match what {
-            PrintWhat::SystemdUnit => dist::SYSTEMD_UNIT,
-            PrintWhat::Sudoers => dist::SUDOERS,
-            PrintWhat::PveumRole => dist::PVEUM_ROLE,
-        }
-    );
-    ExitCode::Healthy.into()
+    let text = match what {
+        PrintWhat::SystemdUnit => dist::SYSTEMD_UNIT,
+        PrintWhat::Sudoers => dist::SUDOERS,
+        PrintWhat::PveumRole => dist::PVEUM_ROLE,
+    };
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Ok(()) => ExitCode::Healthy.into(),
+        Err(_) => ExitCode::Failure.into(),
+    }
 }
 
+/// Writes the report. A closed or full stdout is not a panic: the exit code still tells.
 fn emit(output: Output, text: String, json: String) {
-    match output {
-        Output::Text => print!("{text}"),
-        Output::Json => println!("{json}"),
-    }
+    let mut stdout = std::io::stdout().lock();
+    let _ = match output {
+        Output::Text => stdout.write_all(text.as_bytes()),
+        Output::Json => writeln!(stdout, "{json}"),
+    };
+    let _ = stdout.flush();
 }
 
 fn fail(output: Output, report: &ErrorReport) -> ProcessExit {
-    match output {
-        Output::Text => eprint!("{}", report::error_text(report)),
-        Output::Json => println!("{}", report::json(report)),
-    }
+    let _ = match output {
+        Output::Text => std::io::stderr().write_all(report::error_text(report).as_bytes()),
+        Output::Json => writeln!(std::io::stdout(), "{}", report::json(report)),
+    };
     report.exit_code.into()
 }

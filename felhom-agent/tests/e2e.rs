@@ -602,3 +602,50 @@ async fn the_process_model_files_print_as_shipped() {
     }
     assert_eq!(agent(&["print", "passwd"], &[]).await.code, Some(2));
 }
+
+#[tokio::test]
+async fn a_wrong_node_name_stops_after_the_node_list_with_a_hint() {
+    let mut pve = fakepve_or_skip!("basic");
+    let before = request_count(&mut pve).await;
+    let env = with(agent_env(&pve), "FELHOM_AGENT_PROXMOX_NODE", "PVE1");
+    let (code, report, _) = agent_json(&["--selftest"], &env).await;
+    assert_eq!(code, Some(2), "{report}");
+    let message = step(&report, "nodes")["error"]["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(message.contains("did you mean \"pve1\""), "{message}");
+    assert_eq!(
+        requests_since(&mut pve, before).await.len(),
+        2,
+        "version and nodes only"
+    );
+}
+
+#[tokio::test]
+async fn a_task_that_outlives_its_wait_is_waited_for_before_the_snapshot_is_removed() {
+    let mut pve = fakepve_or_skip!("tasks");
+    // 100 PVE s at 0.02: the snapshot task runs 2 s; the agent waits 1 s for it.
+    pve.control(serde_json::json!({"op": "ct_secs", "secs": {"snapshot": 100}}))
+        .await
+        .unwrap();
+    let (code, report, done) = agent_json(
+        &["--selftest=task", "--vmid", "201", "--task-timeout", "1"],
+        &agent_env(&pve),
+    )
+    .await;
+    assert_eq!(code, Some(1), "{report}\n{}", done.stderr);
+    assert!(
+        step(&report, "snapshot")["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("still running"),
+        "{report}"
+    );
+    assert_eq!(
+        report["cleanup"][0]["ok"], true,
+        "the cleanup ran after the task ended: {report}"
+    );
+    assert_eq!(report["snapshot_left"], false);
+    assert!(snapshots(&pve, 201).await.is_empty());
+}

@@ -142,7 +142,7 @@ impl Environment {
             _ => Err(ConfigError::Invalid {
                 key,
                 origin: super::Source::Env(var),
-                problem: "expected true or false (or 1/0)".to_owned(),
+                problem: "expected true or false (also 1/0, yes/no)".to_owned(),
             }),
         }
     }

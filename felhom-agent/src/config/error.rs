@@ -11,7 +11,7 @@ use super::Source;
 #[non_exhaustive]
 pub enum ConfigError {
     /// The config file could not be read.
-    #[error("cannot read config file {}: {source}", path.display())]
+    #[error("cannot read config file {}", path.display())]
     Read {
         /// The file.
         path: PathBuf,
@@ -101,7 +101,11 @@ impl fmt::Display for Missing<'_> {
             if i > 0 {
                 f.write_str(", ")?;
             }
-            write!(f, "`{}` (or {})", m.key, m.env)?;
+            write!(f, "`{}` (or {}", m.key, m.env)?;
+            if m.key == "proxmox.token" {
+                f.write_str(", or the systemd credential proxmox-token")?;
+            }
+            f.write_str(")")?;
         }
         f.write_str(" missing")
     }

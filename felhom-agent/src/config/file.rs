@@ -63,17 +63,42 @@ impl<'de> Deserialize<'de> for FileSecret {
     }
 }
 
+/// The largest config file read (a config is a few hundred bytes; this stops `/dev/zero`).
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// The keys whose values must be JSON objects, and the top level.
+const OBJECTS: &[&str] = &["", "proxmox", "proxmox.tls", "privileged", "log"];
+
 /// Reads and parses the config file at `path`.
 pub(super) fn read(path: &Path) -> Result<FileConfig, ConfigError> {
-    let bytes = std::fs::read(path).map_err(|source| ConfigError::Read {
+    use std::io::Read as _;
+    let read_error = |source| ConfigError::Read {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_error)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ConfigError::Syntax {
+            path: path.to_path_buf(),
+            line: 1,
+            column: 1,
+            problem: format!(
+                "the file is larger than {MAX_FILE_BYTES} bytes; this is not an agent config"
+            ),
+        });
+    }
     parse(&bytes, path)
 }
 
 /// Parses config file contents; `path` only names the file in errors.
 pub(super) fn parse(bytes: &[u8], path: &Path) -> Result<FileConfig, ConfigError> {
+    // A UTF-8 byte order mark, as some editors write one, is not part of the JSON.
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    check_shape(bytes, path)?;
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let config: FileConfig =
         serde_path_to_error::deserialize(&mut de).map_err(|err| classify(err, path))?;
@@ -84,6 +109,51 @@ pub(super) fn parse(bytes: &[u8], path: &Path) -> Result<FileConfig, ConfigError
         problem: strip_position(&err.to_string()),
     })?;
     Ok(config)
+}
+
+/// Syntax first, then that every section is an object: serde would otherwise take a JSON array
+/// as a struct's fields in order, so `[["https://…", "pve1", …]]` would load.
+fn check_shape(bytes: &[u8], path: &Path) -> Result<(), ConfigError> {
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|err| ConfigError::Syntax {
+            path: path.to_path_buf(),
+            line: err.line(),
+            column: err.column(),
+            problem: strip_position(&err.to_string()),
+        })?;
+    for key in OBJECTS {
+        let found = if key.is_empty() {
+            Some(&value)
+        } else {
+            key.split('.').try_fold(&value, |v, part| v.get(part))
+        };
+        match found {
+            None | Some(serde_json::Value::Object(_)) => {}
+            Some(other) => {
+                return Err(ConfigError::WrongType {
+                    key: if key.is_empty() {
+                        "(top level)".to_owned()
+                    } else {
+                        (*key).to_owned()
+                    },
+                    origin: Source::File(path.to_path_buf()),
+                    problem: format!("found {}, expected an object {{ … }}", kind(other)),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
 }
 
 /// Turns a serde error into a [`ConfigError`] that names the key. serde's own messages quote
@@ -104,7 +174,22 @@ fn classify(err: serde_path_to_error::Error<serde_json::Error>, path: &Path) -> 
                 } else {
                     field.to_owned()
                 };
-                ConfigError::UnknownKey { key, origin }
+                ConfigError::UnknownKey {
+                    key: printable(&key),
+                    origin,
+                }
+            } else if let Some(rest) = message.strip_prefix("duplicate field `") {
+                let field = rest.split('`').next().unwrap_or_default();
+                let key = if key == "." || key.is_empty() {
+                    field.to_owned()
+                } else {
+                    format!("{key}.{field}")
+                };
+                ConfigError::WrongType {
+                    key: printable(&key),
+                    origin,
+                    problem: "the key is set twice".to_owned(),
+                }
             } else {
                 ConfigError::WrongType {
                     key: if key == "." {
@@ -140,11 +225,20 @@ fn describe_data_error(message: &str) -> String {
             return format!("found {kind}, expected {expected}");
         }
     }
-    if let Some(rest) = message.strip_prefix("duplicate field `") {
-        let field = rest.split('`').next().unwrap_or_default();
-        return format!("`{field}` is set twice");
-    }
     "the value does not fit this key".to_owned()
+}
+
+/// A key as it may be shown: control characters (a newline, a terminal escape) escaped.
+fn printable(key: &str) -> String {
+    key.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
 }
 
 /// serde_json appends ` at line L column C`; the error carries those as numbers already.

@@ -69,6 +69,8 @@ pub struct Settings {
     pub log_level: LogLevel,
     /// `log.format`.
     pub log_format: LogFormat,
+    /// Things worth a warning once logging is set up (a setting that replaced another).
+    pub notices: Vec<String>,
 }
 
 /// A complete configuration: everything the agent needs to talk to its host.
@@ -80,6 +82,8 @@ pub struct AgentConfig {
     pub node: String,
     /// The API token.
     pub token: ApiToken,
+    /// Where the token came from.
+    pub token_source: Source,
     /// How the host's certificate is verified.
     pub trust: Trust,
     /// How root commands run.
@@ -144,11 +148,25 @@ impl Settings {
                 })
             })
             .transpose()?;
+        // The environment, then systemd's credential (the shipped unit's way), then the file.
+        let mut notices = Vec::new();
         let token = match env.get(env::TOKEN, "proxmox.token")? {
             Some(value) => Some(parse_token(&value, Source::Env(env::TOKEN))?),
-            None => match config.proxmox.token.zip(path) {
-                Some((secret, p)) => Some(parse_token(secret.0.expose(), Source::File(p.into()))?),
-                None => credential_token(env)?,
+            None => match (credential_token(env)?, config.proxmox.token.zip(path)) {
+                (Some(credential), file) => {
+                    if let Some((_, p)) = file {
+                        notices.push(format!(
+                            "`proxmox.token` in config file {} is ignored: the {} replaces it",
+                            p.display(),
+                            credential.source
+                        ));
+                    }
+                    Some(credential)
+                }
+                (None, Some((secret, p))) => {
+                    Some(parse_token(secret.0.expose(), Source::File(p.into()))?)
+                }
+                (None, None) => None,
             },
         };
         let trust = trust(config.proxmox.tls, path, env)?;
@@ -184,6 +202,7 @@ impl Settings {
             privileged_mode,
             log_level,
             log_format,
+            notices,
         })
     }
 
@@ -215,6 +234,7 @@ impl Settings {
             (Some(endpoint), Some(node), Some(token)) => Ok(AgentConfig {
                 endpoint: endpoint.value,
                 node: node.value,
+                token_source: token.source,
                 token: token.value,
                 trust: self.trust.0,
                 privileged_mode: self.privileged_mode,
@@ -267,13 +287,21 @@ fn credential_token(env: &Environment) -> Result<Option<Setting<ApiToken>>, Conf
     match std::fs::read(&path) {
         Ok(bytes) => {
             let origin = Source::Credential(path);
-            let text = String::from_utf8(bytes).map_err(|_| ConfigError::Invalid {
+            let invalid = |problem: &str| ConfigError::Invalid {
                 key: "proxmox.token",
                 origin: origin.clone(),
-                problem: "the credential is not valid UTF-8".to_owned(),
-            })?;
+                problem: problem.to_owned(),
+            };
+            let text = String::from_utf8(bytes)
+                .map_err(|_| invalid("the credential is not valid UTF-8"))?;
             let secret = proxmox_sdk::client::Secret::new(text);
-            parse_token(secret.expose(), origin).map(Some)
+            let line = secret.expose().trim_start_matches('\u{feff}').trim();
+            if line.is_empty() {
+                return Err(invalid(
+                    "the credential file is empty; it holds one line `user@realm!tokenid=secret`",
+                ));
+            }
+            parse_token(line, origin).map(Some)
         }
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(err) => Err(ConfigError::Invalid {

@@ -460,3 +460,102 @@ fn the_token_can_come_from_the_systemd_credential() {
     .unwrap();
     assert!(none.token.is_none(), "no credential file: not set");
 }
+
+#[test]
+fn sections_must_be_objects_not_arrays_or_null() {
+    for (json, key, found) in [
+        (
+            format!(r#"[["https://h:8006", "pve1", "a@pve!b={SECRET}"]]"#),
+            "(top level)",
+            "an array",
+        ),
+        (
+            r#"{"proxmox": ["https://h:8006", "pve1"]}"#.to_owned(),
+            "proxmox",
+            "an array",
+        ),
+        (
+            r#"{"proxmox": {"tls": "AA:BB"}}"#.to_owned(),
+            "proxmox.tls",
+            "a string",
+        ),
+        (r#"{"log": null}"#.to_owned(), "log", "null"),
+    ] {
+        match load(&json, &[]) {
+            Err(err @ ConfigError::WrongType { .. }) => {
+                let text = err.to_string();
+                assert!(
+                    text.contains(&format!("`{key}`"))
+                        && text.contains(found)
+                        && text.contains("expected an object"),
+                    "{text}"
+                );
+                assert!(!text.contains("struct"), "no Rust type names: {text}");
+                assert_no_secret(&text);
+            }
+            other => panic!("{json}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_key_set_twice_is_named_in_full() {
+    let err = load(r#"{"proxmox": {"node": "pve1", "node": "pve2"}}"#, &[]).unwrap_err();
+    assert!(
+        matches!(&err, ConfigError::WrongType { key, problem, .. } if key == "proxmox.node" && problem.contains("twice")),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted_and_odd_key_names_are_escaped() {
+    let with_bom = format!("\u{feff}{}", full_file());
+    assert!(load(&with_bom, &[]).is_ok());
+    let err = load("{\"pro\\nxmox\\u001b[31m\": {}}", &[])
+        .unwrap_err()
+        .to_string();
+    assert!(!err.contains('\n') && !err.contains('\u{1b}'), "{err:?}");
+}
+
+#[test]
+fn an_oversized_file_is_refused_without_reading_it_all() {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), vec![b' '; 2 * 1024 * 1024]).unwrap();
+    let err = Settings::load(Some(file.path()), &Environment::default()).unwrap_err();
+    assert!(
+        matches!(err, ConfigError::Syntax { .. }) && err.to_string().contains("larger than"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_scheme_is_case_insensitive_and_user_ids_have_one_realm() {
+    let ok = load(r#"{"proxmox": {"endpoint": "HTTPS://pve1:8006"}}"#, &[]).unwrap();
+    assert_eq!(ok.endpoint.unwrap().value.as_str(), "https://pve1:8006");
+    let err = load("{}", &[(vars::TOKEN, "felhom-agent@pve@x!agent=abc")]).unwrap_err();
+    assert!(err.to_string().contains("name@realm"), "{err}");
+}
+
+#[test]
+fn the_credential_replaces_a_file_token_with_a_notice_and_tolerates_a_bom() {
+    let dir = tempfile::tempdir().unwrap();
+    let creds = dir.path().to_str().unwrap();
+    std::fs::write(
+        dir.path().join("proxmox-token"),
+        format!("\u{feff}felhom-agent@pve!agent={SECRET}\r\n"),
+    )
+    .unwrap();
+    let settings = load(&full_file(), &[("CREDENTIALS_DIRECTORY", creds)]).unwrap();
+    let token = settings.token.clone().unwrap();
+    assert_eq!(token.value.id(), "felhom-agent@pve!agent");
+    assert!(matches!(token.source, Source::Credential(_)));
+    assert_eq!(settings.notices.len(), 1, "{:?}", settings.notices);
+    assert!(settings.notices[0].contains("ignored"));
+    assert_no_secret(&settings.notices[0]);
+
+    std::fs::write(dir.path().join("proxmox-token"), "\n").unwrap();
+    let err = load("{}", &[("CREDENTIALS_DIRECTORY", creds)])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("empty"), "{err}");
+}

@@ -75,6 +75,7 @@ impl std::str::FromStr for ApiToken {
         let valid_user = user.split_once('@').is_some_and(|(name, realm)| {
             !name.is_empty()
                 && !realm.is_empty()
+                && !realm.contains('@')
                 && !user.chars().any(|c| c.is_whitespace() || c.is_control())
         });
         if !valid_user {

@@ -13,8 +13,14 @@ impl Endpoint {
     /// Checks `text` is an `https://host[:port]` origin (an optional trailing `/` is dropped).
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
-        let Some(rest) = text.strip_prefix("https://") else {
-            return Err(if text.starts_with("http://") {
+        let scheme_end = text.find("://").map_or(0, |i| i + 3);
+        let lowered = format!(
+            "{}{}",
+            text[..scheme_end].to_ascii_lowercase(),
+            &text[scheme_end..]
+        );
+        let Some(rest) = lowered.strip_prefix("https://") else {
+            return Err(if lowered.starts_with("http://") {
                 "must be https:// (the agent never sends its token over plain HTTP)".to_owned()
             } else {
                 "must be an https:// URL such as https://pve1.example:8006".to_owned()
@@ -25,7 +31,10 @@ impl Endpoint {
             return Err("has no host".to_owned());
         }
         if authority.contains('/') || authority.contains('?') || authority.contains('#') {
-            return Err("must be the origin only (https://host:port), without a path".to_owned());
+            return Err(
+                "must be the origin only (https://host:port), without a path, query or fragment"
+                    .to_owned(),
+            );
         }
         if authority.contains('@') {
             return Err("must not contain a user name or password".to_owned());

@@ -27,6 +27,8 @@ pub struct Target {
     pub node: String,
     /// The token id (never the secret).
     pub token_id: String,
+    /// Where the token came from (an environment variable, the config file, a credential).
+    pub token_source: String,
     /// The TLS trust mode.
     pub trust: String,
 }
@@ -38,6 +40,7 @@ impl Target {
             endpoint: config.endpoint.to_string(),
             node: config.node.clone(),
             token_id: config.token.id().to_owned(),
+            token_source: config.token_source.to_string(),
             trust: config.trust.to_string(),
         }
     }

@@ -69,29 +69,18 @@ pub async fn run(host: &Host, target: Target, concurrency: Concurrency) -> ReadR
         return finish(target, steps, tls);
     }
 
+    // The node list before the node-scoped reads: with a wrong node name they would all fail.
     let node = host.node().to_owned();
-    let nodes = read_step("nodes", host.nodes(), |nodes| {
-        let this = nodes.iter().find(|n| n.node == node).ok_or_else(|| {
-            StepError::other(
-                ExitCode::Usage,
-                format!(
-                    "the configured node {node:?} is not among the cluster's nodes ({})",
-                    names(nodes.iter().map(|n| n.node.as_str()))
-                ),
-            )
-        })?;
-        if this.status.as_str() != "online" {
-            return Err(StepError::other(
-                ExitCode::Failure,
-                format!("node {node} is {}", this.status.as_str()),
-            ));
-        }
-        let list: Vec<String> = nodes
-            .iter()
-            .map(|n| format!("{} {}", n.node, n.status.as_str()))
-            .collect();
-        Ok(format!("{} node(s): {}", nodes.len(), list.join(", ")))
-    });
+    let nodes = read_step("nodes", host.nodes(), |nodes| check_node(nodes, &node)).await;
+    let wrong_node = nodes
+        .report
+        .error
+        .as_ref()
+        .is_some_and(|e| e.exit_code == ExitCode::Usage);
+    steps.push(nodes.report);
+    if wrong_node {
+        return finish(target, steps, tls);
+    }
     let status = read_step("node status", host.node_status(), |s| {
         Ok(format!(
             "{}: {} CPU(s), memory {} of {} used, {}",
@@ -138,12 +127,9 @@ pub async fn run(host: &Host, target: Target, concurrency: Concurrency) -> ReadR
         permission_summary(perms, host.node())
     });
 
-    let (nodes, status, lxc, qemu, storage, node_storage, perms) = match concurrency {
-        Concurrency::Concurrent => {
-            tokio::join!(nodes, status, lxc, qemu, storage, node_storage, perms)
-        }
+    let (status, lxc, qemu, storage, node_storage, perms) = match concurrency {
+        Concurrency::Concurrent => tokio::join!(status, lxc, qemu, storage, node_storage, perms),
         Concurrency::Sequential => (
-            nodes.await,
             status.await,
             lxc.await,
             qemu.await,
@@ -160,7 +146,6 @@ pub async fn run(host: &Host, target: Target, concurrency: Concurrency) -> ReadR
         .cloned()
         .collect();
     steps.extend([
-        nodes.report,
         status.report,
         lxc.report,
         qemu.report,
@@ -170,6 +155,43 @@ pub async fn run(host: &Host, target: Target, concurrency: Concurrency) -> ReadR
     steps.extend(contents(host, &active, concurrency).await);
     steps.push(perms.report);
     finish(target, steps, tls)
+}
+
+/// The configured node must be one of the cluster's, and online.
+fn check_node(
+    nodes: &[proxmox_sdk::api::nodes::GetNodesItem],
+    node: &str,
+) -> Result<String, StepError> {
+    let Some(this) = nodes.iter().find(|n| n.node == node) else {
+        let hint = nodes
+            .iter()
+            .find(|n| n.node.eq_ignore_ascii_case(node))
+            .map(|n| {
+                format!(
+                    " (node names are case-sensitive: did you mean {:?}?)",
+                    n.node
+                )
+            })
+            .unwrap_or_default();
+        return Err(StepError::other(
+            ExitCode::Usage,
+            format!(
+                "the configured node {node:?} is not among the cluster's nodes ({}){hint}; set proxmox.node to this host's node name",
+                names(nodes.iter().map(|n| n.node.as_str()))
+            ),
+        ));
+    };
+    if this.status.as_str() != "online" {
+        return Err(StepError::other(
+            ExitCode::Failure,
+            format!("node {node} is {}", this.status.as_str()),
+        ));
+    }
+    let list: Vec<String> = nodes
+        .iter()
+        .map(|n| format!("{} {}", n.node, n.status.as_str()))
+        .collect();
+    Ok(format!("{} node(s): {}", nodes.len(), list.join(", ")))
 }
 
 /// The content of each active storage, in storage order.

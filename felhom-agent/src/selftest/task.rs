@@ -25,6 +25,23 @@ use crate::proxmox::Host;
 /// The prefix of the snapshots this selftest creates.
 pub const SNAPSHOT_PREFIX: &str = "felhom_selftest_";
 
+/// How long a task that outlived its wait is given to end before the cleanup runs.
+const SETTLE: Duration = Duration::from_secs(600);
+
+/// The guest and snapshot of the run in progress, for a hard exit to name what it leaves.
+static IN_PROGRESS: std::sync::Mutex<Option<(u32, String)>> = std::sync::Mutex::new(None);
+
+/// The guest and the snapshot the running task selftest may leave behind, if any.
+pub fn in_progress() -> Option<(u32, String)> {
+    IN_PROGRESS.lock().map_or(None, |guard| guard.clone())
+}
+
+fn set_in_progress(value: Option<(u32, String)>) {
+    if let Ok(mut guard) = IN_PROGRESS.lock() {
+        *guard = value;
+    }
+}
+
 /// The result of `--selftest=task`.
 #[derive(Debug, Clone, Serialize)]
 pub struct TaskReport {
@@ -107,6 +124,7 @@ pub async fn run(
         None => return finish(report),
     };
     report.snapshot = Some(name.clone());
+    set_in_progress(Some((vmid, name.clone())));
     let options = WaitOptions::default()
         .timeout(task_timeout)
         .warnings(WarningsPolicy::Failure);
@@ -268,6 +286,11 @@ async fn task_step(host: &Host, vmid: u32, name: &str, op: Op, options: WaitOpti
         tracing::info!(%upid, "task started");
         let result = host.wait_task(&upid, options).await;
         let took = started.elapsed();
+        if matches!(result, Err(TaskError::Timeout(_))) {
+            // The task goes on without us; nothing can be cleaned up while it holds the lock.
+            tracing::warn!(%upid, "the task is still running; waiting up to {} s for it to end before cleaning up", SETTLE.as_secs());
+            let _ = host.wait_task(&upid, WaitOptions::default().timeout(SETTLE)).await;
+        }
         let mut step = match &result {
             Ok(outcome) => StepReport::ok(op.name(), took, format!("{} after {} poll(s)", outcome.exit_status, outcome.polls)),
             Err(error) => StepReport::failed(op.name(), took, task_error(error)),
@@ -317,6 +340,9 @@ async fn cleanup(
 }
 
 fn finish(mut report: TaskReport) -> TaskReport {
+    if !report.snapshot_left {
+        set_in_progress(None);
+    }
     let mut exit = report
         .steps
         .iter()
