@@ -51,6 +51,10 @@
 //!
 //! **Tasks** ([`task`], [`Upid`]): calls that start a worker return its [`Upid`]; wait for it and
 //! get a typed outcome.
+//!
+//! **Testing your code** (cargo feature `testing`): `proxmox_sdk::testing` has a scripted and
+//! a capturing transport, PVE's response shapes and scripted tasks, so a unit test can drive
+//! [`Client::send`] and [`Client::wait_task`] without a server.
 
 extern crate self as proxmox_sdk;
 
@@ -61,6 +65,8 @@ pub mod error;
 pub mod permission;
 pub mod permission_denied;
 pub mod task;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod upid;
 pub mod wire;
 
