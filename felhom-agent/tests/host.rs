@@ -1,67 +1,68 @@
-//! The host API layer against a scripted transport: what goes on the wire, how tasks are
-//! waited for (under tokio's paused clock), and that the SDK's errors come through unchanged.
-
-mod support;
+//! The host API layer against the SDK's scripted transport (`proxmox_sdk::testing`): what
+//! goes on the wire, how tasks are waited for (under tokio's paused clock), and that the SDK's
+//! errors come through unchanged.
 
 use std::time::Duration;
 
-use felhom_agent::proxmox::{RestoreLxc, RunError, VzdumpMode};
+use felhom_agent::proxmox::{Host, RestoreLxc, RunError, VzdumpMode};
 use proxmox_sdk::task::{ExitStatus, TaskError, WaitOptions};
-use proxmox_sdk::{Error, Privilege, TaskStarted};
+use proxmox_sdk::testing::{Expect, Reply, ScriptedTask, ScriptedTransport, respond, upid};
+use proxmox_sdk::{Error, Privilege, TaskStarted, Upid};
 use serde_json::json;
-use support::*;
 
-fn log_lines(lines: &[&str]) -> Answer {
-    ok(json!(
-        lines
-            .iter()
-            .enumerate()
-            .map(|(i, t)| json!({"n": i + 1, "t": t}))
-            .collect::<Vec<_>>()
-    ))
+const NODE: &str = "pve1";
+
+/// A host on [`NODE`] whose client sends through `script`.
+fn host_for(script: &ScriptedTransport) -> Host {
+    Host::with_client(script.client(), NODE)
+}
+
+/// A task of `kind` on guest `id`, started on [`NODE`].
+fn task(kind: &str, id: u32) -> Upid {
+    upid(NODE, kind, &id.to_string())
+}
+
+/// The status path of `upid`.
+fn status_path(upid: &Upid) -> String {
+    format!("/nodes/{NODE}/tasks/{upid}/status")
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_task_that_runs_then_ends_ok_is_a_success() {
-    let u = upid("vzsnapshot", 201);
-    let script = Scripted::new(vec![
-        expect(
-            "POST",
-            format!("/nodes/{NODE}/lxc/201/snapshot"),
-            ok(json!(u)),
-        ),
-        expect("GET", status_path(&u), running(&u)),
-        expect("GET", status_path(&u), running(&u)),
-        expect("GET", status_path(&u), stopped(&u, "OK")),
-    ]);
-    let host = script.host();
+    let u = task("vzsnapshot", 201);
+    let script = ScriptedTransport::new()
+        .expect(Expect::post(format!("/nodes/{NODE}/lxc/201/snapshot")).respond(respond::upid(&u)))
+        .task(ScriptedTask::new(u.clone()).running(2).exit("OK"));
+    let host = host_for(&script);
     let outcome = host
         .run(host.snapshot(201, "before"), WaitOptions::default())
         .await
         .unwrap();
-    assert_eq!(outcome.upid.to_string(), u);
+    assert_eq!(outcome.upid, u);
     assert_eq!(outcome.exit_status, ExitStatus::Ok);
     assert_eq!(outcome.polls, 3);
     script.finish();
-    let sent = script.sent();
+    let sent = script.requests();
     assert_eq!(sent[0].body.as_deref(), Some("snapname=before"));
+    assert_eq!(sent.len(), 4, "the POST and three status polls");
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_task_that_fails_on_a_permission_names_the_privilege() {
-    let u = upid("vzrestore", 300);
+    let u = task("vzrestore", 300);
     let exit = "unable to restore CT 300 - 403 Permission check failed (/sdn/zones/localnetwork/vmbr0, SDN.Use)";
-    let script = Scripted::new(vec![
-        expect("POST", format!("/nodes/{NODE}/lxc"), ok(json!(u))),
-        expect("GET", status_path(&u), running(&u)),
-        expect("GET", status_path(&u), stopped(&u, exit)),
-        expect(
-            "GET",
-            log_path(&u),
-            log_lines(&["restoring archive", &format!("TASK ERROR: {exit}")]),
-        ),
-    ]);
-    let host = script.host();
+    let script = ScriptedTransport::new()
+        .expect(Expect::post(format!("/nodes/{NODE}/lxc")).respond(respond::upid(&u)))
+        .task(
+            ScriptedTask::new(u)
+                .running(1)
+                .log([
+                    "restoring archive".to_owned(),
+                    format!("TASK ERROR: {exit}"),
+                ])
+                .exit(exit),
+        );
+    let host = host_for(&script);
     let restore = RestoreLxc::new(
         300,
         "local:backup/vzdump-lxc-9000-2026_01_15-02_00_00.tar.zst",
@@ -89,13 +90,10 @@ async fn a_task_that_fails_on_a_permission_names_the_privilege() {
 
 #[tokio::test(start_paused = true)]
 async fn the_restore_request_carries_restore_1_and_the_archive() {
-    let u = upid("vzrestore", 300);
-    let script = Scripted::new(vec![expect(
-        "POST",
-        format!("/nodes/{NODE}/lxc"),
-        ok(json!(u)),
-    )]);
-    let host = script.host();
+    let u = task("vzrestore", 300);
+    let script = ScriptedTransport::new()
+        .expect(Expect::post(format!("/nodes/{NODE}/lxc")).respond(respond::upid(&u)));
+    let host = host_for(&script);
     let restore = RestoreLxc::new(
         300,
         "local:backup/vzdump-lxc-9000-2026_01_15-02_00_00.tar.zst",
@@ -103,9 +101,9 @@ async fn the_restore_request_carries_restore_1_and_the_archive() {
     .storage("local-lvm")
     .unique(true);
     let got = host.restore_lxc(&restore).await.unwrap();
-    assert_eq!(got.to_string(), u);
+    assert_eq!(got.to_string(), u.to_string());
     assert_eq!(
-        script.sent()[0].body.as_deref(),
+        script.requests()[0].body.as_deref(),
         Some(
             "ostemplate=local%3Abackup%2Fvzdump-lxc-9000-2026_01_15-02_00_00.tar.zst&restore=1&storage=local-lvm&unique=1&vmid=300"
         )
@@ -115,12 +113,13 @@ async fn the_restore_request_carries_restore_1_and_the_archive() {
 
 #[tokio::test(start_paused = true)]
 async fn a_403_at_the_post_is_the_sdks_forbidden_with_the_privilege() {
-    let script = Scripted::new(vec![expect(
-        "POST",
-        format!("/nodes/{NODE}/lxc/201/snapshot"),
-        error(403, "Permission check failed (/vms/201, VM.Snapshot)"),
-    )]);
-    let host = script.host();
+    let script = ScriptedTransport::new().expect(
+        Expect::post(format!("/nodes/{NODE}/lxc/201/snapshot")).respond(respond::error(
+            403,
+            "Permission check failed (/vms/201, VM.Snapshot)",
+        )),
+    );
+    let host = host_for(&script);
     let err = host
         .run(host.snapshot(201, "before"), WaitOptions::default())
         .await
@@ -137,46 +136,42 @@ async fn a_403_at_the_post_is_the_sdks_forbidden_with_the_privilege() {
 
 #[tokio::test(start_paused = true)]
 async fn a_task_still_running_at_the_deadline_times_out() {
-    let u = upid("vzsnapshot", 201);
-    let mut steps = vec![];
-    for _ in 0..40 {
-        steps.push(expect("GET", status_path(&u), running(&u)));
-    }
-    let script = Scripted::new(steps);
-    let host = script.host();
-    let parsed = u.parse().unwrap();
+    let u = task("vzsnapshot", 201);
+    let script = ScriptedTransport::new().task(ScriptedTask::new(u.clone()).never_ends());
+    let host = host_for(&script);
     let err = host
-        .wait_task(
-            &parsed,
-            WaitOptions::default().timeout(Duration::from_secs(3)),
-        )
+        .wait_task(&u, WaitOptions::default().timeout(Duration::from_secs(3)))
         .await
         .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
-    let polls = script.sent().len();
+    let polls = script.requests().len();
     assert!((4..40).contains(&polls), "{polls} polls in 3 s");
+    assert!(
+        script
+            .requests()
+            .iter()
+            .all(|r| r.call() == format!("GET {}", status_path(&u))),
+        "only status polls, no stop"
+    );
+    script.finish();
 }
 
 #[tokio::test(start_paused = true)]
 async fn dropping_a_wait_stops_the_polling() {
-    let u = upid("vzsnapshot", 201);
-    let mut steps = vec![];
-    for _ in 0..200 {
-        steps.push(expect("GET", status_path(&u), running(&u)));
-    }
-    let script = Scripted::new(steps);
-    let host = script.host();
-    let parsed = u.parse().unwrap();
+    let u = task("vzsnapshot", 201);
+    let script = ScriptedTransport::new().task(ScriptedTask::new(u.clone()).never_ends());
+    let host = host_for(&script);
     let waited = tokio::time::timeout(
         Duration::from_secs(2),
-        host.wait_task(&parsed, WaitOptions::default()),
+        host.wait_task(&u, WaitOptions::default()),
     )
     .await;
     assert!(waited.is_err(), "still running when cancelled");
-    let at_cancel = script.sent().len();
+    let at_cancel = script.requests().len();
+    assert!(at_cancel > 1, "it polled before it was cancelled");
     tokio::time::sleep(Duration::from_secs(30)).await;
     assert_eq!(
-        script.sent().len(),
+        script.requests().len(),
         at_cancel,
         "no poll after the wait was dropped"
     );
@@ -184,13 +179,13 @@ async fn dropping_a_wait_stops_the_polling() {
 
 #[tokio::test(start_paused = true)]
 async fn a_hanging_status_call_is_cancelled_with_the_wait() {
-    let u = upid("vzsnapshot", 201);
-    let script = Scripted::new(vec![expect("GET", status_path(&u), Answer::Hang)]);
-    let host = script.host();
-    let parsed = u.parse().unwrap();
+    let u = task("vzsnapshot", 201);
+    let script =
+        ScriptedTransport::new().expect(Expect::get(status_path(&u)).reply(Reply::Pending));
+    let host = host_for(&script);
     let waited = tokio::time::timeout(
         Duration::from_secs(1),
-        host.wait_task(&parsed, WaitOptions::default()),
+        host.wait_task(&u, WaitOptions::default()),
     )
     .await;
     assert!(waited.is_err());
@@ -199,23 +194,15 @@ async fn a_hanging_status_call_is_cancelled_with_the_wait() {
 
 #[tokio::test(start_paused = true)]
 async fn warnings_are_a_failure_for_run_but_not_for_wait_task() {
-    let u = upid("vzdump", 201);
-    let script = Scripted::new(vec![
-        expect("POST", format!("/nodes/{NODE}/vzdump"), ok(json!(u))),
-        expect("GET", status_path(&u), stopped(&u, "WARNINGS: 1")),
-        expect(
-            "GET",
-            log_path(&u),
-            log_lines(&["WARN: skipped volume mp0", "TASK WARNINGS: 1"]),
-        ),
-        expect("GET", status_path(&u), stopped(&u, "WARNINGS: 1")),
-        expect(
-            "GET",
-            log_path(&u),
-            log_lines(&["WARN: skipped volume mp0", "TASK WARNINGS: 1"]),
-        ),
-    ]);
-    let host = script.host();
+    let u = task("vzdump", 201);
+    let script = ScriptedTransport::new()
+        .expect(Expect::post(format!("/nodes/{NODE}/vzdump")).respond(respond::upid(&u)))
+        .task(
+            ScriptedTask::new(u.clone())
+                .log(["WARN: skipped volume mp0", "TASK WARNINGS: 1"])
+                .exit("WARNINGS: 1"),
+        );
+    let host = host_for(&script);
     let err = host
         .run(
             host.vzdump(201, "local", VzdumpMode::Snapshot),
@@ -229,36 +216,28 @@ async fn warnings_are_a_failure_for_run_but_not_for_wait_task() {
     assert_eq!(failure.exit_status, ExitStatus::Warnings(1));
     assert_eq!(failure.warnings.len(), 1);
     assert_eq!(
-        script.sent()[0].body.as_deref(),
+        script.requests()[0].body.as_deref(),
         Some("mode=snapshot&storage=local&vmid=201")
     );
 
-    let outcome = host
-        .wait_task(&u.parse().unwrap(), WaitOptions::default())
-        .await
-        .unwrap();
+    let outcome = host.wait_task(&u, WaitOptions::default()).await.unwrap();
     assert!(outcome.has_warnings());
     script.finish();
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_vzdump_that_starts_no_task_is_reported_as_such() {
-    let script = Scripted::new(vec![expect(
-        "POST",
-        format!("/nodes/{NODE}/vzdump"),
-        ok(json!("OK")),
-    )]);
-    let host = script.host();
+    let script = ScriptedTransport::new()
+        .expect(Expect::post(format!("/nodes/{NODE}/vzdump")).respond(respond::data("OK")));
+    let host = host_for(&script);
     assert_eq!(
         host.vzdump(202, "local", VzdumpMode::Stop).await.unwrap(),
         TaskStarted::Done(Some("OK".into()))
     );
-    let script = Scripted::new(vec![expect(
-        "POST",
-        format!("/nodes/{NODE}/vzdump"),
-        ok(json!("OK")),
-    )]);
-    let host = script.host();
+    script.finish();
+    let script = ScriptedTransport::new()
+        .expect(Expect::post(format!("/nodes/{NODE}/vzdump")).respond(respond::data("OK")));
+    let host = host_for(&script);
     let err = host
         .run(
             host.vzdump(202, "local", VzdumpMode::Stop),
@@ -270,21 +249,19 @@ async fn a_vzdump_that_starts_no_task_is_reported_as_such() {
         matches!(&err, RunError::NoTask { answer: Some(a) } if a == "OK"),
         "{err:?}"
     );
+    script.finish();
 }
 
 #[tokio::test(start_paused = true)]
 async fn set_config_is_one_synchronous_put_and_waits_for_nothing() {
-    let script = Scripted::new(vec![expect(
-        "PUT",
-        format!("/nodes/{NODE}/lxc/201/config"),
-        ok(json!(null)),
-    )]);
-    let host = script.host();
+    let script =
+        ScriptedTransport::new().expect(Expect::put(format!("/nodes/{NODE}/lxc/201/config")));
+    let host = host_for(&script);
     host.set_config(201, |r| r.memory(1024).digest("9e1f"))
         .await
         .unwrap();
     assert_eq!(
-        script.sent()[0].body.as_deref(),
+        script.requests()[0].body.as_deref(),
         Some("digest=9e1f&memory=1024")
     );
     script.finish();
@@ -292,26 +269,17 @@ async fn set_config_is_one_synchronous_put_and_waits_for_nothing() {
 
 #[tokio::test(start_paused = true)]
 async fn update_config_sends_only_what_changed_with_the_digest() {
-    let script = Scripted::new(vec![
-        expect(
-            "GET",
-            format!("/nodes/{NODE}/lxc/201/config"),
-            ok(
-                json!({"digest": "9e1f", "memory": "512", "cores": 2, "net0": "name=eth0,bridge=vmbr0,ip=dhcp", "onboot": 1}),
-            ),
-        ),
-        expect(
-            "PUT",
-            format!("/nodes/{NODE}/lxc/201/config"),
-            ok(json!(null)),
-        ),
-    ]);
-    let host = script.host();
+    let script = ScriptedTransport::new()
+        .expect(Expect::get(format!("/nodes/{NODE}/lxc/201/config")).respond(respond::data(
+            json!({"digest": "9e1f", "memory": "512", "cores": 2, "net0": "name=eth0,bridge=vmbr0,ip=dhcp", "onboot": 1}),
+        )))
+        .expect(Expect::put(format!("/nodes/{NODE}/lxc/201/config")));
+    let host = host_for(&script);
     host.update_config(201, |c| c.memory = Some(1024))
         .await
         .unwrap();
     assert_eq!(
-        script.sent()[1].body.as_deref(),
+        script.requests()[1].body.as_deref(),
         Some("digest=9e1f&memory=1024")
     );
     script.finish();
@@ -320,33 +288,22 @@ async fn update_config_sends_only_what_changed_with_the_digest() {
 #[tokio::test(start_paused = true)]
 async fn captured_list_shapes_decode_typed() {
     // Numbers as strings, 0/1 booleans, pressure values as strings, fields PVE added later.
-    let script = Scripted::new(vec![
-        expect(
-            "GET",
-            format!("/nodes/{NODE}/lxc"),
-            ok(json!([
+    let script = ScriptedTransport::new()
+        .expect(Expect::get(format!("/nodes/{NODE}/lxc")).respond(respond::data(json!([
                 {"vmid": "201", "name": "db", "status": "stopped", "type": "lxc", "maxmem": "536870912",
                  "mem": 0, "cpus": 1, "template": 0, "pressurecpusome": "0.00", "uptime": 0, "newfield": {"x": 1}},
                 {"vmid": 9000, "name": "golden", "status": "stopped", "template": 1, "maxdisk": 8589934592_u64},
-            ])),
-        ),
-        expect(
-            "GET",
-            format!("/nodes/{NODE}/lxc/201/status/current"),
-            ok(
+            ]))))
+        .expect(
+            Expect::get(format!("/nodes/{NODE}/lxc/201/status/current")).respond(respond::data(
                 json!({"vmid": 201, "status": "running", "lock": "snapshot", "ha": {"managed": 0}, "cpus": "2", "pid": 4242}),
-            ),
-        ),
-        expect(
-            "GET",
-            format!("/nodes/{NODE}/storage"),
-            ok(
-                json!([{"storage": "local", "type": "dir", "content": "backup,vztmpl,iso", "active": 1, "enabled": "1",
-                        "shared": 0, "total": 100, "used": 40, "avail": 60, "used_fraction": 0.4}]),
-            ),
-        ),
-    ]);
-    let host = script.host();
+            )),
+        )
+        .expect(Expect::get(format!("/nodes/{NODE}/storage")).respond(respond::data(
+            json!([{"storage": "local", "type": "dir", "content": "backup,vztmpl,iso", "active": 1, "enabled": "1",
+                    "shared": 0, "total": 100, "used": 40, "avail": 60, "used_fraction": 0.4}]),
+        )));
+    let host = host_for(&script);
     let guests = host.list_lxc().await.unwrap();
     assert_eq!(guests[0].vmid, 201);
     assert_eq!(guests[0].maxmem, Some(536_870_912));
@@ -370,9 +327,10 @@ async fn captured_list_shapes_decode_typed() {
 
 #[tokio::test(start_paused = true)]
 async fn a_vmid_outside_pves_range_is_refused_before_sending() {
-    let script = Scripted::new(vec![]);
-    let host = script.host();
+    let script = ScriptedTransport::new();
+    let host = host_for(&script);
     let err = host.snapshot(99, "x1").await.unwrap_err();
     assert!(matches!(err, Error::InvalidParameter(_)), "{err:?}");
-    assert!(script.sent().is_empty());
+    assert!(script.requests().is_empty());
+    script.finish();
 }
