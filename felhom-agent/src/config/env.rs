@@ -41,10 +41,10 @@ pub const KNOWN: &[&str] = &[
 ];
 
 /// systemd's variable naming the directory of the service's credentials (`LoadCredential=`).
-pub const CREDENTIALS_DIRECTORY: &str = "CREDENTIALS_DIRECTORY";
+pub(super) const CREDENTIALS_DIRECTORY: &str = "CREDENTIALS_DIRECTORY";
 
 /// The name of the credential that holds the token (`LoadCredential=proxmox-token:…`).
-pub const TOKEN_CREDENTIAL: &str = "proxmox-token";
+pub(super) const TOKEN_CREDENTIAL: &str = "proxmox-token";
 
 /// A snapshot of the agent's environment variables (and systemd's credentials directory).
 #[derive(Default, Clone)]

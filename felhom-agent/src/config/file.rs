@@ -64,7 +64,7 @@ impl<'de> Deserialize<'de> for FileSecret {
 }
 
 /// The largest config file read (a config is a few hundred bytes; this stops `/dev/zero`).
-pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+pub(super) const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
 /// The keys whose values must be JSON objects, and the top level.
 const OBJECTS: &[&str] = &["", "proxmox", "proxmox.tls", "privileged", "log"];

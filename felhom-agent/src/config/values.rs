@@ -191,7 +191,7 @@ impl LogFormat {
 }
 
 /// Checks a PVE node name (`pve-node`: a host name label).
-pub fn check_node(name: &str) -> Result<(), String> {
+pub(super) fn check_node(name: &str) -> Result<(), String> {
     let ok = !name.is_empty()
         && name.len() <= 63
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')

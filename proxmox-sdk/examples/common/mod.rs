@@ -5,7 +5,7 @@ use proxmox_sdk::Client;
 use proxmox_sdk::client::tls::TlsTrust;
 
 /// Builds the client the examples use, from the environment.
-pub fn client() -> Result<Client, Box<dyn std::error::Error>> {
+pub(crate) fn client() -> Result<Client, Box<dyn std::error::Error>> {
     let url = std::env::var("PVE_URL").unwrap_or_else(|_| "https://127.0.0.1:8006".into());
     let token = std::env::var("PVE_TOKEN").map_err(|_| "set PVE_TOKEN to user@realm!id=secret")?;
     let (id, secret) = token
@@ -20,13 +20,13 @@ pub fn client() -> Result<Client, Box<dyn std::error::Error>> {
 }
 
 /// The node to work on (`PVE_NODE`, default `pve`).
-pub fn node() -> String {
+pub(crate) fn node() -> String {
     std::env::var("PVE_NODE").unwrap_or_else(|_| "pve".into())
 }
 
 /// The guest id given as the first argument (default 100).
 #[allow(dead_code)] // not every example takes a guest id
-pub fn vmid_arg() -> Result<u32, std::num::ParseIntError> {
+pub(crate) fn vmid_arg() -> Result<u32, std::num::ParseIntError> {
     std::env::args()
         .nth(1)
         .unwrap_or_else(|| "100".into())

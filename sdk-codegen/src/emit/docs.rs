@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::ir::{Check, Endpoint, Facts, Field, Permission, TaskKind, Ty};
 
 /// `#[doc = "..."]` lines for an endpoint type.
-pub fn endpoint(e: &Endpoint) -> Vec<String> {
+pub(super) fn endpoint(e: &Endpoint) -> Vec<String> {
     let mut lines = vec![format!("`{} {}`", e.method, e.path), String::new()];
     lines.push(format!("**Permission:** {}", permission(&e.permission)));
     lines.push(String::new());
@@ -58,7 +58,7 @@ fn returns(e: &Endpoint) -> String {
 }
 
 /// A short phrase naming a type, with a rustdoc link for generated types.
-pub fn type_phrase(ty: &Ty) -> String {
+pub(super) fn type_phrase(ty: &Ty) -> String {
     match ty {
         Ty::Named(_, name) => format!("[`{name}`]"),
         Ty::Vec(inner) => format!("a list of {}", type_phrase(inner)),
@@ -76,7 +76,7 @@ pub fn type_phrase(ty: &Ty) -> String {
 }
 
 /// One line describing a permission requirement.
-pub fn permission(p: &Permission) -> String {
+pub(super) fn permission(p: &Permission) -> String {
     match p {
         Permission::Check(c) => check(c),
         Permission::AnyUser => "any authenticated user; the handler checks further.".into(),
@@ -136,7 +136,7 @@ fn num(v: &Value) -> String {
 }
 
 /// `#[doc]` text for a field: the wire name and every constraint the schema states.
-pub fn field(f: &Field) -> String {
+pub(super) fn field(f: &Field) -> String {
     let wire = match f.indexed_max {
         Some(max) => format!("`{w}0` to `{w}{max}`", w = f.wire),
         None => format!("`{}`", f.wire),
@@ -150,7 +150,7 @@ pub fn field(f: &Field) -> String {
 }
 
 /// Constraint text for a definition (`integer, 100 to 999999999, format pve-vmid, default 0`).
-pub fn facts(f: &Facts) -> String {
+pub(super) fn facts(f: &Facts) -> String {
     let mut out = Vec::new();
     if !f.ty.is_empty() {
         out.push(f.ty.clone());

@@ -12,7 +12,7 @@ use crate::naming;
 /// Setter names that would clash with the generated constructor or helpers.
 const RESERVED_METHODS: &[&str] = &["new", "extra_param"];
 
-pub fn endpoint(e: &Endpoint) -> TokenStream {
+pub(super) fn endpoint(e: &Endpoint) -> TokenStream {
     let name = format_ident!("{}", e.name);
     let doc = doc_lines(&docs::endpoint(e));
     let all: Vec<&Field> = e.path_params.iter().chain(e.params.iter()).collect();

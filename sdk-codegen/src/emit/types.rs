@@ -11,7 +11,7 @@ use crate::lower::TYPES_MODULE;
 use crate::naming;
 
 /// A response object: typed fields, unknown keys kept in `extra`, decoded leniently.
-pub fn structure(s: &StructDef, module: &str) -> TokenStream {
+pub(super) fn structure(s: &StructDef, module: &str) -> TokenStream {
     let name = format_ident!("{}", s.name);
     let doc = doc_lines(std::slice::from_ref(&s.context));
     let fields = s.fields.iter().map(|f| {
@@ -110,7 +110,7 @@ pub fn structure(s: &StructDef, module: &str) -> TokenStream {
 }
 
 /// An enum with an `UnknownValue(String)` fallback.
-pub fn enumeration(e: &EnumDef) -> TokenStream {
+pub(super) fn enumeration(e: &EnumDef) -> TokenStream {
     let name = format_ident!("{}", e.name);
     let mut doc = vec![format!("Values of `{}`.", e.name)];
     if !e.used_by.is_empty() {
@@ -129,7 +129,7 @@ pub fn enumeration(e: &EnumDef) -> TokenStream {
 }
 
 /// The enum body and impls shared by schema enums and `Privilege`.
-pub fn enum_tokens(
+pub(super) fn enum_tokens(
     name: &syn::Ident,
     doc: TokenStream,
     values: &[(String, String)],
@@ -214,7 +214,7 @@ pub fn enum_tokens(
 }
 
 /// A property string: typed sub-keys, unknown sub-keys and the received key order in `extra`.
-pub fn property_string(
+pub(super) fn property_string(
     p: &PropertyStringDef,
     module: &str,
     types: &BTreeMap<(String, String), TypeDef>,
@@ -397,7 +397,7 @@ fn value_kind(f: &Field, types: &BTreeMap<(String, String), TypeDef>) -> TokenSt
 
 /// `PROPERTY_STRINGS`: every property-string type with its shape and a round-trip function, so
 /// tests can exercise all of them without naming each.
-pub fn property_string_registry(api: &Api) -> TokenStream {
+pub(super) fn property_string_registry(api: &Api) -> TokenStream {
     let entries = api.types.iter().filter_map(|((m, name), def)| match def {
         TypeDef::PropertyString(_) if m == TYPES_MODULE => {
             let name = format_ident!("{}", name);

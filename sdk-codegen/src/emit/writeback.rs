@@ -13,7 +13,7 @@ use crate::ir::{Api, Endpoint, Field, Ty, TypeDef};
 use crate::lower::TYPES_MODULE;
 
 /// All write-back impls for one module.
-pub fn writebacks(api: &Api, module: &str) -> Vec<TokenStream> {
+pub(super) fn writebacks(api: &Api, module: &str) -> Vec<TokenStream> {
     let mut out = Vec::new();
     for get in api
         .endpoints

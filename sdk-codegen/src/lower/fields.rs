@@ -61,7 +61,7 @@ fn is_secret(wire: &str, path: &str) -> bool {
 }
 
 /// Shared enums and property strings, found before any endpoint is lowered.
-pub struct SharedTypes {
+pub(super) struct SharedTypes {
     enum_names: BTreeMap<String, String>,
     ps_names: BTreeMap<String, String>,
     types: BTreeMap<(String, String), TypeDef>,
@@ -69,7 +69,7 @@ pub struct SharedTypes {
 
 impl SharedTypes {
     /// Collects every enum and inline property string of the schema, groups and names them.
-    pub fn build(
+    pub(super) fn build(
         methods: &[MethodDef],
         taken: &mut BTreeSet<String>,
         stats: &mut Stats,
@@ -310,7 +310,7 @@ fn integer(def: &PropDef) -> Ty {
 }
 
 /// Schema facts for docs.
-pub fn facts(def: &PropDef) -> Facts {
+pub(super) fn facts(def: &PropDef) -> Facts {
     let format = match &def.format {
         Some(Format::Named(n)) => Some(n.clone()),
         Some(Format::Inline(_)) => Some("property string".into()),
@@ -348,7 +348,7 @@ pub fn facts(def: &PropDef) -> Facts {
 }
 
 /// Renames fields whose identifiers clash within one struct.
-pub fn disambiguate(fields: &mut [Field], site: &str, stats: &mut Stats) {
+pub(super) fn disambiguate(fields: &mut [Field], site: &str, stats: &mut Stats) {
     let mut seen: BTreeSet<String> = BTreeSet::new();
     for f in fields.iter() {
         if f.indexed_max.is_none() {
@@ -374,7 +374,7 @@ pub fn disambiguate(fields: &mut [Field], site: &str, stats: &mut Stats) {
 }
 
 /// Lowers fields and responses, creating response structs as it goes.
-pub struct FieldLowering<'a> {
+pub(super) struct FieldLowering<'a> {
     set: &'a SchemaSet,
     shared: SharedTypes,
     stats: Stats,
@@ -391,22 +391,22 @@ struct Ctx<'c> {
 
 impl<'a> FieldLowering<'a> {
     /// Starts lowering with the shared types already known.
-    pub fn new(set: &'a SchemaSet, shared: SharedTypes, stats: Stats) -> Self {
+    pub(super) fn new(set: &'a SchemaSet, shared: SharedTypes, stats: Stats) -> Self {
         Self { set, shared, stats }
     }
 
     /// Mutable access to the statistics.
-    pub fn stats_mut(&mut self) -> &mut Stats {
+    pub(super) fn stats_mut(&mut self) -> &mut Stats {
         &mut self.stats
     }
 
     /// All named types and the statistics.
-    pub fn finish(self) -> (BTreeMap<(String, String), TypeDef>, Stats) {
+    pub(super) fn finish(self) -> (BTreeMap<(String, String), TypeDef>, Stats) {
         (self.shared.types, self.stats)
     }
 
     /// Lowers one parameter or property.
-    pub fn field(
+    pub(super) fn field(
         &mut self,
         def: &PropDef,
         wire: &str,
@@ -446,7 +446,7 @@ impl<'a> FieldLowering<'a> {
     }
 
     /// Lowers the `returns` schema of an endpoint.
-    pub fn response(
+    pub(super) fn response(
         &mut self,
         def: &PropDef,
         module: &str,

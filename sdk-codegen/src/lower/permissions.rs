@@ -9,7 +9,7 @@ use crate::ir::{Check, Permission};
 use crate::model::{PermissionsDef, SchemaSet};
 
 /// Lowers a method's `permissions` block (absent: root only).
-pub fn lower(perms: Option<&PermissionsDef>, site: &str) -> Result<Permission, LowerError> {
+pub(super) fn lower(perms: Option<&PermissionsDef>, site: &str) -> Result<Permission, LowerError> {
     let Some(perms) = perms else {
         return Ok(Permission::RootOnly);
     };
@@ -152,7 +152,7 @@ fn collect(check: &Check, out: &mut BTreeSet<String>) {
 
 /// The privileges of the `Privilege` enum: the reviewed list plus any name a check uses. In
 /// strict mode a check naming a privilege missing from the list is an error.
-pub fn privilege_names(set: &SchemaSet, strict: bool) -> Result<Vec<String>, LowerError> {
+pub(super) fn privilege_names(set: &SchemaSet, strict: bool) -> Result<Vec<String>, LowerError> {
     let listed: BTreeSet<String> = set.privileges.privileges.iter().cloned().collect();
     let mut used = BTreeSet::new();
     for m in &set.api.methods {

@@ -18,12 +18,12 @@ use proxmox_sdk::{Client, HttpMethod, Upid};
 use serde_json::{Value, json};
 
 /// A UPID on node `pve2`, which the tests' client (pointed at `pve1`) must route to.
-pub const UPID: &str =
+pub(super) const UPID: &str =
     "UPID:pve2:0001E240:0D015579:68BF3A41:vzsnapshot:100:felhom-agent@pve!agent:";
 
 /// What one status poll answers.
 #[derive(Debug, Clone)]
-pub enum Reply {
+pub(super) enum Reply {
     /// `status: running`.
     Running,
     /// `status: stopped` with this `exitstatus`.
@@ -36,7 +36,7 @@ pub enum Reply {
 
 /// One request the node received.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Seen {
+pub(super) struct Seen {
     /// The method.
     pub method: HttpMethod,
     /// The decoded path below `/api2/json`.
@@ -47,7 +47,7 @@ pub struct Seen {
 
 impl Seen {
     /// The value of query parameter `key`.
-    pub fn param(&self, key: &str) -> Option<&str> {
+    pub(super) fn param(&self, key: &str) -> Option<&str> {
         self.query
             .iter()
             .find(|(k, _)| k == key)
@@ -72,44 +72,44 @@ struct State {
 
 /// The scripted node. Clones share state.
 #[derive(Debug, Clone, Default)]
-pub struct Script {
+pub(super) struct Script {
     state: Arc<Mutex<State>>,
 }
 
 impl Script {
     /// A node whose status polls answer `replies` in turn (the last one repeats).
-    pub fn new(replies: impl IntoIterator<Item = Reply>) -> Self {
+    pub(super) fn new(replies: impl IntoIterator<Item = Reply>) -> Self {
         let script = Self::default();
         script.lock().status = replies.into_iter().collect();
         script
     }
 
     /// The task's log.
-    pub fn log(self, lines: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub(super) fn log(self, lines: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.lock().log = lines.into_iter().map(Into::into).collect();
         self
     }
 
     /// How many log lines exist after each poll.
-    pub fn visible(self, counts: impl IntoIterator<Item = usize>) -> Self {
+    pub(super) fn visible(self, counts: impl IntoIterator<Item = usize>) -> Self {
         self.lock().visible = counts.into_iter().collect();
         self
     }
 
     /// Log answers carry no `total`.
-    pub fn without_total(self) -> Self {
+    pub(super) fn without_total(self) -> Self {
         self.lock().no_total = true;
         self
     }
 
     /// Every reply takes this long.
-    pub fn latency(self, latency: Duration) -> Self {
+    pub(super) fn latency(self, latency: Duration) -> Self {
         self.lock().latency = latency;
         self
     }
 
     /// A client pointed at `pve1` that talks to this script, without client-side retries.
-    pub fn client(&self) -> Client {
+    pub(super) fn client(&self) -> Client {
         Client::builder("https://pve1:8006")
             .expect("endpoint")
             .token(
@@ -123,17 +123,17 @@ impl Script {
     }
 
     /// The UPID the script is about.
-    pub fn upid() -> Upid {
+    pub(super) fn upid() -> Upid {
         UPID.parse().expect("valid UPID")
     }
 
     /// Every request received, in order.
-    pub fn seen(&self) -> Vec<Seen> {
+    pub(super) fn seen(&self) -> Vec<Seen> {
         self.lock().seen.clone()
     }
 
     /// The requests whose path ends with `suffix` (`/status`, `/log`), in order.
-    pub fn seen_ending(&self, suffix: &str) -> Vec<Seen> {
+    pub(super) fn seen_ending(&self, suffix: &str) -> Vec<Seen> {
         self.seen()
             .into_iter()
             .filter(|s| s.path.ends_with(suffix))
@@ -141,7 +141,7 @@ impl Script {
     }
 
     /// Requests of `method`.
-    pub fn seen_method(&self, method: HttpMethod) -> Vec<Seen> {
+    pub(super) fn seen_method(&self, method: HttpMethod) -> Vec<Seen> {
         self.seen()
             .into_iter()
             .filter(|s| s.method == method)
@@ -149,7 +149,7 @@ impl Script {
     }
 
     /// Requests the script had no answer for.
-    pub fn unscripted(&self) -> Vec<Seen> {
+    pub(super) fn unscripted(&self) -> Vec<Seen> {
         self.lock().unscripted.clone()
     }
 
