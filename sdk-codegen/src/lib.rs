@@ -9,7 +9,8 @@
 //! 4. [`emit`] — token streams per module, formatted with prettyplease.
 //!
 //! [`extract`] brings a new upstream schema in (from the JSON in pve-docs or the `apidoc.js` of
-//! any PVE host) and [`diff`] compares two schema versions. The library does no I/O beyond the
+//! any PVE host) and [`diff`] compares the Rust APIs two schema versions generate, classing each
+//! change major/minor/patch. The library does no I/O beyond the
 //! explicit `load`/`write` helpers; `build.rs`, the CLI and the tests are thin edges.
 //!
 //! ```no_run
@@ -87,5 +88,14 @@ impl Generator {
         let code = emit::emit(&api)?;
         let report = Report::new(&api, &fixups, &code);
         Ok(Generated { code, report, api })
+    }
+
+    /// Runs fixups and lowering only: the IR [`diff`] compares.
+    ///
+    /// # Errors
+    /// As [`Generator::generate`], without the emission step.
+    pub fn lower(&self, mut set: model::SchemaSet) -> Result<ir::Api, GenerateError> {
+        fixups::run_all(&mut set.api, self.settings.strict)?;
+        Ok(lower::lower(&set, self.settings.strict)?)
     }
 }

@@ -8,8 +8,7 @@ use sdk_codegen::extract::{self, ExtractOptions};
 use sdk_codegen::model::SchemaSet;
 use sdk_codegen::{Generator, Settings};
 
-const USAGE: &str = "\
-usage:
+const USAGE: &str = r#"usage:
   sdk-codegen extract INPUT [--out DIR] [--pve-version X.Y.Z]
       INPUT: pve-<version>-apidoc.json, or the apidoc.js of a PVE host
       (/usr/share/pve-docs/api-viewer/apidoc.js). Writes DIR/pve-api.json and DIR/SOURCE.md
@@ -17,9 +16,21 @@ usage:
   sdk-codegen generate [--schema DIR] [--out FILE] [--strict]
       Generates the bindings from DIR (default ./schema) into one readable file (default: stdout)
       and prints the build report to stderr.
-  sdk-codegen diff OLD NEW
-      Compares two schemas; each may be a pve-api.json or an upstream apidoc file.
-";
+  sdk-codegen diff OLD NEW [--json] [--data DIR|none]
+      What moving from OLD to NEW changes in the generated Rust API, each change classed
+      major/minor/patch by its effect on code that compiles against OLD (the largest class is
+      the crate's version bump). OLD and NEW may each be a schema folder (schema/), a
+      pve-api.json, or an upstream apidoc.js / pve-<version>-apidoc.json. Upstream files and a
+      lone pve-api.json are lowered with the reviewed data files of DIR (default ./schema when
+      it exists; `none`: no data files).
+      Output: a report grouped by class; with --json one document:
+        {"old_version", "new_version", "class": "major|minor|patch|none",
+         "counts": {"major", "minor", "patch"}, "endpoints": {"added", "removed", "changed"},
+         "changes": [{"class", "kind", "endpoint"?, "item", "old"?, "new"?,
+                      "privileges_added"?: [{"path", "privilege"}], "privileges_removed"?,
+                      "detail"}]}
+      (kinds and classes: `cargo doc -p sdk-codegen`, module `diff`).
+"#;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -123,29 +134,29 @@ fn cmd_generate(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// Reads a schema for `diff`: a `pve-api.json`, or an upstream apidoc (extracted in memory).
-fn read_schema(path: &Path) -> Result<serde_json::Value, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&bytes) {
-        if v.get("methods").is_some() {
-            return Ok(v);
-        }
-    }
-    let opts = ExtractOptions {
-        pve_version: Some("unknown".into()),
-        command: String::new(),
-    };
-    extract::extract(path, &bytes, &opts)
-        .map(|e| e.schema)
-        .map_err(|e| e.to_string())
-}
-
 fn cmd_diff(args: &[String]) -> Result<(), String> {
-    let (pos, _) = parse(args, &[], &[])?;
+    let (pos, opts) = parse(args, &["--data"], &["--json"])?;
     let [old, new] = pos.as_slice() else {
         return Err(format!("diff takes OLD and NEW\n\n{USAGE}"));
     };
-    let d = sdk_codegen::diff::diff(&read_schema(Path::new(old))?, &read_schema(Path::new(new))?)?;
-    print!("{d}");
+    let data = match option(&opts, "--data") {
+        Some("none") => None,
+        Some(dir) => Some(PathBuf::from(dir)),
+        None => Some(PathBuf::from("schema")).filter(|d| d.join("privileges.json").exists()),
+    };
+    let api = |path: &str| -> Result<sdk_codegen::ir::Api, String> {
+        let set =
+            sdk_codegen::diff::load(Path::new(path), data.as_deref()).map_err(|e| e.to_string())?;
+        Generator::new(Settings::default())
+            .lower(set)
+            .map_err(|e| format!("{path}: {e}"))
+    };
+    let d = sdk_codegen::diff::diff(&api(old)?, &api(new)?);
+    if option(&opts, "--json").is_some() {
+        let text = serde_json::to_string_pretty(&d.to_json()).map_err(|e| e.to_string())?;
+        println!("{text}");
+    } else {
+        print!("{d}");
+    }
     Ok(())
 }

@@ -197,7 +197,8 @@ pub(crate) fn arg_conv(t: &Ty, arg: &syn::Ident) -> TokenStream {
     }
 }
 
-/// `#[derive(…)]` for a struct, and a hand-written `Debug` that hides credentials when any
+/// `#[derive(…)]` and `#[non_exhaustive]` for a struct (so a new field is a minor change, see
+/// [`crate::diff`]), and a hand-written `Debug` that hides credentials when any
 /// field holds one.
 pub(crate) fn derive_and_debug(
     name: &syn::Ident,
@@ -206,7 +207,7 @@ pub(crate) fn derive_and_debug(
 ) -> (TokenStream, TokenStream) {
     if !fields.iter().any(|f| f.secret) {
         return (
-            quote!(#[derive(Debug, Clone, PartialEq)]),
+            quote!(#[derive(Debug, Clone, PartialEq)] #[non_exhaustive]),
             TokenStream::new(),
         );
     }
@@ -228,7 +229,7 @@ pub(crate) fn derive_and_debug(
             }
         }
     };
-    (quote!(#[derive(Clone, PartialEq)]), debug)
+    (quote!(#[derive(Clone, PartialEq)] #[non_exhaustive]), debug)
 }
 
 /// A one-line doc attribute (with the space rustdoc expects after `///`).
