@@ -34,6 +34,9 @@ pub struct Stats {
     pub suffixed_names: Vec<String>,
     /// `oneOf` parameters whose variants differ, sent as plain text.
     pub untyped_variants: Vec<String>,
+    /// Unreviewed shapes lowered to a fallback type (non-strict mode; see
+    /// [`crate::lower::lenient`]).
+    pub fallbacks: Vec<String>,
 }
 
 /// One path + HTTP method.

@@ -33,6 +33,8 @@ pub struct Report {
     pub suffixed_names: Vec<String>,
     /// `oneOf` parameters sent as text.
     pub untyped_variants: Vec<String>,
+    /// Unreviewed shapes and the fallback type each got (non-strict mode).
+    pub fallbacks: Vec<String>,
 }
 
 impl Report {
@@ -62,6 +64,7 @@ impl Report {
             fixups: fixups.applied.clone(),
             suffixed_names: api.stats.suffixed_names.clone(),
             untyped_variants: api.stats.untyped_variants.clone(),
+            fallbacks: api.stats.fallbacks.clone(),
         }
     }
 }
@@ -95,6 +98,9 @@ impl fmt::Display for Report {
         }
         for s in &self.untyped_variants {
             writeln!(f, "oneOf sent as text: {s}")?;
+        }
+        for s in &self.fallbacks {
+            writeln!(f, "fallback: {s}")?;
         }
         Ok(())
     }

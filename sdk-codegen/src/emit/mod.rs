@@ -67,7 +67,10 @@ fn module_doc(module: &str) -> String {
     if module == TYPES_MODULE {
         "/// Enums and property strings shared by several endpoints.\n".to_string()
     } else {
-        format!("/// Endpoints below `/{module}`, with their parameter and response types.\n")
+        format!(
+            "/// Endpoints below `/{}`, with their parameter and response types.\n",
+            module.trim_end_matches('_')
+        )
     }
 }
 

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::LowerError;
+use super::lenient::{self, DEFAULT_INDEX_MAX, KNOWN_FORMATS, REVIEWED_ATTRIBUTES};
 use super::shared::{self, EnumShape, Group, PsShape, Use};
 use crate::ir::{EnumDef, Facts, Field, PropertyStringDef, Stats, StructDef, Ty, TypeDef};
 use crate::model::{Additional, Format, MethodDef, PropDef, SchemaSet};
@@ -73,6 +74,7 @@ impl SharedTypes {
         methods: &[MethodDef],
         taken: &mut BTreeSet<String>,
         stats: &mut Stats,
+        strict: bool,
     ) -> Result<Self, LowerError> {
         let mut enum_uses = Vec::new();
         let mut ps_uses = Vec::new();
@@ -103,7 +105,7 @@ impl SharedTypes {
             ps_names.insert(sig, ps_groups[index].name.clone());
         }
         for group in &ps_groups {
-            let def = property_string_def(group, taken, &mut types)?;
+            let def = property_string_def(group, taken, &mut types, stats, strict)?;
             types.insert(
                 (TYPES_MODULE.to_string(), def.name.clone()),
                 TypeDef::PropertyString(def),
@@ -214,6 +216,8 @@ fn property_string_def(
     group: &Group<PsShape>,
     taken: &mut BTreeSet<String>,
     types: &mut BTreeMap<(String, String), TypeDef>,
+    stats: &mut Stats,
+    strict: bool,
 ) -> Result<PropertyStringDef, LowerError> {
     let merged = shared::merged_subkeys(group);
     let site = format!(
@@ -248,17 +252,32 @@ fn property_string_def(
                 types.insert((TYPES_MODULE.to_string(), name.clone()), TypeDef::Enum(e));
                 Ty::Named(TYPES_MODULE.to_string(), name)
             }
-            (Some(t), _) => scalar(def, t).ok_or_else(|| {
-                LowerError::new(
-                    &site,
-                    format!("sub-key `{key}` has type `{t}`, which a property string cannot hold"),
-                )
-            })?,
+            (Some(t), _) => match scalar(def, t) {
+                Some(ty) => ty,
+                None => {
+                    lenient::unreviewed(
+                        strict,
+                        stats,
+                        "pve-api.json",
+                        &site,
+                        format!(
+                            "sub-key `{key}` has type `{t}`, which a property string cannot hold"
+                        ),
+                        "typed as String",
+                    )?;
+                    Ty::String
+                }
+            },
             (None, _) => {
-                return Err(LowerError::new(
+                lenient::unreviewed(
+                    strict,
+                    stats,
+                    "pve-api.json",
                     &site,
                     format!("sub-key `{key}` has no type"),
-                ));
+                    "typed as String",
+                )?;
+                Ty::String
             }
         };
         fields.push(Field {
@@ -271,12 +290,7 @@ fn property_string_def(
             facts: facts(def),
         });
     }
-    if fields.iter().any(|f| f.ident == "extra") {
-        return Err(LowerError::new(
-            &site,
-            "a sub-key is called `extra`, which the generated type reserves",
-        ));
-    }
+    disambiguate(&mut fields, &site, stats);
     Ok(PropertyStringDef {
         name: group.name.clone(),
         fields,
@@ -347,7 +361,13 @@ pub fn facts(def: &PropDef) -> Facts {
     }
 }
 
-/// Renames fields whose identifiers clash within one struct.
+/// Identifiers the generated structs use themselves.
+const RESERVED_FIELDS: &[&str] = &["extra"];
+
+/// Renames fields whose identifiers clash within one struct (see [`crate::naming`],
+/// "Collisions"): a `name[n]` family next to a plain `name` becomes `name_entries` (or a
+/// [`FIELD_RENAMES`] entry); then, in field order (path parameters first, then by wire name),
+/// every identifier already taken (or reserved: `extra`) gets `_2`, `_3`, ….
 pub fn disambiguate(fields: &mut [Field], site: &str, stats: &mut Stats) {
     let mut seen: BTreeSet<String> = BTreeSet::new();
     for f in fields.iter() {
@@ -371,6 +391,22 @@ pub fn disambiguate(fields: &mut [Field], site: &str, stats: &mut Stats) {
         }
         seen.insert(f.ident.clone());
     }
+    let mut taken: BTreeSet<String> = RESERVED_FIELDS.iter().map(|s| s.to_string()).collect();
+    for f in fields.iter_mut() {
+        if taken.insert(naming::unraw(&f.ident).to_string()) {
+            continue;
+        }
+        let base = naming::unraw(&f.ident).to_string();
+        let renamed = (2..)
+            .map(|i| format!("{base}_{i}"))
+            .find(|c| taken.insert(c.clone()))
+            .expect("an unbounded range always yields a free name");
+        stats.suffixed_names.push(format!(
+            "{site}: field `{}` (wire `{}`) renamed to `{renamed}`",
+            f.ident, f.wire
+        ));
+        f.ident = renamed;
+    }
 }
 
 /// Lowers fields and responses, creating response structs as it goes.
@@ -378,6 +414,7 @@ pub struct FieldLowering<'a> {
     set: &'a SchemaSet,
     shared: SharedTypes,
     stats: Stats,
+    strict: bool,
 }
 
 /// Where a value sits, for naming nested types and for error messages.
@@ -391,8 +428,24 @@ struct Ctx<'c> {
 
 impl<'a> FieldLowering<'a> {
     /// Starts lowering with the shared types already known.
-    pub fn new(set: &'a SchemaSet, shared: SharedTypes, stats: Stats) -> Self {
-        Self { set, shared, stats }
+    pub fn new(set: &'a SchemaSet, shared: SharedTypes, stats: Stats, strict: bool) -> Self {
+        Self {
+            set,
+            shared,
+            stats,
+            strict,
+        }
+    }
+
+    /// A strict-mode error, or a `fallback:` report line (see [`lenient`]).
+    pub fn unreviewed(
+        &mut self,
+        file: &str,
+        site: &str,
+        problem: String,
+        fallback: &str,
+    ) -> Result<(), LowerError> {
+        lenient::unreviewed(self.strict, &mut self.stats, file, site, problem, fallback)
     }
 
     /// Mutable access to the statistics.
@@ -417,7 +470,7 @@ impl<'a> FieldLowering<'a> {
     ) -> Result<Field, LowerError> {
         let key = base_key(wire);
         let indexed_max = if wire.ends_with("[n]") {
-            Some(self.index_max(key, path, site)?)
+            Some(self.index_max(key, path, site, owner)?)
         } else {
             None
         };
@@ -488,19 +541,30 @@ impl<'a> FieldLowering<'a> {
         }
     }
 
-    fn index_max(&self, key: &str, path: &str, site: &str) -> Result<u32, LowerError> {
-        self.set
+    fn index_max(
+        &mut self,
+        key: &str,
+        path: &str,
+        site: &str,
+        owner: &str,
+    ) -> Result<u32, LowerError> {
+        let found = self
+            .set
             .indexed
             .families
             .iter()
             .find(|f| f.key == key && path.starts_with(&f.scope))
-            .map(|f| f.max)
-            .ok_or_else(|| {
-                LowerError::new(
-                    site,
-                    format!("indexed property `{key}[n]` has no range in indexed-keys.json for this path"),
-                )
-            })
+            .map(|f| f.max);
+        if let Some(max) = found {
+            return Ok(max);
+        }
+        self.unreviewed(
+            "indexed-keys.json",
+            site,
+            format!("indexed family `{key}[n]` of `{owner}` has no reviewed range for this path"),
+            &format!("`{key}0`..`{key}{DEFAULT_INDEX_MAX}` (Indexed<T, {DEFAULT_INDEX_MAX}>)"),
+        )?;
+        Ok(DEFAULT_INDEX_MAX)
     }
 
     fn value_fallback(&mut self, ctx: &Ctx<'_>) -> Ty {
@@ -517,6 +581,7 @@ impl<'a> FieldLowering<'a> {
     }
 
     fn ty_of(&mut self, def: &PropDef, ctx: &Ctx<'_>) -> Result<Ty, LowerError> {
+        self.review_keywords(def, ctx)?;
         if let Some(keys) = shared::inline_format(def) {
             let name = self
                 .shared
@@ -533,9 +598,15 @@ impl<'a> FieldLowering<'a> {
         if let Some(variants) = &def.one_of {
             return self.one_of(def, variants, ctx);
         }
-        let ty = def.ty.as_deref().ok_or_else(|| {
-            LowerError::new(ctx.site, format!("property `{}` has no type", ctx.key))
-        })?;
+        let Some(ty) = def.ty.as_deref() else {
+            self.unreviewed(
+                "pve-api.json",
+                ctx.site,
+                format!("property `{}` of `{}` has no type", ctx.key, ctx.owner),
+                "typed as serde_json::Value",
+            )?;
+            return Ok(self.value_fallback(ctx));
+        };
         match ty {
             "string" => {
                 if let Some(values) = shared::enum_values(def) {
@@ -563,12 +634,15 @@ impl<'a> FieldLowering<'a> {
             }
             "boolean" | "integer" | "number" => Ok(scalar(def, ty).expect("scalar type")),
             "array" => {
-                let items = def.items.as_deref().ok_or_else(|| {
-                    LowerError::new(
+                let Some(items) = def.items.as_deref() else {
+                    self.unreviewed(
+                        "pve-api.json",
                         ctx.site,
-                        format!("array `{}` has no items (missing fixup?)", ctx.key),
-                    )
-                })?;
+                        format!("array `{}` of `{}` has no items", ctx.key, ctx.owner),
+                        "typed as Vec<serde_json::Value>",
+                    )?;
+                    return Ok(Ty::Vec(Box::new(self.value_fallback(ctx))));
+                };
                 let item = if items.ty.as_deref() == Some("object") && has_properties(items) {
                     let name = format!("{}{}Item", ctx.owner, naming::pascal(ctx.key));
                     let context = format!("One item of `{}` in `{}`.", ctx.key, ctx.site);
@@ -600,10 +674,18 @@ impl<'a> FieldLowering<'a> {
             }
             "null" => Ok(Ty::Unit),
             "any" => Ok(self.value_fallback(ctx)),
-            other => Err(LowerError::new(
-                ctx.site,
-                format!("property `{}` has unknown type `{other}`", ctx.key),
-            )),
+            other => {
+                self.unreviewed(
+                    "pve-api.json",
+                    ctx.site,
+                    format!(
+                        "property `{}` of `{}` has unknown type `{other}`",
+                        ctx.key, ctx.owner
+                    ),
+                    "typed as serde_json::Value",
+                )?;
+                Ok(self.value_fallback(ctx))
+            }
         }
     }
 
@@ -637,24 +719,34 @@ impl<'a> FieldLowering<'a> {
         ctx: &Ctx<'_>,
         context: String,
     ) -> Result<Ty, LowerError> {
-        let key = (ctx.module.to_string(), name.to_string());
-        if self.shared.types.contains_key(&key) {
-            return Err(LowerError::new(
-                ctx.site,
-                format!("type name `{name}` is generated twice"),
+        let mut name = name.to_string();
+        if self
+            .shared
+            .types
+            .contains_key(&(ctx.module.to_string(), name.clone()))
+        {
+            let renamed = (2..)
+                .map(|i| format!("{name}{i}"))
+                .find(|n| {
+                    !self
+                        .shared
+                        .types
+                        .contains_key(&(ctx.module.to_string(), n.clone()))
+                })
+                .expect("an unbounded range always yields a free name");
+            self.stats.suffixed_names.push(format!(
+                "{}: type `{name}` (property `{}`) renamed to `{renamed}`",
+                ctx.site, ctx.key
             ));
+            name = renamed;
         }
+        let name = name.as_str();
+        let key = (ctx.module.to_string(), name.to_string());
         let mut fields = Vec::new();
         for (wire, d) in def.properties.iter().flatten() {
             fields.push(self.field(d, wire, ctx.module, name, ctx.site, ctx.path)?);
         }
         disambiguate(&mut fields, ctx.site, &mut self.stats);
-        if fields.iter().any(|f| f.ident == "extra") {
-            return Err(LowerError::new(
-                ctx.site,
-                format!("`{name}` has a field called `extra`, which is reserved"),
-            ));
-        }
         self.shared.types.insert(
             key,
             TypeDef::Struct(StructDef {
@@ -669,4 +761,42 @@ impl<'a> FieldLowering<'a> {
 
 fn has_properties(def: &PropDef) -> bool {
     def.properties.as_ref().is_some_and(|p| !p.is_empty())
+}
+
+impl FieldLowering<'_> {
+    /// Unknown keywords and formats: reviewed in strict mode, reported otherwise.
+    fn review_keywords(&mut self, def: &PropDef, ctx: &Ctx<'_>) -> Result<(), LowerError> {
+        for key in def.other.keys() {
+            if !REVIEWED_ATTRIBUTES.contains(&key.as_str()) {
+                self.unreviewed(
+                    "pve-api.json",
+                    ctx.site,
+                    format!(
+                        "property `{}` of `{}` has unknown attribute `{key}`",
+                        ctx.key, ctx.owner
+                    ),
+                    "ignored",
+                )?;
+            }
+        }
+        if let Some(Format::Named(f)) = &def.format {
+            if !KNOWN_FORMATS.contains(&f.as_str()) {
+                let as_what = if f.ends_with("-list") {
+                    "a `*-list` format: typed as List<String>"
+                } else {
+                    "typed by its `type`"
+                };
+                self.unreviewed(
+                    "pve-api.json",
+                    ctx.site,
+                    format!(
+                        "property `{}` of `{}` has unknown format `{f}`",
+                        ctx.key, ctx.owner
+                    ),
+                    as_what,
+                )?;
+            }
+        }
+        Ok(())
+    }
 }

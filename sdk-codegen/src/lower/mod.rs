@@ -4,6 +4,7 @@
 //! property, so a new upstream quirk is fixed with a new fixup instead of slipping through.
 
 mod fields;
+pub mod lenient;
 mod permissions;
 pub mod shared;
 
@@ -44,16 +45,31 @@ pub fn lower(set: &SchemaSet, strict: bool) -> Result<Api, LowerError> {
     let privileges = permissions::privilege_names(set, strict)?;
     let tasks = task_kinds(set, strict)?;
     let mut taken: BTreeSet<String> = BTreeSet::new();
-    let shared = fields::SharedTypes::build(&set.api.methods, &mut taken, &mut stats)?;
-    let mut lowering = fields::FieldLowering::new(set, shared, stats);
+    let shared = fields::SharedTypes::build(&set.api.methods, &mut taken, &mut stats, strict)?;
+    let mut lowering = fields::FieldLowering::new(set, shared, stats, strict);
 
     let mut endpoints = Vec::with_capacity(set.api.methods.len());
+    let mut endpoint_names = BTreeSet::new();
     for method in &set.api.methods {
         let task = tasks
             .get(&(method.method.clone(), method.path.clone()))
             .copied()
             .unwrap_or(TaskKind::None);
-        endpoints.push(lower_endpoint(method, task, &mut lowering)?);
+        if !["GET", "POST", "PUT", "DELETE"].contains(&method.method.as_str()) {
+            lowering.unreviewed(
+                "pve-api.json",
+                &site(method),
+                format!("unknown HTTP method `{}`", method.method),
+                "endpoint left out",
+            )?;
+            continue;
+        }
+        endpoints.push(lower_endpoint(
+            method,
+            task,
+            &mut lowering,
+            &mut endpoint_names,
+        )?);
     }
     let (types, stats) = lowering.finish();
     Ok(Api {
@@ -73,13 +89,21 @@ fn lower_endpoint(
     method: &MethodDef,
     task: TaskKind,
     lowering: &mut fields::FieldLowering<'_>,
+    names: &mut BTreeSet<(String, String)>,
 ) -> Result<Endpoint, LowerError> {
     let here = site(method);
-    if !["GET", "POST", "PUT", "DELETE"].contains(&method.method.as_str()) {
-        return Err(LowerError::new(&here, "unknown HTTP method"));
-    }
     let module = naming::module_of(&method.path);
-    let name = naming::endpoint_name(&method.method, &method.path);
+    let mut name = naming::endpoint_name(&method.method, &method.path);
+    if !names.insert((module.clone(), name.clone())) {
+        let renamed = (2..)
+            .map(|i| format!("{name}{i}"))
+            .find(|n| names.insert((module.clone(), n.clone())))
+            .expect("an unbounded range always yields a free name");
+        lowering.stats_mut().suffixed_names.push(format!(
+            "{here}: endpoint type `{module}::{name}` renamed to `{renamed}`"
+        ));
+        name = renamed;
+    }
     let empty = BTreeMap::new();
     let declared = method.parameters.properties.as_ref().unwrap_or(&empty);
 
@@ -117,7 +141,11 @@ fn lower_endpoint(
         }
         params.push(lowering.field(def, wire, &module, &name, &here, &method.path)?);
     }
-    fields::disambiguate(&mut params, &here, lowering.stats_mut());
+    let path_count = path_params.len();
+    let mut all: Vec<_> = path_params.into_iter().chain(params).collect();
+    fields::disambiguate(&mut all, &here, lowering.stats_mut());
+    let params = all.split_off(path_count);
+    let path_params = all;
 
     let response = match (
         task,
