@@ -1,8 +1,12 @@
 //! Stage 3, lowering: the normalized model becomes the [`crate::ir`].
 //!
-//! Lowering is strict: any shape it does not understand is an error naming the endpoint and the
-//! property, so a new upstream quirk is fixed with a new fixup instead of slipping through.
+//! With `strict` (the vendored schema, `build.rs`), any shape nobody has reviewed is an error
+//! naming the file, the endpoint and the property, so a new upstream quirk is reviewed instead
+//! of slipping through. Without it (another PVE version, `sdk-codegen generate`/`diff`),
+//! lowering never stops on a schema shape: [`lenient`] lists the fallback types and the report
+//! lines, and names that collide in Rust are renamed by the rules in [`crate::naming`].
 
+mod collide;
 mod fields;
 pub mod lenient;
 mod permissions;
