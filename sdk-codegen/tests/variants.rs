@@ -134,6 +134,8 @@ fn colliding_names_are_renamed_deterministically_and_listed() {
         "renamed: PUT /nodes/{node}/things/{foo-bar}: field `extra` (wire `extra`) renamed to `extra_2`",
         "renamed: GET /nodes/{node}/a_b: endpoint type `nodes::GetNodesAB` renamed to `GetNodesAB2`",
         "renamed: GET /nodes/{node}/things/{foo-bar}: type `GetNodesThingsFooBarResponseXY` (property `x_y`) renamed to `GetNodesThingsFooBarResponseXY2`",
+        // A struct never takes the name of an endpoint type (`GET /nodes/{node}/things/item`).
+        "renamed: GET /nodes/{node}/things: type `GetNodesThingsItem` (the response) renamed to `GetNodesThingsItem2`",
     ] {
         assert!(
             renamed.contains(&expected),

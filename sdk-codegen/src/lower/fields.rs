@@ -358,6 +358,8 @@ pub struct FieldLowering<'a> {
     shared: SharedTypes,
     stats: Stats,
     strict: bool,
+    /// Endpoint type names: a generated struct never takes one.
+    endpoint_names: BTreeSet<(String, String)>,
 }
 
 /// Where a value sits, for naming nested types and for error messages.
@@ -371,13 +373,25 @@ struct Ctx<'c> {
 
 impl<'a> FieldLowering<'a> {
     /// Starts lowering with the shared types already known.
-    pub fn new(set: &'a SchemaSet, shared: SharedTypes, stats: Stats, strict: bool) -> Self {
+    pub fn new(
+        set: &'a SchemaSet,
+        shared: SharedTypes,
+        stats: Stats,
+        strict: bool,
+        endpoint_names: BTreeSet<(String, String)>,
+    ) -> Self {
         Self {
             set,
             shared,
             stats,
             strict,
+            endpoint_names,
         }
+    }
+
+    fn name_taken(&self, module: &str, name: &str) -> bool {
+        let key = (module.to_string(), name.to_string());
+        self.shared.types.contains_key(&key) || self.endpoint_names.contains(&key)
     }
 
     /// A strict-mode error, or a `fallback:` report line (see [`lenient`]).
@@ -663,23 +677,19 @@ impl<'a> FieldLowering<'a> {
         context: String,
     ) -> Result<Ty, LowerError> {
         let mut name = name.to_string();
-        if self
-            .shared
-            .types
-            .contains_key(&(ctx.module.to_string(), name.clone()))
-        {
+        if self.name_taken(ctx.module, &name) {
             let renamed = (2..)
                 .map(|i| format!("{name}{i}"))
-                .find(|n| {
-                    !self
-                        .shared
-                        .types
-                        .contains_key(&(ctx.module.to_string(), n.clone()))
-                })
+                .find(|n| !self.name_taken(ctx.module, n))
                 .expect("an unbounded range always yields a free name");
+            let of = if ctx.key.is_empty() {
+                "the response".to_string()
+            } else {
+                format!("property `{}`", ctx.key)
+            };
             self.stats.suffixed_names.push(format!(
-                "{}: type `{name}` (property `{}`) renamed to `{renamed}`",
-                ctx.site, ctx.key
+                "{}: type `{name}` ({of}) renamed to `{renamed}`",
+                ctx.site
             ));
             name = renamed;
         }

@@ -50,10 +50,11 @@ pub fn lower(set: &SchemaSet, strict: bool) -> Result<Api, LowerError> {
     let tasks = task_kinds(set, strict)?;
     let mut taken: BTreeSet<String> = BTreeSet::new();
     let shared = fields::SharedTypes::build(&set.api.methods, &mut taken, &mut stats, strict)?;
-    let mut lowering = fields::FieldLowering::new(set, shared, stats, strict);
+    let names = endpoint_names(set, &mut stats);
+    let reserved = names.values().cloned().collect();
+    let mut lowering = fields::FieldLowering::new(set, shared, stats, strict, reserved);
 
     let mut endpoints = Vec::with_capacity(set.api.methods.len());
-    let mut endpoint_names = BTreeSet::new();
     for method in &set.api.methods {
         let task = tasks
             .get(&(method.method.clone(), method.path.clone()))
@@ -68,12 +69,8 @@ pub fn lower(set: &SchemaSet, strict: bool) -> Result<Api, LowerError> {
             )?;
             continue;
         }
-        endpoints.push(lower_endpoint(
-            method,
-            task,
-            &mut lowering,
-            &mut endpoint_names,
-        )?);
+        let (module, name) = names[&site(method)].clone();
+        endpoints.push(lower_endpoint(method, task, &mut lowering, module, name)?);
     }
     let (types, stats) = lowering.finish();
     Ok(Api {
@@ -93,21 +90,10 @@ fn lower_endpoint(
     method: &MethodDef,
     task: TaskKind,
     lowering: &mut fields::FieldLowering<'_>,
-    names: &mut BTreeSet<(String, String)>,
+    module: String,
+    name: String,
 ) -> Result<Endpoint, LowerError> {
     let here = site(method);
-    let module = naming::module_of(&method.path);
-    let mut name = naming::endpoint_name(&method.method, &method.path);
-    if !names.insert((module.clone(), name.clone())) {
-        let renamed = (2..)
-            .map(|i| format!("{name}{i}"))
-            .find(|n| names.insert((module.clone(), n.clone())))
-            .expect("an unbounded range always yields a free name");
-        lowering.stats_mut().suffixed_names.push(format!(
-            "{here}: endpoint type `{module}::{name}` renamed to `{renamed}`"
-        ));
-        name = renamed;
-    }
     let empty = BTreeMap::new();
     let declared = method.parameters.properties.as_ref().unwrap_or(&empty);
 
@@ -185,6 +171,30 @@ fn lower_endpoint(
         task,
         download: shared::truthy(method.download_allowed.as_ref()),
     })
+}
+
+/// `METHOD /path` → (module, endpoint type name), unique per module: a name already taken (in
+/// path-then-method order) gets `2`, `3`, … and a report line.
+fn endpoint_names(set: &SchemaSet, stats: &mut Stats) -> BTreeMap<String, (String, String)> {
+    let mut taken = BTreeSet::new();
+    let mut out = BTreeMap::new();
+    for method in &set.api.methods {
+        let here = site(method);
+        let module = naming::module_of(&method.path);
+        let mut name = naming::endpoint_name(&method.method, &method.path);
+        if !taken.insert((module.clone(), name.clone())) {
+            let renamed = (2..)
+                .map(|i| format!("{name}{i}"))
+                .find(|n| taken.insert((module.clone(), n.clone())))
+                .expect("an unbounded range always yields a free name");
+            stats.suffixed_names.push(format!(
+                "{here}: endpoint type `{module}::{name}` renamed to `{renamed}`"
+            ));
+            name = renamed;
+        }
+        out.insert(here, (module, name));
+    }
+    out
 }
 
 fn task_kinds(

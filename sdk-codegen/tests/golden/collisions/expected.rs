@@ -177,6 +177,120 @@ impl rt::Endpoint for GetNodesAB2 {
         out.extra(&self.extra);
     }
 }
+/// `GET /nodes/{node}/things`
+///
+/// **Permission:** any authenticated user; the handler checks further.
+///
+/// **Returns** a list of [`GetNodesThingsItem2`].
+///
+/// Not available to API tokens: needs a ticket.
+///
+/// Upstream handler name: `list_things`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetNodesThings {
+    /// `node`: string, format `pve-node`.
+    pub node: ::std::string::String,
+    /// Parameters the schema does not list, sent as given after the listed ones.
+    pub extra: rt::ExtraParams,
+}
+impl GetNodesThings {
+    /// A request with its required parameters: `node`.
+    pub fn new(node: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            node: node.into(),
+            extra: rt::ExtraParams::new(),
+        }
+    }
+    /// Adds a parameter the schema does not list.
+    pub fn extra_param(
+        mut self,
+        key: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.extra.push(key.into(), value.into());
+        self
+    }
+}
+impl rt::Endpoint for GetNodesThings {
+    type Response = ::std::vec::Vec<GetNodesThingsItem2>;
+    const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
+        method: rt::HttpMethod::Get,
+        path: "/nodes/{node}/things",
+        handler: "list_things",
+        permission: &rt::Permission::AnyUser,
+        protected: false,
+        allow_token: false,
+        proxy_to: ::std::option::Option::None,
+        task: rt::TaskReturn::None,
+    };
+    fn write_path(&self, out: &mut rt::PathWriter) {
+        out.literal("/nodes/");
+        out.param(&self.node);
+        out.literal("/things");
+    }
+    #[allow(unused_variables)]
+    fn write_params(&self, out: &mut rt::ParamWriter) {
+        out.extra(&self.extra);
+    }
+}
+/// `GET /nodes/{node}/things/item`
+///
+/// **Permission:** any authenticated user; the handler checks further.
+///
+/// **Returns** a string.
+///
+/// Not available to API tokens: needs a ticket.
+///
+/// Upstream handler name: `thing_item`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetNodesThingsItem {
+    /// `node`: string, format `pve-node`.
+    pub node: ::std::string::String,
+    /// Parameters the schema does not list, sent as given after the listed ones.
+    pub extra: rt::ExtraParams,
+}
+impl GetNodesThingsItem {
+    /// A request with its required parameters: `node`.
+    pub fn new(node: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            node: node.into(),
+            extra: rt::ExtraParams::new(),
+        }
+    }
+    /// Adds a parameter the schema does not list.
+    pub fn extra_param(
+        mut self,
+        key: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.extra.push(key.into(), value.into());
+        self
+    }
+}
+impl rt::Endpoint for GetNodesThingsItem {
+    type Response = ::std::string::String;
+    const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
+        method: rt::HttpMethod::Get,
+        path: "/nodes/{node}/things/item",
+        handler: "thing_item",
+        permission: &rt::Permission::AnyUser,
+        protected: false,
+        allow_token: false,
+        proxy_to: ::std::option::Option::None,
+        task: rt::TaskReturn::None,
+    };
+    fn write_path(&self, out: &mut rt::PathWriter) {
+        out.literal("/nodes/");
+        out.param(&self.node);
+        out.literal("/things/item");
+    }
+    #[allow(unused_variables)]
+    fn write_params(&self, out: &mut rt::ParamWriter) {
+        out.extra(&self.extra);
+    }
+}
 /// `GET /nodes/{node}/things/{foo-bar}`
 ///
 /// **Permission:** any authenticated user; the handler checks further.
@@ -607,6 +721,60 @@ impl<'de> rt::serde::Deserialize<'de> for GetNodesThingsFooBarResponseXY2 {
     }
 }
 impl rt::FromWire for GetNodesThingsFooBarResponseXY2 {
+    fn from_wire<'de, D: rt::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as rt::serde::Deserialize<'de>>::deserialize(d)
+    }
+}
+/// One item of the response of `GET /nodes/{node}/things`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetNodesThingsItem2 {
+    /// `id`: string.
+    pub id: ::std::string::String,
+    /// Fields the schema does not declare, kept as received.
+    pub extra: rt::Extra,
+}
+impl<'de> rt::serde::Deserialize<'de> for GetNodesThingsItem2 {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> rt::serde::de::Visitor<'de> for V {
+            type Value = GetNodesThingsItem2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a GetNodesThingsItem2 object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<GetNodesThingsItem2, A::Error> {
+                let mut f_id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut __extra = rt::Extra::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(rt::KeySeed)?
+                {
+                    match &*__key {
+                        "id" => f_id = rt::next(&mut __map)?,
+                        _ => {
+                            __extra.insert(__key.into_owned(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(GetNodesThingsItem2 {
+                    id: f_id.ok_or_else(|| rt::missing_field("id"))?,
+                    extra: __extra,
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+impl rt::FromWire for GetNodesThingsItem2 {
     fn from_wire<'de, D: rt::serde::Deserializer<'de>>(
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
