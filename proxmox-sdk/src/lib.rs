@@ -64,7 +64,7 @@ pub mod task;
 pub mod upid;
 pub mod wire;
 
-pub use api::Privilege;
+pub use api::{Privilege, SCHEMA_VERSION};
 pub use client::{Client, ClientBuilder};
 pub use endpoint::{Endpoint, EndpointInfo, HttpMethod, TaskReturn};
 pub use error::Error;

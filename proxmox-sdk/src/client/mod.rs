@@ -34,6 +34,7 @@ mod secret;
 mod tests;
 mod tfa;
 pub mod transport;
+mod version;
 
 use std::fmt;
 use std::sync::Arc;
@@ -51,6 +52,7 @@ pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use tfa::{TfaAnswer, TfaChallenge, TfaMethod};
 pub use transport::{BoxError, BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
+pub use version::ServerVersion;
 
 use crate::endpoint::{Endpoint, HttpMethod};
 use crate::error::Error;
@@ -83,6 +85,8 @@ pub(crate) struct Inner {
     auth: auth::Auth,
     retry: RetryPolicy,
     user_agent: HeaderValue,
+    /// `GET /version`, once asked (see [`Client::server_version`]).
+    server_version: tokio::sync::OnceCell<ServerVersion>,
 }
 
 /// One logical call, before credentials are added.

@@ -24,7 +24,7 @@ use crate::naming;
 pub struct GeneratedCode {
     /// `module name → formatted source` (`nodes` → `pub struct GetNodesLxc …`).
     pub modules: BTreeMap<String, String>,
-    /// The `Privilege` enum and its impls.
+    /// The crate-root items: `SCHEMA_VERSION`, and the `Privilege` enum with its impls.
     pub privilege: String,
 }
 
@@ -115,7 +115,7 @@ pub fn emit(api: &Api) -> Result<GeneratedCode, syn::Error> {
         };
         formatted.insert(module, format(file)?);
     }
-    let privilege = format(privilege::privilege(&api.privileges))?;
+    let privilege = format(privilege::privilege(&api.privileges, &api.pve_version))?;
     Ok(GeneratedCode {
         modules: formatted,
         privilege,

@@ -2,6 +2,9 @@
 
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+/// The PVE version of the schema these bindings were generated from (`pve_version` of
+/// the vendored `pve-api.json`, as `schema/SOURCE.md` records it).
+pub const SCHEMA_VERSION: &str = "fixture";
 /// A PVE privilege, as named in roles, ACLs and permission errors.
 ///
 /// Covers all 0 privileges the vendored schema's PVE version defines; a name this
