@@ -74,6 +74,8 @@ pub struct Endpoint {
     pub task: TaskKind,
     /// `download_allowed`.
     pub download: bool,
+    /// Since when it exists, as a doc sentence (from `history.json`, when there is one).
+    pub since: Option<String>,
 }
 
 /// Part of a path template.

@@ -24,6 +24,7 @@ pub mod diff;
 pub mod emit;
 pub mod extract;
 pub mod fixups;
+pub mod history;
 pub mod ir;
 pub mod lower;
 pub mod model;

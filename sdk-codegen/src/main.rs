@@ -16,6 +16,10 @@ const USAGE: &str = r#"usage:
   sdk-codegen generate [--schema DIR] [--out FILE] [--strict]
       Generates the bindings from DIR (default ./schema) into one readable file (default: stdout)
       and prints the build report to stderr.
+  sdk-codegen history OLDEST ... NEWEST [--out FILE]
+      Since which of the given versions (oldest first; upstream apidoc files or pve-api.json)
+      each endpoint of NEWEST exists. Writes FILE (default ./schema/history.json); the
+      generator puts "Available since PVE x.y" into each endpoint's docs from it.
   sdk-codegen diff OLD NEW [--json] [--data DIR|none]
       What moving from OLD to NEW changes in the generated Rust API, each change classed
       major/minor/patch by its effect on code that compiles against OLD (the largest class is
@@ -38,6 +42,7 @@ fn main() -> ExitCode {
         Some("extract") => cmd_extract(&args[1..]),
         Some("generate") => cmd_generate(&args[1..]),
         Some("diff") => cmd_diff(&args[1..]),
+        Some("history") => cmd_history(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())
@@ -158,5 +163,31 @@ fn cmd_diff(args: &[String]) -> Result<(), String> {
     } else {
         print!("{d}");
     }
+    Ok(())
+}
+
+fn cmd_history(args: &[String]) -> Result<(), String> {
+    let (pos, opts) = parse(args, &["--out"], &[])?;
+    if pos.len() < 2 {
+        return Err(format!(
+            "history takes at least two versions, oldest first\n\n{USAGE}"
+        ));
+    }
+    let mut schemas = Vec::new();
+    for p in &pos {
+        let set = sdk_codegen::diff::load(Path::new(p), None).map_err(|e| e.to_string())?;
+        schemas.push(set.api);
+    }
+    let history = sdk_codegen::history::build(&schemas);
+    let out = PathBuf::from(option(&opts, "--out").unwrap_or("schema/history.json"));
+    let mut text = serde_json::to_string_pretty(&history).map_err(|e| e.to_string())?;
+    text.push('\n');
+    std::fs::write(&out, text).map_err(|e| format!("{}: cannot write: {e}", out.display()))?;
+    eprintln!(
+        "wrote {} ({} methods, versions {})",
+        out.display(),
+        history.methods.len(),
+        history.versions.join(", ")
+    );
     Ok(())
 }

@@ -215,3 +215,44 @@ fn pve_7_4_to_8_4() {
         .expect("tfa listing info change");
     assert_eq!(tokens.detail, "API tokens allowed: false → true");
 }
+
+#[test]
+fn the_vendored_history_is_what_the_history_command_writes() {
+    let (Some(old), Some(mid)) = (
+        upstream("pve-7.4-1-apidoc.json"),
+        upstream("pve-8.4.2-apidoc.json"),
+    ) else {
+        return;
+    };
+    let out = std::env::temp_dir().join(format!("sdk-codegen-history-{}.json", std::process::id()));
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_sdk-codegen"))
+        .arg("history")
+        .arg(old)
+        .arg(mid)
+        .arg(workspace().join("schema/pve-api.json"))
+        .arg("--out")
+        .arg(&out)
+        .status()
+        .expect("runs");
+    assert!(status.success());
+    let fresh = std::fs::read_to_string(&out).expect("written");
+    let _ = std::fs::remove_file(&out);
+    let vendored =
+        std::fs::read_to_string(workspace().join("schema/history.json")).expect("vendored");
+    assert!(
+        fresh == vendored,
+        "schema/history.json differs from `sdk-codegen history` output; rerun the command in \
+         the README's upgrade section"
+    );
+    let history: sdk_codegen::history::History = serde_json::from_str(&vendored).expect("parses");
+    let new_in_9_1 = history
+        .methods
+        .iter()
+        .filter(|m| m.since == "9.1.4")
+        .count();
+    assert_eq!(new_in_9_1, 63, "the 63 endpoints 9.1 added");
+    assert_eq!(
+        history.sentence("POST", "/access/vncticket").as_deref(),
+        Some("Available since PVE 9.1.")
+    );
+}

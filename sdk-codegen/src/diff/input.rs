@@ -96,6 +96,7 @@ pub fn load(path: &Path, data: Option<&Path>) -> Result<SchemaSet, InputError> {
             tasks: TaskList {
                 methods: Vec::new(),
             },
+            history: None,
             api,
         }),
     }

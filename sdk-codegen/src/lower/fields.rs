@@ -389,6 +389,11 @@ impl<'a> FieldLowering<'a> {
         }
     }
 
+    /// `history.json` of the schema set.
+    pub fn history(&self) -> Option<&'a crate::history::History> {
+        self.set.history.as_ref()
+    }
+
     fn name_taken(&self, module: &str, name: &str) -> bool {
         let key = (module.to_string(), name.to_string());
         self.shared.types.contains_key(&key) || self.endpoint_names.contains(&key)

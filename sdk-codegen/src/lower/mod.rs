@@ -170,6 +170,9 @@ fn lower_endpoint(
             .map(str::to_string),
         task,
         download: shared::truthy(method.download_allowed.as_ref()),
+        since: lowering
+            .history()
+            .and_then(|h| h.sentence(&method.method, &method.path)),
     })
 }
 
