@@ -1,7 +1,7 @@
 //! `history`: since which PVE version each endpoint exists, as facts in `schema/history.json`.
 //!
 //! `sdk-codegen history OLDEST … NEWEST --out schema/history.json` reads schemas in release
-//! order (upstream `apidoc.js`/`pve-<version>-apidoc.json` files or `pve-api.json` documents)
+//! order (or `--extend schema/history.json NEWEST` adds one newer version to an existing file) (upstream `apidoc.js`/`pve-<version>-apidoc.json` files or `pve-api.json` documents)
 //! and records, for every `METHOD /path` of the newest, the first of them that has it. The
 //! generator renders it into each endpoint's docs ("Available since PVE 8.4."); an endpoint
 //! already in the oldest is "in PVE 7.4 and later" (nothing older was compared).
@@ -65,8 +65,7 @@ pub fn build(schemas: &[ApiSchema]) -> History {
             since: since[&(m.path.clone(), m.method.clone())].clone(),
         })
         .collect();
-    let order = |m: &str| crate::extract::METHOD_ORDER.iter().position(|x| *x == m);
-    methods.sort_by(|a, b| (&a.path, order(&a.method)).cmp(&(&b.path, order(&b.method))));
+    sort(&mut methods);
     History {
         about: ABOUT.into(),
         versions: schemas.iter().map(|s| s.pve_version.clone()).collect(),
@@ -75,6 +74,32 @@ pub fn build(schemas: &[ApiSchema]) -> History {
 }
 
 impl History {
+    /// The history with one more (newer) version: what `new` has that the history does not
+    /// know is new in `new`'s version. Methods `new` no longer has are dropped.
+    pub fn extend(&self, new: &ApiSchema) -> History {
+        let mut versions = self.versions.clone();
+        versions.push(new.pve_version.clone());
+        let mut methods: Vec<Since> = new
+            .methods
+            .iter()
+            .map(|m| Since {
+                method: m.method.clone(),
+                path: m.path.clone(),
+                since: self
+                    .methods
+                    .iter()
+                    .find(|s| s.method == m.method && s.path == m.path)
+                    .map_or_else(|| new.pve_version.clone(), |s| s.since.clone()),
+            })
+            .collect();
+        sort(&mut methods);
+        History {
+            about: ABOUT.into(),
+            versions,
+            methods,
+        }
+    }
+
     /// The doc sentence for `METHOD path`, when the history knows it.
     pub fn sentence(&self, method: &str, path: &str) -> Option<String> {
         let entry = self
@@ -91,6 +116,11 @@ impl History {
             format!("Available since PVE {}.", release(&entry.since))
         })
     }
+}
+
+fn sort(methods: &mut [Since]) {
+    let order = |m: &str| crate::extract::METHOD_ORDER.iter().position(|x| *x == m);
+    methods.sort_by(|a, b| (&a.path, order(&a.method)).cmp(&(&b.path, order(&b.method))));
 }
 
 /// `7.4-1` → `7.4`, `9.1.4` → `9.1`.
@@ -155,5 +185,20 @@ mod tests {
             Some("Available since PVE 9.1.")
         );
         assert_eq!(h.sentence("GET", "/gone"), None);
+
+        // Extending by a newer version gives what building from all four gives.
+        let next = schema("9.2.1", &[("GET", "/a"), ("GET", "/c"), ("PUT", "/d")]);
+        let extended = h.extend(&next);
+        let rebuilt = build(&[
+            schema("7.4-1", &[("GET", "/a"), ("GET", "/gone")]),
+            schema("8.4.2", &[("GET", "/a"), ("POST", "/b")]),
+            schema("9.1.4", &[("POST", "/b"), ("GET", "/a"), ("GET", "/c")]),
+            next,
+        ]);
+        assert_eq!(extended, rebuilt);
+        assert_eq!(
+            extended.sentence("PUT", "/d").as_deref(),
+            Some("Available since PVE 9.2.")
+        );
     }
 }

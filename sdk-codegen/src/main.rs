@@ -17,9 +17,11 @@ const USAGE: &str = r#"usage:
       Generates the bindings from DIR (default ./schema) into one readable file (default: stdout)
       and prints the build report to stderr.
   sdk-codegen history OLDEST ... NEWEST [--out FILE]
+  sdk-codegen history --extend HISTORY NEWEST [--out FILE]
       Since which of the given versions (oldest first; upstream apidoc files or pve-api.json)
-      each endpoint of NEWEST exists. Writes FILE (default ./schema/history.json); the
-      generator puts "Available since PVE x.y" into each endpoint's docs from it.
+      each endpoint of NEWEST exists; --extend adds NEWEST to an existing history.json.
+      Writes FILE (default ./schema/history.json); the generator puts "Available since PVE
+      x.y" into each endpoint's docs from it.
   sdk-codegen diff OLD NEW [--json] [--data DIR|none]
       What moving from OLD to NEW changes in the generated Rust API, each change classed
       major/minor/patch by its effect on code that compiles against OLD (the largest class is
@@ -167,18 +169,30 @@ fn cmd_diff(args: &[String]) -> Result<(), String> {
 }
 
 fn cmd_history(args: &[String]) -> Result<(), String> {
-    let (pos, opts) = parse(args, &["--out"], &[])?;
-    if pos.len() < 2 {
-        return Err(format!(
-            "history takes at least two versions, oldest first\n\n{USAGE}"
-        ));
-    }
+    let (pos, opts) = parse(args, &["--out", "--extend"], &[])?;
     let mut schemas = Vec::new();
     for p in &pos {
         let set = sdk_codegen::diff::load(Path::new(p), None).map_err(|e| e.to_string())?;
         schemas.push(set.api);
     }
-    let history = sdk_codegen::history::build(&schemas);
+    let history = match option(&opts, "--extend") {
+        Some(base) => {
+            let [new] = schemas.as_slice() else {
+                return Err(format!("history --extend takes one NEWEST\n\n{USAGE}"));
+            };
+            let text =
+                std::fs::read_to_string(base).map_err(|e| format!("{base}: cannot read: {e}"))?;
+            let old: sdk_codegen::history::History =
+                serde_json::from_str(&text).map_err(|e| format!("{base}: {e}"))?;
+            old.extend(new)
+        }
+        None if schemas.len() >= 2 => sdk_codegen::history::build(&schemas),
+        None => {
+            return Err(format!(
+                "history takes at least two versions, oldest first\n\n{USAGE}"
+            ));
+        }
+    };
     let out = PathBuf::from(option(&opts, "--out").unwrap_or("schema/history.json"));
     let mut text = serde_json::to_string_pretty(&history).map_err(|e| e.to_string())?;
     text.push('\n');

@@ -5,9 +5,9 @@
 macro_rules! golden {
     ($name:ident, $path:literal) => {
         #[deny(warnings)]
-                                                #[allow(clippy::all, dead_code)]
+                                                                #[allow(clippy::all, dead_code)]
         #[rustfmt::skip] // prettyplease output, compared byte for byte by the golden test
-                                                #[path = $path]
+                                                                #[path = $path]
         mod $name;
     };
 }
