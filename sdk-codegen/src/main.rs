@@ -22,13 +22,14 @@ const USAGE: &str = r#"usage:
       each endpoint of NEWEST exists; --extend adds NEWEST to an existing history.json.
       Writes FILE (default ./schema/history.json); the generator puts "Available since PVE
       x.y" into each endpoint's docs from it.
-  sdk-codegen diff OLD NEW [--json] [--data DIR|none]
+  sdk-codegen diff OLD NEW [--json] [--data DIR|none] [--new-version X.Y.Z]
       What moving from OLD to NEW changes in the generated Rust API, each change classed
       major/minor/patch by its effect on code that compiles against OLD (the largest class is
       the crate's version bump). OLD and NEW may each be a schema folder (schema/), a
       pve-api.json, or an upstream apidoc.js / pve-<version>-apidoc.json. Upstream files and a
       lone pve-api.json are lowered with the reviewed data files of DIR (default ./schema when
-      it exists; `none`: no data files).
+      it exists; `none`: no data files). --new-version names NEW's PVE version when it is an
+      upstream file whose name does not say it (apidoc.js).
       Output: a report grouped by class; with --json one document:
         {"old_version", "new_version", "class": "major|minor|patch|none",
          "counts": {"major", "minor", "patch"}, "endpoints": {"added", "removed", "changed"},
@@ -135,14 +136,14 @@ fn cmd_generate(args: &[String]) -> Result<(), String> {
         Some(path) => {
             std::fs::write(path, text).map_err(|e| format!("{path}: cannot write: {e}"))?
         }
-        None => print!("{text}"),
+        None => stdout(&text)?,
     }
     eprint!("{}", generated.report);
     Ok(())
 }
 
 fn cmd_diff(args: &[String]) -> Result<(), String> {
-    let (pos, opts) = parse(args, &["--data"], &["--json"])?;
+    let (pos, opts) = parse(args, &["--data", "--new-version"], &["--json"])?;
     let [old, new] = pos.as_slice() else {
         return Err(format!("diff takes OLD and NEW\n\n{USAGE}"));
     };
@@ -151,19 +152,19 @@ fn cmd_diff(args: &[String]) -> Result<(), String> {
         Some(dir) => Some(PathBuf::from(dir)),
         None => Some(PathBuf::from("schema")).filter(|d| d.join("privileges.json").exists()),
     };
-    let api = |path: &str| -> Result<sdk_codegen::ir::Api, String> {
-        let set =
-            sdk_codegen::diff::load(Path::new(path), data.as_deref()).map_err(|e| e.to_string())?;
+    let api = |path: &str, version: Option<&str>| -> Result<sdk_codegen::ir::Api, String> {
+        let set = sdk_codegen::diff::load_as(Path::new(path), data.as_deref(), version)
+            .map_err(|e| e.to_string())?;
         Generator::new(Settings::default())
             .lower(set)
             .map_err(|e| format!("{path}: {e}"))
     };
-    let d = sdk_codegen::diff::diff(&api(old)?, &api(new)?);
+    let d = sdk_codegen::diff::diff(&api(old, None)?, &api(new, option(&opts, "--new-version"))?);
     if option(&opts, "--json").is_some() {
         let text = serde_json::to_string_pretty(&d.to_json()).map_err(|e| e.to_string())?;
-        println!("{text}");
+        stdout(&format!("{text}\n"))?;
     } else {
-        print!("{d}");
+        stdout(&d.to_string())?;
     }
     Ok(())
 }
@@ -204,4 +205,13 @@ fn cmd_history(args: &[String]) -> Result<(), String> {
         history.versions.join(", ")
     );
     Ok(())
+}
+
+/// Writes to stdout; a reader that went away (`| head`) ends the output quietly.
+fn stdout(text: &str) -> Result<(), String> {
+    use std::io::Write as _;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("stdout: {e}")),
+        _ => Ok(()),
+    }
 }

@@ -40,6 +40,18 @@ pub enum InputError {
 /// # Errors
 /// [`InputError`] naming the file that could not be read or understood.
 pub fn load(path: &Path, data: Option<&Path>) -> Result<SchemaSet, InputError> {
+    load_as(path, data, None)
+}
+
+/// [`load`], with the PVE version of an upstream file given (`apidoc.js` does not say it).
+///
+/// # Errors
+/// As [`load`].
+pub fn load_as(
+    path: &Path,
+    data: Option<&Path>,
+    version: Option<&str>,
+) -> Result<SchemaSet, InputError> {
     if path.is_dir() {
         return Ok(SchemaSet::load(path)?);
     }
@@ -60,10 +72,13 @@ pub fn load(path: &Path, data: Option<&Path>) -> Result<SchemaSet, InputError> {
             (api, sibling.or(data))
         }
         None => {
-            let name_version = extract::extract(path, &bytes, &ExtractOptions::default());
-            let extracted = match name_version {
+            let named = ExtractOptions {
+                pve_version: version.map(str::to_string),
+                command: String::new(),
+            };
+            let extracted = match extract::extract(path, &bytes, &named) {
                 Ok(e) => e,
-                Err(_) => extract::extract(
+                Err(_) if version.is_none() => extract::extract(
                     path,
                     &bytes,
                     &ExtractOptions {
@@ -71,6 +86,7 @@ pub fn load(path: &Path, data: Option<&Path>) -> Result<SchemaSet, InputError> {
                         command: String::new(),
                     },
                 )?,
+                Err(e) => return Err(e.into()),
             };
             let api = serde_json::from_value(extracted.schema).map_err(|e| InputError::Schema {
                 file: path.to_path_buf(),

@@ -66,7 +66,7 @@ use serde::Serialize;
 
 use crate::ir::Api;
 
-pub use input::{InputError, load};
+pub use input::{InputError, load, load_as};
 
 /// The effect of a change on code that compiles against the old bindings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
