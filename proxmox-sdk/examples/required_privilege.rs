@@ -22,7 +22,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("{} {} needs: {check}", info.method, info.path);
     println!("privileges named: {:?}", info.permission.privileges());
     let agent = <GetNodesQemuAgentInfo as Endpoint>::INFO;
-    println!("{} {} needs: {}", agent.method, agent.path, agent.permission);
+    println!(
+        "{} {} needs: {}",
+        agent.method, agent.path, agent.permission
+    );
 
     // After a 403: the error names what the server said was missing.
     let client = common::client()?;

@@ -17,7 +17,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let backup = std::env::args()
         .nth(2)
         .ok_or("pass the backup volume, e.g. local:backup/vzdump-lxc-100-….tar.zst")?;
-    let storage = std::env::args().nth(3).unwrap_or_else(|| "local-lvm".into());
+    let storage = std::env::args()
+        .nth(3)
+        .unwrap_or_else(|| "local-lvm".into());
     let client = common::client()?;
     let request = PostNodesLxc::new(common::node(), backup, vmid)
         .restore(true)

@@ -16,7 +16,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let var = |name: &str| std::env::var(name).map_err(|_| format!("set {name}"));
     let client = Client::builder(&var("PVE_URL")?)?
         .ticket_login(var("PVE_USER")?, var("PVE_PASSWORD")?)
-        .trust(TlsTrust::Fingerprints(vec![var("PVE_FINGERPRINT")?.parse()?]))
+        .trust(TlsTrust::Fingerprints(vec![
+            var("PVE_FINGERPRINT")?.parse()?,
+        ]))
         .build()?;
     match client.login().await {
         Ok(()) => println!("logged in (no second factor)"),

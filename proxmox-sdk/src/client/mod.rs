@@ -144,6 +144,15 @@ impl Client {
     /// Like [`Client::send`], also returning the envelope's other keys (`total` of a task log
     /// or task list, `changes`).
     ///
+    /// ```no_run
+    /// # async fn demo(client: proxmox_sdk::Client) -> Result<(), proxmox_sdk::Error> {
+    /// use proxmox_sdk::api::nodes::GetNodesTasks;
+    ///
+    /// let (tasks, meta) = client.send_with_meta(&GetNodesTasks::new("pve1").limit(50)).await?;
+    /// println!("{} of {:?} tasks", tasks.len(), meta.total);
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`Client::send`].
     pub async fn send_with_meta<E: Endpoint>(
@@ -201,6 +210,18 @@ impl Client {
 
     /// Logs in now (ticket login only; a no-op for API tokens). Without it the login happens
     /// on the first call.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), proxmox_sdk::Error> {
+    /// use proxmox_sdk::client::tls::TlsTrust;
+    ///
+    /// let client = proxmox_sdk::Client::builder("https://pve1:8006")?
+    ///     .ticket_login("monitor@pve", "correct horse battery staple")
+    ///     .trust(TlsTrust::CaFile("/etc/pve/pve-root-ca.pem".into()))
+    ///     .build()?;
+    /// client.login().await?; // wrong credentials fail here, not on the first call
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::TfaRequired`] when the account needs a second factor (answer it with
