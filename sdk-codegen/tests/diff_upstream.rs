@@ -256,3 +256,51 @@ fn the_vendored_history_is_what_the_history_command_writes() {
         Some("Available since PVE 9.1.")
     );
 }
+
+#[test]
+fn every_input_form_gives_the_same_api() {
+    let Some(json) = upstream("pve-8.4.2-apidoc.json") else {
+        return;
+    };
+    let data = workspace().join("schema");
+    let lower = |set| {
+        Generator::new(Settings::default())
+            .lower(set)
+            .expect("lowers")
+    };
+    let from_json = lower(diff::load(&json, Some(&data)).expect("JSON loads"));
+    // The apidoc.js a PVE host serves: the same tree behind `const apiSchema = `.
+    let dir = std::env::temp_dir().join(format!("sdk-codegen-forms-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let js = dir.join("apidoc.js");
+    let tree = std::fs::read_to_string(&json).expect("readable");
+    std::fs::write(&js, format!("const apiSchema = {tree};\nlet x = 1;\n")).expect("write");
+    let from_js = lower(diff::load_as(&js, Some(&data), Some("8.4.2")).expect("apidoc.js loads"));
+    // A vendored pve-api.json with the data files next to it, and the folder itself.
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_sdk-codegen"))
+        .arg("extract")
+        .arg(&json)
+        .arg("--out")
+        .arg(&dir)
+        .status()
+        .expect("runs");
+    assert!(status.success());
+    for f in ["privileges.json", "indexed-keys.json", "tasks.json"] {
+        std::fs::copy(data.join(f), dir.join(f)).expect("copy data file");
+    }
+    let from_file = lower(diff::load(&dir.join("pve-api.json"), None).expect("file loads"));
+    let from_dir = lower(diff::load(&dir, None).expect("folder loads"));
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(from_json.pve_version, "8.4.2");
+    for (form, api) in [
+        ("apidoc.js", &from_js),
+        ("pve-api.json", &from_file),
+        ("folder", &from_dir),
+    ] {
+        assert!(
+            diff::diff(&from_json, api).changes.is_empty(),
+            "{form} differs from the JSON file"
+        );
+        assert_eq!(api.pve_version, "8.4.2", "{form}");
+    }
+}
