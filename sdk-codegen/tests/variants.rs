@@ -118,6 +118,12 @@ fn upstream_quirks_are_normalized_by_counted_fixups() {
         let r = report(variant);
         let line = lines(&r, "fixups:").concat();
         assert!(line.contains(fixup), "{variant}: {line}");
+        let name = fixup.split(' ').next().expect("name");
+        assert_eq!(
+            lines(&r, &format!("fixed by {name}: ")).len(),
+            1,
+            "{variant}: a line naming where {name} applied\n{r}"
+        );
         assert!(lines(&r, "fallback:").is_empty(), "{variant}: {r}");
     }
 }
