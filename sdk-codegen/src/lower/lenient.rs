@@ -15,7 +15,8 @@
 //! | an HTTP method other than GET/POST/PUT/DELETE | the endpoint is left out | `fallback: …` |
 //!
 //! Quirks seen in released schemas are normalized earlier by named [`crate::fixups`] in both
-//! modes and counted on the report's `fixups:` line: definitions without `type`
+//! modes, counted on the report's `fixups:` line and located by a `fixed by NAME:` line each
+//! (the methods changed): definitions without `type`
 //! (`untyped-definitions`), arrays without `items` (`array-without-items`, items become
 //! `serde_json::Value`), and numbers or flags written as strings (`numbers-as-strings`,
 //! `flags-as-strings`).
