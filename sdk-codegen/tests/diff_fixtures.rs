@@ -152,10 +152,13 @@ fn changed_values_are_spelled_out() {
         }]
     );
     assert!(perm.privileges_removed.is_empty());
-    assert_eq!(perm.old.as_deref(), Some("Sys.PowerMgmt on /nodes/{node}"));
+    assert_eq!(
+        perm.old.as_deref(),
+        Some("`Sys.PowerMgmt` on `/nodes/{node}`")
+    );
     assert_eq!(
         perm.new.as_deref(),
-        Some("any of Sys.PowerMgmt, Sys.Modify on /nodes/{node}")
+        Some("`Sys.PowerMgmt` or `Sys.Modify` on `/nodes/{node}`")
     );
     let info = find("nodes::PostNodesStart", Kind::EndpointInfoChanged);
     assert_eq!(

@@ -113,10 +113,13 @@ fn pve_8_4_to_9_1() {
         .of_endpoint("GET /nodes/{node}/qemu/{vmid}/agent/file-read")
         .find(|c| c.kind == Kind::PermissionChanged)
         .expect("file-read permission change");
-    assert_eq!(file_read.old.as_deref(), Some("VM.Monitor on /vms/{vmid}"));
+    assert_eq!(
+        file_read.old.as_deref(),
+        Some("`VM.Monitor` on `/vms/{vmid}`")
+    );
     assert_eq!(
         file_read.new.as_deref(),
-        Some("any of VM.GuestAgent.FileRead, VM.GuestAgent.Unrestricted on /vms/{vmid}")
+        Some("`VM.GuestAgent.FileRead` or `VM.GuestAgent.Unrestricted` on `/vms/{vmid}`")
     );
     assert_eq!(
         file_read.privileges_added,

@@ -36,11 +36,11 @@
 //!       "kind": "permission_changed",
 //!       "endpoint": "GET /nodes/{node}/qemu/{vmid}/agent/info",
 //!       "item": "nodes::GetNodesQemuAgentInfo",
-//!       "old": "VM.Monitor on /vms/{vmid}",
-//!       "new": "any of VM.GuestAgent.Audit, VM.GuestAgent.Unrestricted on /vms/{vmid}",
+//!       "old": "`VM.Monitor` on `/vms/{vmid}`",
+//!       "new": "`VM.GuestAgent.Audit` or `VM.GuestAgent.Unrestricted` on `/vms/{vmid}`",
 //!       "privileges_added": [{ "path": "/vms/{vmid}", "privilege": "VM.GuestAgent.Audit" }],
 //!       "privileges_removed": [{ "path": "/vms/{vmid}", "privilege": "VM.Monitor" }],
-//!       "detail": "privileges checked: + VM.GuestAgent.Audit on /vms/{vmid}, …"
+//!       "detail": "no longer checked: - VM.Monitor on /vms/{vmid}; now checked: + …"
 //!     }
 //!   ]
 //! }
@@ -52,7 +52,8 @@
 //! - Each change has `class` (`major`/`minor`/`patch`), `kind` (one of [`Kind`], snake case),
 //!   `item` (the Rust path: `module::Type`, `module::Type::field`, `types::Enum::Variant`) and
 //!   `detail` (one readable sentence). `endpoint` (`METHOD /path`) is present for changes of an
-//!   endpoint's request type; `old`/`new` (Rust types, or the permission check as text) when a
+//!   endpoint's request type; `old`/`new` (Rust types, or the permission check as the endpoint
+//!   docs word it) when a
 //!   value changed; `privileges_added`/`privileges_removed` only for `permission_changed`, and
 //!   only when non-empty.
 //! - Changes are sorted by class (major first), then endpoint or item.

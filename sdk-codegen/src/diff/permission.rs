@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::{Change, Kind, PrivilegeOnPath};
+use crate::emit::docs;
 use crate::ir::{Check, Permission};
 
 /// The ACL path reported for `userid-group` checks, which have none of their own.
@@ -17,7 +18,8 @@ pub(super) fn change(old: &Permission, new: &Permission, item: &str) -> Option<C
     let (before, after) = (privileges(old), privileges(new));
     let added: Vec<PrivilegeOnPath> = after.difference(&before).cloned().collect();
     let removed: Vec<PrivilegeOnPath> = before.difference(&after).cloned().collect();
-    let (old_text, new_text) = (describe(old), describe(new));
+    // The same text the endpoint docs show.
+    let (old_text, new_text) = (docs::permission(old), docs::permission(new));
     let mut detail = Vec::new();
     let list = |sign: &str, l: &[PrivilegeOnPath]| -> String {
         let parts: Vec<String> = l
@@ -32,7 +34,7 @@ pub(super) fn change(old: &Permission, new: &Permission, item: &str) -> Option<C
     if !added.is_empty() {
         detail.push(format!("now checked: {}", list("+", &added)));
     }
-    detail.push(format!("was `{old_text}`, now `{new_text}`"));
+    detail.push(format!("was {old_text}, now {new_text}"));
     let mut c = Change::new(Kind::PermissionChanged, item.to_string(), detail.join("; "))
         .values(old_text, new_text);
     c.privileges_added = added;
@@ -66,58 +68,4 @@ fn collect(c: &Check, out: &mut BTreeSet<PrivilegeOnPath>) {
         Check::And(cs) | Check::Or(cs) => cs.iter().for_each(|c| collect(c, out)),
         Check::UseridParam(_) | Check::PermModify(_) => {}
     }
-}
-
-/// A permission as one line of text.
-pub fn describe(p: &Permission) -> String {
-    match p {
-        Permission::Check(c) => check(c),
-        Permission::AnyUser => "any authenticated user".into(),
-        Permission::World => "anyone, without login".into(),
-        Permission::RootOnly => "root@pam only".into(),
-    }
-}
-
-fn check(c: &Check) -> String {
-    match c {
-        Check::Perm {
-            path,
-            privileges,
-            any,
-            require_param,
-        } => {
-            let list = privileges.join(", ");
-            let what = if *any && privileges.len() > 1 {
-                format!("any of {list}")
-            } else if privileges.len() > 1 {
-                format!("all of {list}")
-            } else {
-                list
-            };
-            let when = require_param
-                .as_ref()
-                .map(|p| format!(" (when `{p}` is given)"))
-                .unwrap_or_default();
-            format!("{what} on {path}{when}")
-        }
-        Check::And(cs) => join("and", cs),
-        Check::Or(cs) => join("or", cs),
-        Check::UseridGroup {
-            privileges,
-            groups_param,
-        } => {
-            let g = groups_param
-                .as_ref()
-                .map(|g| format!(", groups checked for {g}"))
-                .unwrap_or_default();
-            format!("{} on the user's groups{g}", privileges.join(", "))
-        }
-        Check::UseridParam(w) => format!("userid-param {w}"),
-        Check::PermModify(p) => format!("may modify permissions on {p}"),
-    }
-}
-
-fn join(op: &str, cs: &[Check]) -> String {
-    let parts: Vec<String> = cs.iter().map(check).collect();
-    format!("({})", parts.join(&format!(" {op} ")))
 }
