@@ -53,9 +53,8 @@
 //!   `item` (the Rust path: `module::Type`, `module::Type::field`, `types::Enum::Variant`) and
 //!   `detail` (one readable sentence). `endpoint` (`METHOD /path`) is present for changes of an
 //!   endpoint's request type; `old`/`new` (Rust types, or the permission check as the endpoint
-//!   docs word it) when a
-//!   value changed; `privileges_added`/`privileges_removed` only for `permission_changed`, and
-//!   only when non-empty.
+//!   docs word it) when a value changed; `privileges_added`/`privileges_removed` only for
+//!   `permission_changed`, and only when non-empty.
 //! - Changes are sorted by class (major first), then endpoint or item.
 
 mod compare;
