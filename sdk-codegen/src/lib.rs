@@ -10,8 +10,9 @@
 //!
 //! [`extract`] brings a new upstream schema in (from the JSON in pve-docs or the `apidoc.js` of
 //! any PVE host) and [`diff`] compares the Rust APIs two schema versions generate, classing each
-//! change major/minor/patch. The library does no I/O beyond the
-//! explicit `load`/`write` helpers; `build.rs`, the CLI and the tests are thin edges.
+//! change major/minor/patch; [`history`] records since which PVE version each endpoint exists.
+//! The library does no I/O beyond the explicit `load`/`write` helpers; `build.rs`, the CLI and
+//! the tests are thin edges.
 //!
 //! ```no_run
 //! let set = sdk_codegen::model::SchemaSet::load(std::path::Path::new("schema"))?;
