@@ -155,6 +155,7 @@ fn placeholder() -> crate::model::MethodDef {
         parameters: PropDef::default(),
         returns: PropDef::default(),
         permissions: None,
+        other: Default::default(),
     }
 }
 

@@ -129,6 +129,9 @@ pub struct MethodDef {
     /// Permission block; absent means root only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<PermissionsDef>,
+    /// Any other key, kept so an unreviewed one is reported (see [`crate::lower::lenient`]).
+    #[serde(flatten)]
+    pub other: BTreeMap<String, Value>,
 }
 
 /// The `permissions` block.

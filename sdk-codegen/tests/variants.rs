@@ -94,6 +94,18 @@ fn unknown_formats_attributes_and_types_are_reported_and_refused_when_strict() {
 }
 
 #[test]
+fn an_unknown_method_attribute_is_reported() {
+    let r = report("unknown-attribute");
+    assert!(
+        lines(&r, "fallback:").contains(
+            &"fallback: GET /nodes/{node}/gizmos/{id}: the method has unknown attribute \
+              `streaming`; ignored"
+        ),
+        "{r}"
+    );
+}
+
+#[test]
 fn unknown_type_fallbacks_say_which_type_they_got() {
     let r = report("unknown-type");
     assert_eq!(lines(&r, "fallback:").len(), 3, "{r}");

@@ -9,7 +9,7 @@
 //! |---|---|---|
 //! | `name[n]` family without a range in `indexed-keys.json` | `Indexed<T, 255>` ([`DEFAULT_INDEX_MAX`]) | `fallback: SITE: indexed family …` |
 //! | `format` not in [`KNOWN_FORMATS`] | what `type` says (a `*-list` format: `List<String>`) | `fallback: SITE: unknown format …` |
-//! | a keyword not in the model or [`REVIEWED_ATTRIBUTES`] | ignored | `fallback: SITE: unknown attribute …` |
+//! | a keyword not in the model or [`REVIEWED_ATTRIBUTES`] (of a property, or of a method) | ignored | `fallback: SITE: unknown attribute …` |
 //! | a `type` word lowering does not know | `serde_json::Value` | `fallback: SITE: unknown type …` |
 //! | a property-string key without a type, or of a type a property string cannot hold | `String` | `fallback: …` |
 //! | an HTTP method other than GET/POST/PUT/DELETE | the endpoint is left out | `fallback: …` |

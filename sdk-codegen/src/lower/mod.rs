@@ -94,6 +94,14 @@ fn lower_endpoint(
     name: String,
 ) -> Result<Endpoint, LowerError> {
     let here = site(method);
+    for key in method.other.keys() {
+        lowering.unreviewed(
+            "pve-api.json",
+            &here,
+            format!("the method has unknown attribute `{key}`"),
+            "ignored",
+        )?;
+    }
     let empty = BTreeMap::new();
     let declared = method.parameters.properties.as_ref().unwrap_or(&empty);
 

@@ -130,6 +130,70 @@ impl rt::Endpoint for PostNodesGizmos {
         out.extra(&self.extra);
     }
 }
+/// `GET /nodes/{node}/gizmos/{id}`
+///
+/// **Permission:** any authenticated user; the handler checks further.
+///
+/// **Returns** a string.
+///
+/// Not available to API tokens: needs a ticket.
+///
+/// Upstream handler name: `read_gizmo`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetNodesGizmosId {
+    /// `node`: string, format `pve-node`.
+    pub node: ::std::string::String,
+    /// `id`: string.
+    pub id: ::std::string::String,
+    /// Parameters the schema does not list, sent as given after the listed ones.
+    pub extra: rt::ExtraParams,
+}
+impl GetNodesGizmosId {
+    /// A request with its required parameters: `node`, `id`.
+    pub fn new(
+        node: impl ::std::convert::Into<::std::string::String>,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            node: node.into(),
+            id: id.into(),
+            extra: rt::ExtraParams::new(),
+        }
+    }
+    /// Adds a parameter the schema does not list.
+    pub fn extra_param(
+        mut self,
+        key: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.extra.push(key.into(), value.into());
+        self
+    }
+}
+impl rt::Endpoint for GetNodesGizmosId {
+    type Response = ::std::string::String;
+    const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
+        method: rt::HttpMethod::Get,
+        path: "/nodes/{node}/gizmos/{id}",
+        handler: "read_gizmo",
+        permission: &rt::Permission::AnyUser,
+        protected: false,
+        allow_token: false,
+        proxy_to: ::std::option::Option::None,
+        task: rt::TaskReturn::None,
+    };
+    fn write_path(&self, out: &mut rt::PathWriter) {
+        out.literal("/nodes/");
+        out.param(&self.node);
+        out.literal("/gizmos/");
+        out.param(&self.id);
+    }
+    #[allow(unused_variables)]
+    fn write_params(&self, out: &mut rt::ParamWriter) {
+        out.extra(&self.extra);
+    }
+}
 /// Response of `POST /nodes/{node}/gizmos`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
