@@ -167,3 +167,35 @@ fn colliding_names_are_renamed_deterministically_and_listed() {
     fixups::run_all(&mut s.api, false).expect("fixups");
     lower::lower(&s, true).expect("strict lowering renames too");
 }
+
+#[test]
+fn unknown_permission_checks_and_http_methods_are_reported_and_refused_when_strict() {
+    let r = report("unknown-permission");
+    assert_eq!(
+        lines(&r, "fallback:"),
+        [
+            "fallback: POST /nodes/{node}/beacons: permission check has unknown operator \
+             `quorum`: [\"quorum\",\"/nodes/{node}\"]; documented as root@pam only",
+            "fallback: PUT /nodes/{node}/beacons: permission check has unknown option \
+             `sometimes`: [\"perm\",\"/nodes/{node}\",[\"Sys.Modify\"],\"sometimes\",1]; \
+             documented as root@pam only",
+            "fallback: DELETE /nodes/{node}/beacons: unknown permissions.user `nobody`; \
+             documented as root@pam only",
+        ]
+    );
+    assert!(
+        strict_error("unknown-permission").contains("unknown operator `quorum`"),
+        "{}",
+        strict_error("unknown-permission")
+    );
+    let r = report("unknown-http-method");
+    assert_eq!(
+        lines(&r, "fallback:"),
+        ["fallback: PATCH /nodes/{node}/lamps: unknown HTTP method `PATCH`; endpoint left out"]
+    );
+    assert!(r.starts_with("PVE fixture API: 1 endpoints"), "{r}");
+    assert_eq!(
+        strict_error("unknown-http-method"),
+        "pve-api.json: PATCH /nodes/{node}/lamps: unknown HTTP method `PATCH`"
+    );
+}

@@ -168,7 +168,18 @@ fn lower_endpoint(
             _ => None,
         }),
         response,
-        permission: permissions::lower(method.permissions.as_ref(), &here)?,
+        permission: match permissions::lower(method.permissions.as_ref(), &here) {
+            Ok(p) => p,
+            Err(e) => {
+                lowering.unreviewed(
+                    "pve-api.json",
+                    &here,
+                    e.problem,
+                    "documented as root@pam only",
+                )?;
+                crate::ir::Permission::RootOnly
+            }
+        },
         protected: shared::truthy(method.protected.as_ref()),
         allow_token: shared::truthy(method.allowtoken.as_ref()),
         proxy_to: method

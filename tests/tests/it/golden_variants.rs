@@ -41,6 +41,14 @@ golden!(
     "../../../sdk-codegen/tests/golden/array-without-items/expected.rs"
 );
 golden!(
+    unknown_permission,
+    "../../../sdk-codegen/tests/golden/unknown-permission/expected.rs"
+);
+golden!(
+    unknown_http_method,
+    "../../../sdk-codegen/tests/golden/unknown-http-method/expected.rs"
+);
+golden!(
     numbers_as_strings,
     "../../../sdk-codegen/tests/golden/numbers-as-strings/expected.rs"
 );
@@ -129,4 +137,10 @@ fn unknown_shapes_get_useful_types() {
         quota.to_parts().expect("renders").form_body().as_deref(),
         Some("limit=100&name=q")
     );
+}
+
+#[test]
+fn an_unreadable_permission_check_is_documented_as_root_only() {
+    let info = <unknown_permission::nodes::PostNodesBeacons as Endpoint>::INFO;
+    assert_eq!(*info.permission, proxmox_sdk::Permission::RootOnly);
 }
