@@ -199,3 +199,19 @@ fn unknown_permission_checks_and_http_methods_are_reported_and_refused_when_stri
         "pve-api.json: PATCH /nodes/{node}/lamps: unknown HTTP method `PATCH`"
     );
 }
+
+#[test]
+fn enums_and_property_strings_at_a_response_root_are_text() {
+    let r = report("response-roots");
+    assert_eq!(
+        lines(&r, "fallback:"),
+        [
+            "fallback: GET /nodes/{node}/colors: `item` of `GetNodesColors` is an enum without a \
+             name; typed as String",
+            "fallback: GET /nodes/{node}/moods: the response of `GetNodesMoods` is an enum \
+             without a name; typed as String",
+            "fallback: GET /nodes/{node}/spec: the response of `GetNodesSpec` is a property \
+             string without a name; typed as String",
+        ]
+    );
+}

@@ -545,17 +545,22 @@ impl<'a> FieldLowering<'a> {
     fn ty_of(&mut self, def: &PropDef, ctx: &Ctx<'_>) -> Result<Ty, LowerError> {
         self.review_keywords(def, ctx)?;
         if let Some(keys) = shared::inline_format(def) {
-            let name = self
-                .shared
-                .ps_names
-                .get(&shared::signature(ctx.path, ctx.key, keys))
-                .ok_or_else(|| {
-                    LowerError::new(
-                        ctx.site,
-                        format!("property string `{}` was not collected", ctx.key),
-                    )
-                })?;
-            return Ok(Ty::Named(TYPES_MODULE.to_string(), name.clone()));
+            let sig = shared::signature(ctx.path, ctx.key, keys);
+            if let Some(name) = self.shared.ps_names.get(&sig) {
+                return Ok(Ty::Named(TYPES_MODULE.to_string(), name.clone()));
+            }
+            // Only where shared types are not collected (the root of a response).
+            self.unreviewed(
+                "pve-api.json",
+                ctx.site,
+                format!(
+                    "{} of `{}` is a property string without a name",
+                    named(ctx),
+                    ctx.owner
+                ),
+                "typed as String",
+            )?;
+            return Ok(Ty::String);
         }
         if let Some(variants) = &def.one_of {
             return self.one_of(def, variants, ctx);
@@ -572,17 +577,22 @@ impl<'a> FieldLowering<'a> {
         match ty {
             "string" => {
                 if let Some(values) = shared::enum_values(def) {
-                    let name = self
-                        .shared
-                        .enum_names
-                        .get(&shared::signature(ctx.path, ctx.key, &values))
-                        .ok_or_else(|| {
-                            LowerError::new(
-                                ctx.site,
-                                format!("enum `{}` was not collected", ctx.key),
-                            )
-                        })?;
-                    return Ok(Ty::Named(TYPES_MODULE.to_string(), name.clone()));
+                    let sig = shared::signature(ctx.path, ctx.key, &values);
+                    if let Some(name) = self.shared.enum_names.get(&sig) {
+                        return Ok(Ty::Named(TYPES_MODULE.to_string(), name.clone()));
+                    }
+                    // Only where shared types are not collected (the root of a response).
+                    self.unreviewed(
+                        "pve-api.json",
+                        ctx.site,
+                        format!(
+                            "{} of `{}` is an enum without a name",
+                            named(ctx),
+                            ctx.owner
+                        ),
+                        "typed as String",
+                    )?;
+                    return Ok(Ty::String);
                 }
                 match &def.format {
                     Some(Format::Named(f)) if f == "pve-vmid-list" => {
@@ -756,5 +766,14 @@ impl FieldLowering<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// `the response`, or the property's name in backticks.
+fn named(ctx: &Ctx<'_>) -> String {
+    if ctx.key.is_empty() {
+        "the response".into()
+    } else {
+        format!("`{}`", ctx.key)
     }
 }

@@ -49,6 +49,10 @@ golden!(
     "../../../sdk-codegen/tests/golden/unknown-http-method/expected.rs"
 );
 golden!(
+    response_roots,
+    "../../../sdk-codegen/tests/golden/response-roots/expected.rs"
+);
+golden!(
     numbers_as_strings,
     "../../../sdk-codegen/tests/golden/numbers-as-strings/expected.rs"
 );
