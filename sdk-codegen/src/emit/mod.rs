@@ -218,8 +218,12 @@ pub(crate) fn derive_and_debug(
     let entries = fields.iter().map(|f| {
         let id = ident(&f.ident);
         let label = naming::unraw(&f.ident);
-        if f.secret {
+        let option = f.optional && f.indexed_max.is_none();
+        if f.secret && (option || f.ty == Ty::String) {
             quote!(.field(#label, &rt::Redacted(&self.#id)))
+        } else if f.secret {
+            // `Redacted` covers `String` and `Option<_>`; any other type prints a marker.
+            quote!(.field(#label, &::std::format_args!("<redacted>")))
         } else {
             quote!(.field(#label, &self.#id))
         }

@@ -360,6 +360,8 @@ pub struct FieldLowering<'a> {
     strict: bool,
     /// Endpoint type names: a generated struct never takes one.
     endpoint_names: BTreeSet<(String, String)>,
+    /// Structs whose fields are being lowered.
+    building: BTreeSet<(String, String)>,
 }
 
 /// Where a value sits, for naming nested types and for error messages.
@@ -386,6 +388,7 @@ impl<'a> FieldLowering<'a> {
             stats,
             strict,
             endpoint_names,
+            building: BTreeSet::new(),
         }
     }
 
@@ -396,7 +399,9 @@ impl<'a> FieldLowering<'a> {
 
     fn name_taken(&self, module: &str, name: &str) -> bool {
         let key = (module.to_string(), name.to_string());
-        self.shared.types.contains_key(&key) || self.endpoint_names.contains(&key)
+        self.shared.types.contains_key(&key)
+            || self.endpoint_names.contains(&key)
+            || self.building.contains(&key)
     }
 
     /// A strict-mode error, or a `fallback:` report line (see [`lenient`]).
@@ -616,7 +621,7 @@ impl<'a> FieldLowering<'a> {
                     return Ok(Ty::Vec(Box::new(self.value_fallback(ctx))));
                 };
                 let item = if items.ty.as_deref() == Some("object") && has_properties(items) {
-                    let name = format!("{}{}Item", ctx.owner, naming::pascal(ctx.key));
+                    let name = format!("{}{}Item", ctx.owner, type_part(ctx.key));
                     let context = format!("One item of `{}` in `{}`.", ctx.key, ctx.site);
                     self.structure(items, &name, ctx, context)?
                 } else {
@@ -626,13 +631,13 @@ impl<'a> FieldLowering<'a> {
             }
             "object" => {
                 if has_properties(def) {
-                    let name = format!("{}{}", ctx.owner, naming::pascal(ctx.key));
+                    let name = format!("{}{}", ctx.owner, type_part(ctx.key));
                     let context = format!("The `{}` object in `{}`.", ctx.key, ctx.site);
                     self.structure(def, &name, ctx, context)
                 } else if let Some(Additional::Schema(values)) = &def.additional_properties {
                     let inner = if values.ty.as_deref() == Some("object") && has_properties(values)
                     {
-                        let name = format!("{}{}Value", ctx.owner, naming::pascal(ctx.key));
+                        let name = format!("{}{}Value", ctx.owner, type_part(ctx.key));
                         let context =
                             format!("One value of the `{}` map in `{}`.", ctx.key, ctx.site);
                         self.structure(values, &name, ctx, context)?
@@ -710,10 +715,13 @@ impl<'a> FieldLowering<'a> {
         }
         let name = name.as_str();
         let key = (ctx.module.to_string(), name.to_string());
+        // Taken while its fields are lowered, so a nested object never gets its own name.
+        self.building.insert(key.clone());
         let mut fields = Vec::new();
         for (wire, d) in def.properties.iter().flatten() {
             fields.push(self.field(d, wire, ctx.module, name, ctx.site, ctx.path)?);
         }
+        self.building.remove(&key);
         disambiguate(&mut fields, ctx.site, &mut self.stats);
         self.shared.types.insert(
             key,
@@ -775,5 +783,16 @@ fn named(ctx: &Ctx<'_>) -> String {
         "the response".into()
     } else {
         format!("`{}`", ctx.key)
+    }
+}
+
+/// A property name as part of a type name: PascalCase, or spelled out when that is empty
+/// (`-` → `X2D`), so a nested type never repeats its parent's name.
+fn type_part(key: &str) -> String {
+    let p = naming::pascal(key);
+    if p.is_empty() && !key.is_empty() {
+        naming::variant_name(key)
+    } else {
+        p
     }
 }

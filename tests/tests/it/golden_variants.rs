@@ -53,6 +53,10 @@ golden!(
     "../../../sdk-codegen/tests/golden/response-roots/expected.rs"
 );
 golden!(
+    odd_shapes,
+    "../../../sdk-codegen/tests/golden/odd-shapes/expected.rs"
+);
+golden!(
     numbers_as_strings,
     "../../../sdk-codegen/tests/golden/numbers-as-strings/expected.rs"
 );
@@ -147,4 +151,24 @@ fn unknown_shapes_get_useful_types() {
 fn an_unreadable_permission_check_is_documented_as_root_only() {
     let info = <unknown_permission::nodes::PostNodesBeacons as Endpoint>::INFO;
     assert_eq!(*info.permission, proxmox_sdk::Permission::RootOnly);
+}
+
+#[test]
+fn credentials_of_any_type_stay_out_of_debug_output() {
+    let req = odd_shapes::nodes::PostNodesOdd::new("pve1", 424242)
+        .ticket(serde_json::json!("PVE:tok"))
+        .nothing(serde_json::Value::Null);
+    let shown = format!("{req:?}");
+    assert!(shown.contains("password: <redacted>"), "{shown}");
+    assert!(
+        !shown.contains("424242") && !shown.contains("PVE:tok"),
+        "{shown}"
+    );
+    // The `null`-typed parameter became a JSON value, sent as its JSON text; the path
+    // parameter is not in the body.
+    let body = req.to_parts().expect("renders").form_body();
+    assert_eq!(
+        body.as_deref(),
+        Some("nothing=null&password=424242&ticket=PVE%3Atok")
+    );
 }
