@@ -215,3 +215,19 @@ fn enums_and_property_strings_at_a_response_root_are_text() {
         ]
     );
 }
+
+#[test]
+fn parameters_no_form_can_carry_become_json_values() {
+    let r = report("odd-shapes");
+    let fallbacks = lines(&r, "fallback:");
+    for wire in ["labels", "nothing", "spec"] {
+        let line = format!(
+            "fallback: POST /nodes/{{node}}/odd: parameter `{wire}` has a shape a request cannot \
+             carry (`null`, an object or a map); typed as serde_json::Value"
+        );
+        assert!(
+            fallbacks.contains(&line.as_str()),
+            "{line}\nin {fallbacks:#?}"
+        );
+    }
+}

@@ -392,6 +392,21 @@ impl<'a> FieldLowering<'a> {
         }
     }
 
+    /// Whether a request can send a value of `ty` as form parameters: scalars, text, lists,
+    /// enums and property strings, arrays of those (repeated keys), JSON values; not `()`,
+    /// maps or response structs.
+    pub fn sendable(&self, ty: &Ty) -> bool {
+        match ty {
+            Ty::Unit | Ty::Map(_) => false,
+            Ty::List(t) | Ty::Vec(t) => self.sendable(t),
+            Ty::Named(m, n) => !matches!(
+                self.shared.types.get(&(m.clone(), n.clone())),
+                Some(TypeDef::Struct(_)) | None
+            ),
+            _ => true,
+        }
+    }
+
     /// `history.json` of the schema set.
     pub fn history(&self) -> Option<&'a crate::history::History> {
         self.set.history.as_ref()

@@ -14,7 +14,7 @@
 //! | a property-string key without a type, or of a type a property string cannot hold | `String` | `fallback: …` |
 //! | an HTTP method other than GET/POST/PUT/DELETE | the endpoint is left out | `fallback: …` |
 //! | an enum or property string where shared types are not collected (a response's root, the items of a root array, the values of a root map) | `String` | `fallback: …` |
-//! | a parameter of type `null` | `serde_json::Value` | `fallback: …` |
+//! | a parameter of type `null`, or an object or map (no form encoding for it) | `serde_json::Value` | `fallback: …` |
 //! | a permission check lowering does not understand (unknown operator, option, shape) | `Permission::RootOnly` (the strictest reading) | `fallback: …` |
 //!
 //! Quirks seen in released schemas are normalized earlier by named [`crate::fixups`] in both

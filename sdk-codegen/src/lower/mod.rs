@@ -142,12 +142,12 @@ fn lower_endpoint(
     let path_count = path_params.len();
     let mut all: Vec<_> = path_params.into_iter().chain(params).collect();
     for f in &mut all {
-        if contains_unit(&f.ty) {
+        if !lowering.sendable(&f.ty) {
             lowering.unreviewed(
                 "pve-api.json",
                 &here,
                 format!(
-                    "parameter `{}` has type `null`, which cannot be sent",
+                    "parameter `{}` has a shape a request cannot carry (`null`, an object or a map)",
                     f.wire
                 ),
                 "typed as serde_json::Value",
@@ -207,15 +207,6 @@ fn lower_endpoint(
             .history()
             .and_then(|h| h.sentence(&method.method, &method.path)),
     })
-}
-
-/// Whether a type is or holds `()` (a `null` schema), which no request can carry.
-fn contains_unit(ty: &Ty) -> bool {
-    match ty {
-        Ty::Unit => true,
-        Ty::List(t) | Ty::Vec(t) | Ty::Map(t) => contains_unit(t),
-        _ => false,
-    }
 }
 
 /// `METHOD /path` → (module, endpoint type name), unique per module: a name already taken (in

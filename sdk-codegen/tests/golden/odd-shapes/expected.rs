@@ -80,10 +80,14 @@ use ::proxmox_sdk::__rt as rt;
 pub struct PostNodesOdd {
     /// `node`: string, format `pve-node`.
     pub node: ::std::string::String,
+    /// `labels`: object; optional.
+    pub labels: ::std::option::Option<rt::Value>,
     /// `nothing`: null; optional.
     pub nothing: ::std::option::Option<rt::Value>,
     /// `password`: integer.
     pub password: i64,
+    /// `spec`: object; optional.
+    pub spec: ::std::option::Option<rt::Value>,
     /// `ticket`: any; optional.
     pub ticket: ::std::option::Option<rt::Value>,
     /// Parameters the schema does not list, sent as given after the listed ones.
@@ -93,8 +97,10 @@ impl ::std::fmt::Debug for PostNodesOdd {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PostNodesOdd")
             .field("node", &self.node)
+            .field("labels", &self.labels)
             .field("nothing", &self.nothing)
             .field("password", &::std::format_args!("<redacted>"))
+            .field("spec", &self.spec)
             .field("ticket", &rt::Redacted(&self.ticket))
             .field("extra", &self.extra)
             .finish()
@@ -108,15 +114,27 @@ impl PostNodesOdd {
     ) -> Self {
         Self {
             node: node.into(),
+            labels: ::std::option::Option::None,
             nothing: ::std::option::Option::None,
             password: password,
+            spec: ::std::option::Option::None,
             ticket: ::std::option::Option::None,
             extra: rt::ExtraParams::new(),
         }
     }
+    /// Sets `labels`.
+    pub fn labels(mut self, value: impl ::std::convert::Into<rt::Value>) -> Self {
+        self.labels = ::std::option::Option::Some(value.into());
+        self
+    }
     /// Sets `nothing`.
     pub fn nothing(mut self, value: impl ::std::convert::Into<rt::Value>) -> Self {
         self.nothing = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets `spec`.
+    pub fn spec(mut self, value: impl ::std::convert::Into<rt::Value>) -> Self {
+        self.spec = ::std::option::Option::Some(value.into());
         self
     }
     /// Sets `ticket`.
@@ -153,8 +171,10 @@ impl rt::Endpoint for PostNodesOdd {
     }
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
+        out.optional("labels", &self.labels);
         out.optional("nothing", &self.nothing);
         out.required("password", &self.password);
+        out.optional("spec", &self.spec);
         out.optional("ticket", &self.ticket);
         out.extra(&self.extra);
     }
@@ -329,6 +349,60 @@ impl<'de> rt::serde::Deserialize<'de> for PostNodesOddResponseX2DX2D {
     }
 }
 impl rt::FromWire for PostNodesOddResponseX2DX2D {
+    fn from_wire<'de, D: rt::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <Self as rt::serde::Deserialize<'de>>::deserialize(d)
+    }
+}
+/// The `spec` object in `POST /nodes/{node}/odd`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PostNodesOddSpec {
+    /// `size`: integer.
+    pub size: i64,
+    /// Fields the schema does not declare, kept as received.
+    pub extra: rt::Extra,
+}
+impl<'de> rt::serde::Deserialize<'de> for PostNodesOddSpec {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        d: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> rt::serde::de::Visitor<'de> for V {
+            type Value = PostNodesOddSpec;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("a PostNodesOddSpec object")
+            }
+            fn visit_map<A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> ::std::result::Result<PostNodesOddSpec, A::Error> {
+                let mut f_size: ::std::option::Option<i64> = ::std::option::Option::None;
+                let mut __extra = rt::Extra::new();
+                while let ::std::option::Option::Some(__key) = __map
+                    .next_key_seed(rt::KeySeed)?
+                {
+                    match &*__key {
+                        "size" => f_size = rt::next(&mut __map)?,
+                        _ => {
+                            __extra.insert(__key.into_owned(), __map.next_value()?);
+                        }
+                    }
+                }
+                ::std::result::Result::Ok(PostNodesOddSpec {
+                    size: f_size.ok_or_else(|| rt::missing_field("size"))?,
+                    extra: __extra,
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+impl rt::FromWire for PostNodesOddSpec {
     fn from_wire<'de, D: rt::serde::Deserializer<'de>>(
         d: D,
     ) -> ::std::result::Result<Self, D::Error> {
