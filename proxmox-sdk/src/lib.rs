@@ -51,6 +51,9 @@
 //!
 //! **Tasks** ([`task`], [`Upid`]): calls that start a worker return its [`Upid`]; wait for it and
 //! get a typed outcome.
+//!
+//! **Versions**: [`SCHEMA_VERSION`] is the PVE version the bindings were generated from;
+//! [`Client::server_version`] asks the server (once) and warns when the major versions differ.
 
 extern crate self as proxmox_sdk;
 
@@ -64,13 +67,18 @@ pub mod task;
 pub mod upid;
 pub mod wire;
 
-pub use api::Privilege;
+pub use api::{Privilege, SCHEMA_VERSION};
 pub use client::{Client, ClientBuilder};
 pub use endpoint::{Endpoint, EndpointInfo, HttpMethod, TaskReturn};
 pub use error::Error;
 pub use permission::{Check, Permission};
 pub use task::TaskStarted;
 pub use upid::Upid;
+
+/// The package README's Rust examples, compiled by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 /// Items the generated code refers to. Not a stable API.
 #[doc(hidden)]
