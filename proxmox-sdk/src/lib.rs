@@ -52,6 +52,9 @@
 //! **Tasks** ([`task`], [`Upid`]): calls that start a worker return its [`Upid`]; wait for it and
 //! get a typed outcome.
 //!
+//! **Versions**: [`SCHEMA_VERSION`] is the PVE version the bindings were generated from;
+//! [`Client::server_version`] asks the server (once) and warns when the major versions differ.
+//!
 //! **Testing your code** (cargo feature `testing`): `proxmox_sdk::testing` has a scripted and
 //! a capturing transport, PVE's response shapes and scripted tasks, so a unit test can drive
 //! [`Client::send`] and [`Client::wait_task`] without a server.
@@ -70,13 +73,18 @@ pub mod testing;
 pub mod upid;
 pub mod wire;
 
-pub use api::Privilege;
+pub use api::{Privilege, SCHEMA_VERSION};
 pub use client::{Client, ClientBuilder};
 pub use endpoint::{Endpoint, EndpointInfo, HttpMethod, TaskReturn};
 pub use error::Error;
 pub use permission::{Check, Permission};
 pub use task::TaskStarted;
 pub use upid::Upid;
+
+/// The package README's Rust examples, compiled by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 /// Items the generated code refers to. Not a stable API.
 #[doc(hidden)]

@@ -77,6 +77,8 @@ pub const FIXUPS: &[Fixup] = &[
 pub struct FixupReport {
     /// (fixup name, places changed), in run order.
     pub applied: Vec<(&'static str, usize)>,
+    /// (fixup name, the `METHOD /path` of every method it changed), for fixups that fired.
+    pub sites: Vec<(&'static str, Vec<String>)>,
 }
 
 /// A fixup that no longer finds anything to fix (strict mode only).
@@ -98,7 +100,7 @@ pub struct StaleFixup {
 pub fn run_all(schema: &mut ApiSchema, strict: bool) -> Result<FixupReport, StaleFixup> {
     let mut report = FixupReport::default();
     for fixup in FIXUPS {
-        let hits = (fixup.apply)(schema);
+        let (hits, sites) = apply_per_method(schema, fixup.apply);
         if strict && hits == 0 && fixup.seen_in == SeenIn::Pinned {
             return Err(StaleFixup {
                 name: fixup.name,
@@ -106,8 +108,55 @@ pub fn run_all(schema: &mut ApiSchema, strict: bool) -> Result<FixupReport, Stal
             });
         }
         report.applied.push((fixup.name, hits));
+        if !sites.is_empty() {
+            report.sites.push((fixup.name, sites));
+        }
     }
     Ok(report)
+}
+
+/// Runs `apply` on one method at a time, so the report can say where it changed something.
+fn apply_per_method(
+    schema: &mut ApiSchema,
+    apply: fn(&mut ApiSchema) -> usize,
+) -> (usize, Vec<String>) {
+    let mut single = ApiSchema {
+        schema_format: schema.schema_format,
+        pve_version: String::new(),
+        methods: Vec::with_capacity(1),
+        paths_without_methods: Vec::new(),
+    };
+    let mut hits = 0;
+    let mut sites = Vec::new();
+    for method in &mut schema.methods {
+        single
+            .methods
+            .push(std::mem::replace(method, placeholder()));
+        let here = apply(&mut single);
+        *method = single.methods.pop().expect("the method just pushed");
+        if here > 0 {
+            hits += here;
+            sites.push(format!("{} {}", method.method, method.path));
+        }
+    }
+    (hits, sites)
+}
+
+fn placeholder() -> crate::model::MethodDef {
+    crate::model::MethodDef {
+        path: String::new(),
+        method: String::new(),
+        name: String::new(),
+        allowtoken: None,
+        protected: None,
+        proxyto: None,
+        download_allowed: None,
+        expose_credentials: None,
+        parameters: PropDef::default(),
+        returns: PropDef::default(),
+        permissions: None,
+        other: Default::default(),
+    }
 }
 
 /// Calls `f` on every definition below every method's parameters (not the parameter object

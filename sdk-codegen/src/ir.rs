@@ -34,6 +34,9 @@ pub struct Stats {
     pub suffixed_names: Vec<String>,
     /// `oneOf` parameters whose variants differ, sent as plain text.
     pub untyped_variants: Vec<String>,
+    /// Unreviewed shapes lowered to a fallback type (non-strict mode; see
+    /// [`crate::lower::lenient`]).
+    pub fallbacks: Vec<String>,
 }
 
 /// One path + HTTP method.
@@ -71,6 +74,8 @@ pub struct Endpoint {
     pub task: TaskKind,
     /// `download_allowed`.
     pub download: bool,
+    /// Since when it exists, as a doc sentence (from `history.json`, when there is one).
+    pub since: Option<String>,
 }
 
 /// Part of a path template.

@@ -9,8 +9,10 @@
 //! 4. [`emit`] — token streams per module, formatted with prettyplease.
 //!
 //! [`extract`] brings a new upstream schema in (from the JSON in pve-docs or the `apidoc.js` of
-//! any PVE host) and [`diff`] compares two schema versions. The library does no I/O beyond the
-//! explicit `load`/`write` helpers; `build.rs`, the CLI and the tests are thin edges.
+//! any PVE host) and [`diff`] compares the Rust APIs two schema versions generate, classing each
+//! change major/minor/patch; [`history`] records since which PVE version each endpoint exists.
+//! The library does no I/O beyond the explicit `load`/`write` helpers; `build.rs`, the CLI and
+//! the tests are thin edges.
 //!
 //! ```no_run
 //! let set = sdk_codegen::model::SchemaSet::load(std::path::Path::new("schema"))?;
@@ -23,6 +25,7 @@ pub mod diff;
 pub mod emit;
 pub mod extract;
 pub mod fixups;
+pub mod history;
 pub mod ir;
 pub mod lower;
 pub mod model;
@@ -87,5 +90,14 @@ impl Generator {
         let code = emit::emit(&api)?;
         let report = Report::new(&api, &fixups, &code);
         Ok(Generated { code, report, api })
+    }
+
+    /// Runs fixups and lowering only: the IR [`diff`] compares.
+    ///
+    /// # Errors
+    /// As [`Generator::generate`], without the emission step.
+    pub fn lower(&self, mut set: model::SchemaSet) -> Result<ir::Api, GenerateError> {
+        fixups::run_all(&mut set.api, self.settings.strict)?;
+        Ok(lower::lower(&set, self.settings.strict)?)
     }
 }

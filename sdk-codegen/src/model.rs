@@ -21,6 +21,8 @@ pub struct SchemaSet {
     pub indexed: IndexedKeys,
     /// `tasks.json`.
     pub tasks: TaskList,
+    /// `history.json`, when the folder has one (since when each endpoint exists).
+    pub history: Option<crate::history::History>,
 }
 
 /// Errors reading the schema folder. Each names the file.
@@ -45,7 +47,8 @@ pub enum LoadError {
 }
 
 impl SchemaSet {
-    /// Reads `pve-api.json`, `privileges.json`, `indexed-keys.json` and `tasks.json` from `dir`.
+    /// Reads `pve-api.json`, `privileges.json`, `indexed-keys.json` and `tasks.json` from `dir`,
+    /// and `history.json` when it is there.
     ///
     /// # Errors
     /// A missing or malformed file, named in the error.
@@ -55,6 +58,10 @@ impl SchemaSet {
             privileges: read_json(&dir.join("privileges.json"))?,
             indexed: read_json(&dir.join("indexed-keys.json"))?,
             tasks: read_json(&dir.join("tasks.json"))?,
+            history: match dir.join("history.json") {
+                path if path.exists() => Some(read_json(&path)?),
+                _ => None,
+            },
         })
     }
 
@@ -64,6 +71,7 @@ impl SchemaSet {
         "privileges.json",
         "indexed-keys.json",
         "tasks.json",
+        "history.json",
     ];
 }
 
@@ -121,6 +129,9 @@ pub struct MethodDef {
     /// Permission block; absent means root only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<PermissionsDef>,
+    /// Any other key, kept so an unreviewed one is reported (see [`crate::lower::lenient`]).
+    #[serde(flatten)]
+    pub other: BTreeMap<String, Value>,
 }
 
 /// The `permissions` block.

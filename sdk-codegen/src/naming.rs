@@ -22,7 +22,26 @@
 //!   be raw get a trailing `_` (`self_`).
 //! * **Enum variants**: PascalCase of the value; a value starting with a digit gets a `V` prefix
 //!   (`2m` → `V2m`), the empty value is `Empty`, and clashes get a numeric suffix. Every enum
-//!   has the fallback `UnknownValue(String)` for values a newer server sends.
+//!   has the fallback `UnknownValue(String)` for values a newer server sends. `Self` becomes
+//!   `SelfValue`.
+//! * **Module names** that are Rust keywords, or `types` (the shared module), get a trailing `_`.
+//!
+//! # Collisions
+//!
+//! Different wire names can give one Rust name (`foo-bar`/`foo_bar`/`foo.bar`,
+//! `foobar`/`FooBar`, `ref`/`Ref`). Renames are deterministic — they depend only on the names in
+//! play, never on schema order — and each is a `renamed:` line of the build report:
+//!
+//! * **Fields** of one struct (request, response or property string): a `name[n]` family next
+//!   to a plain `name` is `name_entries`; then, going through path parameters in path order and
+//!   the other fields sorted by wire name, an identifier already taken gets `_2`, `_3`, …
+//!   (`foo-bar` → `foo_bar`, `foo_bar` → `foo_bar_2`). `extra` is reserved for the unknown-keys
+//!   field, so a wire name `extra` is `extra_2`. A setter named `new` or `extra_param` is
+//!   `with_new`/`with_extra_param`.
+//! * **Endpoint types** of one module, in path-then-method order: `GetNodesAB`, `GetNodesAB2`.
+//! * **Generated structs** of one module (nested objects): a numeric suffix, `…XY2`.
+//! * **Shared enums and property strings**: a numeric suffix (above).
+//! * **Enum variants**: a numeric suffix (above).
 
 /// Splits an identifier-ish string into words: at any non-alphanumeric character, at a
 /// lower→upper case change, and before the last capital of an acronym run (`HWType` →
@@ -130,10 +149,17 @@ pub fn module_of(path: &str) -> String {
         .split('/')
         .next()
         .unwrap_or_default();
+    let module = snake(first);
     if first.is_empty() {
         "root".into()
+    } else if KEYWORDS.contains(&module.as_str())
+        || NOT_RAW.contains(&module.as_str())
+        || module == "types"
+    {
+        // `types` is the shared-types module; keywords cannot name a module.
+        format!("{module}_")
     } else {
-        snake(first)
+        module
     }
 }
 
@@ -196,6 +222,8 @@ pub fn variant_name(value: &str) -> String {
     }
     if p.starts_with(|c: char| c.is_ascii_digit()) {
         format!("V{p}")
+    } else if p == "Self" {
+        "SelfValue".into()
     } else {
         p
     }

@@ -6,6 +6,9 @@ use crate::emit::GeneratedCode;
 use crate::fixups::FixupReport;
 use crate::ir::{Api, TypeDef};
 
+/// How many methods a `fixed by` line names before it only counts.
+const SITES_SHOWN: usize = 5;
+
 /// Counts printed by `build.rs` and the CLI.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Report {
@@ -29,10 +32,14 @@ pub struct Report {
     pub lines: usize,
     /// Fixups and how often each fired.
     pub fixups: Vec<(&'static str, usize)>,
+    /// Where each fixup that fired changed something (`METHOD /path`).
+    pub fixup_sites: Vec<(&'static str, Vec<String>)>,
     /// Names that needed a suffix.
     pub suffixed_names: Vec<String>,
     /// `oneOf` parameters sent as text.
     pub untyped_variants: Vec<String>,
+    /// Unreviewed shapes and the fallback type each got (non-strict mode).
+    pub fallbacks: Vec<String>,
 }
 
 impl Report {
@@ -60,8 +67,10 @@ impl Report {
             value_fallbacks: api.stats.value_fallbacks,
             lines,
             fixups: fixups.applied.clone(),
+            fixup_sites: fixups.sites.clone(),
             suffixed_names: api.stats.suffixed_names.clone(),
             untyped_variants: api.stats.untyped_variants.clone(),
+            fallbacks: api.stats.fallbacks.clone(),
         }
     }
 }
@@ -90,11 +99,29 @@ impl fmt::Display for Report {
             .map(|(n, c)| format!("{n} x{c}"))
             .collect();
         writeln!(f, "fixups: {}", fixups.join(", "))?;
+        for (name, sites) in &self.fixup_sites {
+            let shown: Vec<&str> = sites.iter().take(SITES_SHOWN).map(String::as_str).collect();
+            let more = sites.len().saturating_sub(SITES_SHOWN);
+            let more = if more > 0 {
+                format!(", … (+{more} more)")
+            } else {
+                String::new()
+            };
+            writeln!(
+                f,
+                "fixed by {name}: {} method(s): {}{more}",
+                sites.len(),
+                shown.join(", ")
+            )?;
+        }
         for s in &self.suffixed_names {
             writeln!(f, "renamed: {s}")?;
         }
         for s in &self.untyped_variants {
             writeln!(f, "oneOf sent as text: {s}")?;
+        }
+        for s in &self.fallbacks {
+            writeln!(f, "fallback: {s}")?;
         }
         Ok(())
     }

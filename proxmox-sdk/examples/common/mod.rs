@@ -20,6 +20,7 @@ pub(crate) fn client() -> Result<Client, Box<dyn std::error::Error>> {
 }
 
 /// The node to work on (`PVE_NODE`, default `pve`).
+#[allow(dead_code)] // not every example works on one node
 pub(crate) fn node() -> String {
     std::env::var("PVE_NODE").unwrap_or_else(|_| "pve".into())
 }

@@ -210,6 +210,7 @@ impl ClientBuilder {
                 auth,
                 retry: self.retry,
                 user_agent,
+                server_version: tokio::sync::OnceCell::new(),
             }),
         })
     }

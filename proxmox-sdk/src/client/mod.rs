@@ -34,6 +34,7 @@ mod secret;
 mod tests;
 mod tfa;
 pub mod transport;
+mod version;
 
 use std::fmt;
 use std::sync::Arc;
@@ -51,6 +52,7 @@ pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use tfa::{TfaAnswer, TfaChallenge, TfaMethod};
 pub use transport::{BoxError, BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
+pub use version::ServerVersion;
 
 use crate::endpoint::{Endpoint, HttpMethod};
 use crate::error::Error;
@@ -83,6 +85,8 @@ pub(crate) struct Inner {
     auth: auth::Auth,
     retry: RetryPolicy,
     user_agent: HeaderValue,
+    /// `GET /version`, once asked (see [`Client::server_version`]).
+    server_version: tokio::sync::OnceCell<ServerVersion>,
 }
 
 /// One logical call, before credentials are added.
@@ -139,6 +143,15 @@ impl Client {
 
     /// Like [`Client::send`], also returning the envelope's other keys (`total` of a task log
     /// or task list, `changes`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: proxmox_sdk::Client) -> Result<(), proxmox_sdk::Error> {
+    /// use proxmox_sdk::api::nodes::GetNodesTasks;
+    ///
+    /// let (tasks, meta) = client.send_with_meta(&GetNodesTasks::new("pve1").limit(50)).await?;
+    /// println!("{} of {:?} tasks", tasks.len(), meta.total);
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`Client::send`].
@@ -197,6 +210,18 @@ impl Client {
 
     /// Logs in now (ticket login only; a no-op for API tokens). Without it the login happens
     /// on the first call.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), proxmox_sdk::Error> {
+    /// use proxmox_sdk::client::tls::TlsTrust;
+    ///
+    /// let client = proxmox_sdk::Client::builder("https://pve1:8006")?
+    ///     .ticket_login("monitor@pve", "correct horse battery staple")
+    ///     .trust(TlsTrust::CaFile("/etc/pve/pve-root-ca.pem".into()))
+    ///     .build()?;
+    /// client.login().await?; // wrong credentials fail here, not on the first call
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// [`Error::TfaRequired`] when the account needs a second factor (answer it with

@@ -91,6 +91,14 @@ impl Client {
     /// two otherwise (the first learns the length). A server that sends no `total` costs a
     /// read of the whole log instead.
     ///
+    /// ```no_run
+    /// # async fn demo(client: proxmox_sdk::Client, upid: proxmox_sdk::Upid) -> Result<(), proxmox_sdk::Error> {
+    /// for line in client.task_log_tail(&upid, 20).await?.lines {
+    ///     println!("{}", line.text);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    ///
     /// # Errors
     /// As [`Client::send`].
     pub async fn task_log_tail(&self, upid: &Upid, lines: u64) -> Result<TaskLog, Error> {
@@ -146,6 +154,12 @@ impl Client {
 
     /// Asks the task's node to stop it (`DELETE /nodes/{node}/tasks/{upid}`). The task ends
     /// shortly after, usually with an interrupt as its exit status; this call does not wait.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: proxmox_sdk::Client, upid: proxmox_sdk::Upid) -> Result<(), proxmox_sdk::Error> {
+    /// client.stop_task(&upid).await?;
+    /// # Ok(()) }
+    /// ```
     ///
     /// # Errors
     /// As [`Client::send`]; [`Error::Forbidden`] when the caller neither owns the task nor

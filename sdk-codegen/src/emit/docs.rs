@@ -34,6 +34,10 @@ pub(super) fn endpoint(e: &Endpoint) -> Vec<String> {
     }
     lines.push(String::new());
     lines.push(format!("Upstream handler name: `{}`.", e.handler));
+    if let Some(since) = &e.since {
+        lines.push(String::new());
+        lines.push(since.clone());
+    }
     lines
 }
 

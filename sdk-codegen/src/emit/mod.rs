@@ -4,7 +4,7 @@
 //! (imported as `rt` at the top of each module) and to sibling modules through `super::`, so the
 //! same output compiles inside `proxmox-sdk` and in golden tests in another crate.
 
-mod docs;
+pub(crate) mod docs;
 mod endpoint;
 mod privilege;
 mod types;
@@ -24,7 +24,7 @@ use crate::naming;
 pub struct GeneratedCode {
     /// `module name → formatted source` (`nodes` → `pub struct GetNodesLxc …`).
     pub modules: BTreeMap<String, String>,
-    /// The `Privilege` enum and its impls.
+    /// The crate-root items: `SCHEMA_VERSION`, and the `Privilege` enum with its impls.
     pub privilege: String,
 }
 
@@ -67,7 +67,10 @@ fn module_doc(module: &str) -> String {
     if module == TYPES_MODULE {
         "/// Enums and property strings shared by several endpoints.\n".to_string()
     } else {
-        format!("/// Endpoints below `/{module}`, with their parameter and response types.\n")
+        format!(
+            "/// Endpoints below `/{}`, with their parameter and response types.\n",
+            module.trim_end_matches('_')
+        )
     }
 }
 
@@ -112,7 +115,7 @@ pub fn emit(api: &Api) -> Result<GeneratedCode, syn::Error> {
         };
         formatted.insert(module, format(file)?);
     }
-    let privilege = format(privilege::privilege(&api.privileges))?;
+    let privilege = format(privilege::privilege(&api.privileges, &api.pve_version))?;
     Ok(GeneratedCode {
         modules: formatted,
         privilege,
@@ -197,7 +200,8 @@ pub(crate) fn arg_conv(t: &Ty, arg: &syn::Ident) -> TokenStream {
     }
 }
 
-/// `#[derive(…)]` for a struct, and a hand-written `Debug` that hides credentials when any
+/// `#[derive(…)]` and `#[non_exhaustive]` for a struct (so a new field is a minor change, see
+/// [`crate::diff`]), and a hand-written `Debug` that hides credentials when any
 /// field holds one.
 pub(crate) fn derive_and_debug(
     name: &syn::Ident,
@@ -206,7 +210,7 @@ pub(crate) fn derive_and_debug(
 ) -> (TokenStream, TokenStream) {
     if !fields.iter().any(|f| f.secret) {
         return (
-            quote!(#[derive(Debug, Clone, PartialEq)]),
+            quote!(#[derive(Debug, Clone, PartialEq)] #[non_exhaustive]),
             TokenStream::new(),
         );
     }
@@ -214,8 +218,12 @@ pub(crate) fn derive_and_debug(
     let entries = fields.iter().map(|f| {
         let id = ident(&f.ident);
         let label = naming::unraw(&f.ident);
-        if f.secret {
+        let option = f.optional && f.indexed_max.is_none();
+        if f.secret && (option || f.ty == Ty::String) {
             quote!(.field(#label, &rt::Redacted(&self.#id)))
+        } else if f.secret {
+            // `Redacted` covers `String` and `Option<_>`; any other type prints a marker.
+            quote!(.field(#label, &::std::format_args!("<redacted>")))
         } else {
             quote!(.field(#label, &self.#id))
         }
@@ -228,7 +236,7 @@ pub(crate) fn derive_and_debug(
             }
         }
     };
-    (quote!(#[derive(Clone, PartialEq)]), debug)
+    (quote!(#[derive(Clone, PartialEq)] #[non_exhaustive]), debug)
 }
 
 /// A one-line doc attribute (with the space rustdoc expects after `///`).

@@ -154,6 +154,7 @@ pub(super) fn enum_tokens(
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this version of the SDK does not know (a newer server sent it).
@@ -334,6 +335,7 @@ pub(super) fn property_string(
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             /// Sub-keys this version of the SDK does not know, and the order keys arrived in.

@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::LowerError;
+pub use super::collide::disambiguate;
+use super::lenient::{self, DEFAULT_INDEX_MAX, KNOWN_FORMATS, REVIEWED_ATTRIBUTES};
 use super::shared::{self, EnumShape, Group, PsShape, Use};
 use crate::ir::{EnumDef, Facts, Field, PropertyStringDef, Stats, StructDef, Ty, TypeDef};
 use crate::model::{Additional, Format, MethodDef, PropDef, SchemaSet};
@@ -12,16 +14,6 @@ use crate::naming;
 
 /// The module shared enums and property strings are emitted into.
 pub const TYPES_MODULE: &str = "types";
-
-/// Field names that would clash inside one struct, renamed by hand (reviewed table).
-const FIELD_RENAMES: &[(&str, &str, &str)] = &[
-    // QEMU has both `numa` (enable NUMA) and `numa[n]` (the NUMA topology entries).
-    (
-        "numa[n]",
-        "numa_nodes",
-        "QEMU `numa` (flag) and `numa[n]` (topology) share a name",
-    ),
-];
 
 /// Parameters and fields whose text has a richer type than the schema states (reviewed table):
 /// `(wire name, type)`, applied where the schema says `string`.
@@ -61,7 +53,7 @@ fn is_secret(wire: &str, path: &str) -> bool {
 }
 
 /// Shared enums and property strings, found before any endpoint is lowered.
-pub(super) struct SharedTypes {
+pub struct SharedTypes {
     enum_names: BTreeMap<String, String>,
     ps_names: BTreeMap<String, String>,
     types: BTreeMap<(String, String), TypeDef>,
@@ -69,10 +61,11 @@ pub(super) struct SharedTypes {
 
 impl SharedTypes {
     /// Collects every enum and inline property string of the schema, groups and names them.
-    pub(super) fn build(
+    pub fn build(
         methods: &[MethodDef],
         taken: &mut BTreeSet<String>,
         stats: &mut Stats,
+        strict: bool,
     ) -> Result<Self, LowerError> {
         let mut enum_uses = Vec::new();
         let mut ps_uses = Vec::new();
@@ -103,7 +96,7 @@ impl SharedTypes {
             ps_names.insert(sig, ps_groups[index].name.clone());
         }
         for group in &ps_groups {
-            let def = property_string_def(group, taken, &mut types)?;
+            let def = property_string_def(group, taken, &mut types, stats, strict)?;
             types.insert(
                 (TYPES_MODULE.to_string(), def.name.clone()),
                 TypeDef::PropertyString(def),
@@ -214,6 +207,8 @@ fn property_string_def(
     group: &Group<PsShape>,
     taken: &mut BTreeSet<String>,
     types: &mut BTreeMap<(String, String), TypeDef>,
+    stats: &mut Stats,
+    strict: bool,
 ) -> Result<PropertyStringDef, LowerError> {
     let merged = shared::merged_subkeys(group);
     let site = format!(
@@ -248,17 +243,32 @@ fn property_string_def(
                 types.insert((TYPES_MODULE.to_string(), name.clone()), TypeDef::Enum(e));
                 Ty::Named(TYPES_MODULE.to_string(), name)
             }
-            (Some(t), _) => scalar(def, t).ok_or_else(|| {
-                LowerError::new(
-                    &site,
-                    format!("sub-key `{key}` has type `{t}`, which a property string cannot hold"),
-                )
-            })?,
+            (Some(t), _) => match scalar(def, t) {
+                Some(ty) => ty,
+                None => {
+                    lenient::unreviewed(
+                        strict,
+                        stats,
+                        "pve-api.json",
+                        &site,
+                        format!(
+                            "sub-key `{key}` has type `{t}`, which a property string cannot hold"
+                        ),
+                        "typed as String",
+                    )?;
+                    Ty::String
+                }
+            },
             (None, _) => {
-                return Err(LowerError::new(
+                lenient::unreviewed(
+                    strict,
+                    stats,
+                    "pve-api.json",
                     &site,
                     format!("sub-key `{key}` has no type"),
-                ));
+                    "typed as String",
+                )?;
+                Ty::String
             }
         };
         fields.push(Field {
@@ -271,12 +281,7 @@ fn property_string_def(
             facts: facts(def),
         });
     }
-    if fields.iter().any(|f| f.ident == "extra") {
-        return Err(LowerError::new(
-            &site,
-            "a sub-key is called `extra`, which the generated type reserves",
-        ));
-    }
+    disambiguate(&mut fields, &site, stats);
     Ok(PropertyStringDef {
         name: group.name.clone(),
         fields,
@@ -310,7 +315,7 @@ fn integer(def: &PropDef) -> Ty {
 }
 
 /// Schema facts for docs.
-pub(super) fn facts(def: &PropDef) -> Facts {
+pub fn facts(def: &PropDef) -> Facts {
     let format = match &def.format {
         Some(Format::Named(n)) => Some(n.clone()),
         Some(Format::Inline(_)) => Some("property string".into()),
@@ -347,37 +352,16 @@ pub(super) fn facts(def: &PropDef) -> Facts {
     }
 }
 
-/// Renames fields whose identifiers clash within one struct.
-pub(super) fn disambiguate(fields: &mut [Field], site: &str, stats: &mut Stats) {
-    let mut seen: BTreeSet<String> = BTreeSet::new();
-    for f in fields.iter() {
-        if f.indexed_max.is_none() {
-            seen.insert(f.ident.clone());
-        }
-    }
-    for f in fields.iter_mut().filter(|f| f.indexed_max.is_some()) {
-        if seen.contains(&f.ident) {
-            let wire = format!("{}[n]", f.wire);
-            f.ident = match FIELD_RENAMES.iter().find(|(w, _, _)| *w == wire) {
-                Some((_, ident, _)) => (*ident).to_string(),
-                None => {
-                    let renamed = format!("{}_entries", naming::unraw(&f.ident));
-                    stats
-                        .suffixed_names
-                        .push(format!("{site}: field `{wire}` renamed to `{renamed}`"));
-                    renamed
-                }
-            };
-        }
-        seen.insert(f.ident.clone());
-    }
-}
-
 /// Lowers fields and responses, creating response structs as it goes.
-pub(super) struct FieldLowering<'a> {
+pub struct FieldLowering<'a> {
     set: &'a SchemaSet,
     shared: SharedTypes,
     stats: Stats,
+    strict: bool,
+    /// Endpoint type names: a generated struct never takes one.
+    endpoint_names: BTreeSet<(String, String)>,
+    /// Structs whose fields are being lowered.
+    building: BTreeSet<(String, String)>,
 }
 
 /// Where a value sits, for naming nested types and for error messages.
@@ -391,22 +375,73 @@ struct Ctx<'c> {
 
 impl<'a> FieldLowering<'a> {
     /// Starts lowering with the shared types already known.
-    pub(super) fn new(set: &'a SchemaSet, shared: SharedTypes, stats: Stats) -> Self {
-        Self { set, shared, stats }
+    pub fn new(
+        set: &'a SchemaSet,
+        shared: SharedTypes,
+        stats: Stats,
+        strict: bool,
+        endpoint_names: BTreeSet<(String, String)>,
+    ) -> Self {
+        Self {
+            set,
+            shared,
+            stats,
+            strict,
+            endpoint_names,
+            building: BTreeSet::new(),
+        }
+    }
+
+    /// Whether a request can send a value of `ty` as form parameters: scalars, text, lists,
+    /// enums and property strings, arrays of those (repeated keys), JSON values; not `()`,
+    /// maps or response structs.
+    pub fn sendable(&self, ty: &Ty) -> bool {
+        match ty {
+            Ty::Unit | Ty::Map(_) => false,
+            Ty::List(t) | Ty::Vec(t) => self.sendable(t),
+            Ty::Named(m, n) => !matches!(
+                self.shared.types.get(&(m.clone(), n.clone())),
+                Some(TypeDef::Struct(_)) | None
+            ),
+            _ => true,
+        }
+    }
+
+    /// `history.json` of the schema set.
+    pub fn history(&self) -> Option<&'a crate::history::History> {
+        self.set.history.as_ref()
+    }
+
+    fn name_taken(&self, module: &str, name: &str) -> bool {
+        let key = (module.to_string(), name.to_string());
+        self.shared.types.contains_key(&key)
+            || self.endpoint_names.contains(&key)
+            || self.building.contains(&key)
+    }
+
+    /// A strict-mode error, or a `fallback:` report line (see [`lenient`]).
+    pub fn unreviewed(
+        &mut self,
+        file: &str,
+        site: &str,
+        problem: String,
+        fallback: &str,
+    ) -> Result<(), LowerError> {
+        lenient::unreviewed(self.strict, &mut self.stats, file, site, problem, fallback)
     }
 
     /// Mutable access to the statistics.
-    pub(super) fn stats_mut(&mut self) -> &mut Stats {
+    pub fn stats_mut(&mut self) -> &mut Stats {
         &mut self.stats
     }
 
     /// All named types and the statistics.
-    pub(super) fn finish(self) -> (BTreeMap<(String, String), TypeDef>, Stats) {
+    pub fn finish(self) -> (BTreeMap<(String, String), TypeDef>, Stats) {
         (self.shared.types, self.stats)
     }
 
     /// Lowers one parameter or property.
-    pub(super) fn field(
+    pub fn field(
         &mut self,
         def: &PropDef,
         wire: &str,
@@ -417,7 +452,7 @@ impl<'a> FieldLowering<'a> {
     ) -> Result<Field, LowerError> {
         let key = base_key(wire);
         let indexed_max = if wire.ends_with("[n]") {
-            Some(self.index_max(key, path, site)?)
+            Some(self.index_max(key, path, site, owner)?)
         } else {
             None
         };
@@ -446,7 +481,7 @@ impl<'a> FieldLowering<'a> {
     }
 
     /// Lowers the `returns` schema of an endpoint.
-    pub(super) fn response(
+    pub fn response(
         &mut self,
         def: &PropDef,
         module: &str,
@@ -488,19 +523,30 @@ impl<'a> FieldLowering<'a> {
         }
     }
 
-    fn index_max(&self, key: &str, path: &str, site: &str) -> Result<u32, LowerError> {
-        self.set
+    fn index_max(
+        &mut self,
+        key: &str,
+        path: &str,
+        site: &str,
+        owner: &str,
+    ) -> Result<u32, LowerError> {
+        let found = self
+            .set
             .indexed
             .families
             .iter()
             .find(|f| f.key == key && path.starts_with(&f.scope))
-            .map(|f| f.max)
-            .ok_or_else(|| {
-                LowerError::new(
-                    site,
-                    format!("indexed property `{key}[n]` has no range in indexed-keys.json for this path"),
-                )
-            })
+            .map(|f| f.max);
+        if let Some(max) = found {
+            return Ok(max);
+        }
+        self.unreviewed(
+            "indexed-keys.json",
+            site,
+            format!("indexed family `{key}[n]` of `{owner}` has no reviewed range for this path"),
+            &format!("`{key}0`..`{key}{DEFAULT_INDEX_MAX}` (Indexed<T, {DEFAULT_INDEX_MAX}>)"),
+        )?;
+        Ok(DEFAULT_INDEX_MAX)
     }
 
     fn value_fallback(&mut self, ctx: &Ctx<'_>) -> Ty {
@@ -517,39 +563,56 @@ impl<'a> FieldLowering<'a> {
     }
 
     fn ty_of(&mut self, def: &PropDef, ctx: &Ctx<'_>) -> Result<Ty, LowerError> {
+        self.review_keywords(def, ctx)?;
         if let Some(keys) = shared::inline_format(def) {
-            let name = self
-                .shared
-                .ps_names
-                .get(&shared::signature(ctx.path, ctx.key, keys))
-                .ok_or_else(|| {
-                    LowerError::new(
-                        ctx.site,
-                        format!("property string `{}` was not collected", ctx.key),
-                    )
-                })?;
-            return Ok(Ty::Named(TYPES_MODULE.to_string(), name.clone()));
+            let sig = shared::signature(ctx.path, ctx.key, keys);
+            if let Some(name) = self.shared.ps_names.get(&sig) {
+                return Ok(Ty::Named(TYPES_MODULE.to_string(), name.clone()));
+            }
+            // Only where shared types are not collected (the root of a response).
+            self.unreviewed(
+                "pve-api.json",
+                ctx.site,
+                format!(
+                    "{} of `{}` is a property string without a name",
+                    named(ctx),
+                    ctx.owner
+                ),
+                "typed as String",
+            )?;
+            return Ok(Ty::String);
         }
         if let Some(variants) = &def.one_of {
             return self.one_of(def, variants, ctx);
         }
-        let ty = def.ty.as_deref().ok_or_else(|| {
-            LowerError::new(ctx.site, format!("property `{}` has no type", ctx.key))
-        })?;
+        let Some(ty) = def.ty.as_deref() else {
+            self.unreviewed(
+                "pve-api.json",
+                ctx.site,
+                format!("property `{}` of `{}` has no type", ctx.key, ctx.owner),
+                "typed as serde_json::Value",
+            )?;
+            return Ok(self.value_fallback(ctx));
+        };
         match ty {
             "string" => {
                 if let Some(values) = shared::enum_values(def) {
-                    let name = self
-                        .shared
-                        .enum_names
-                        .get(&shared::signature(ctx.path, ctx.key, &values))
-                        .ok_or_else(|| {
-                            LowerError::new(
-                                ctx.site,
-                                format!("enum `{}` was not collected", ctx.key),
-                            )
-                        })?;
-                    return Ok(Ty::Named(TYPES_MODULE.to_string(), name.clone()));
+                    let sig = shared::signature(ctx.path, ctx.key, &values);
+                    if let Some(name) = self.shared.enum_names.get(&sig) {
+                        return Ok(Ty::Named(TYPES_MODULE.to_string(), name.clone()));
+                    }
+                    // Only where shared types are not collected (the root of a response).
+                    self.unreviewed(
+                        "pve-api.json",
+                        ctx.site,
+                        format!(
+                            "{} of `{}` is an enum without a name",
+                            named(ctx),
+                            ctx.owner
+                        ),
+                        "typed as String",
+                    )?;
+                    return Ok(Ty::String);
                 }
                 match &def.format {
                     Some(Format::Named(f)) if f == "pve-vmid-list" => {
@@ -563,14 +626,17 @@ impl<'a> FieldLowering<'a> {
             }
             "boolean" | "integer" | "number" => Ok(scalar(def, ty).expect("scalar type")),
             "array" => {
-                let items = def.items.as_deref().ok_or_else(|| {
-                    LowerError::new(
+                let Some(items) = def.items.as_deref() else {
+                    self.unreviewed(
+                        "pve-api.json",
                         ctx.site,
-                        format!("array `{}` has no items (missing fixup?)", ctx.key),
-                    )
-                })?;
+                        format!("array `{}` of `{}` has no items", ctx.key, ctx.owner),
+                        "typed as Vec<serde_json::Value>",
+                    )?;
+                    return Ok(Ty::Vec(Box::new(self.value_fallback(ctx))));
+                };
                 let item = if items.ty.as_deref() == Some("object") && has_properties(items) {
-                    let name = format!("{}{}Item", ctx.owner, naming::pascal(ctx.key));
+                    let name = format!("{}{}Item", ctx.owner, type_part(ctx.key));
                     let context = format!("One item of `{}` in `{}`.", ctx.key, ctx.site);
                     self.structure(items, &name, ctx, context)?
                 } else {
@@ -580,13 +646,13 @@ impl<'a> FieldLowering<'a> {
             }
             "object" => {
                 if has_properties(def) {
-                    let name = format!("{}{}", ctx.owner, naming::pascal(ctx.key));
+                    let name = format!("{}{}", ctx.owner, type_part(ctx.key));
                     let context = format!("The `{}` object in `{}`.", ctx.key, ctx.site);
                     self.structure(def, &name, ctx, context)
                 } else if let Some(Additional::Schema(values)) = &def.additional_properties {
                     let inner = if values.ty.as_deref() == Some("object") && has_properties(values)
                     {
-                        let name = format!("{}{}Value", ctx.owner, naming::pascal(ctx.key));
+                        let name = format!("{}{}Value", ctx.owner, type_part(ctx.key));
                         let context =
                             format!("One value of the `{}` map in `{}`.", ctx.key, ctx.site);
                         self.structure(values, &name, ctx, context)?
@@ -600,10 +666,18 @@ impl<'a> FieldLowering<'a> {
             }
             "null" => Ok(Ty::Unit),
             "any" => Ok(self.value_fallback(ctx)),
-            other => Err(LowerError::new(
-                ctx.site,
-                format!("property `{}` has unknown type `{other}`", ctx.key),
-            )),
+            other => {
+                self.unreviewed(
+                    "pve-api.json",
+                    ctx.site,
+                    format!(
+                        "property `{}` of `{}` has unknown type `{other}`",
+                        ctx.key, ctx.owner
+                    ),
+                    "typed as serde_json::Value",
+                )?;
+                Ok(self.value_fallback(ctx))
+            }
         }
     }
 
@@ -637,24 +711,33 @@ impl<'a> FieldLowering<'a> {
         ctx: &Ctx<'_>,
         context: String,
     ) -> Result<Ty, LowerError> {
-        let key = (ctx.module.to_string(), name.to_string());
-        if self.shared.types.contains_key(&key) {
-            return Err(LowerError::new(
-                ctx.site,
-                format!("type name `{name}` is generated twice"),
+        let mut name = name.to_string();
+        if self.name_taken(ctx.module, &name) {
+            let renamed = (2..)
+                .map(|i| format!("{name}{i}"))
+                .find(|n| !self.name_taken(ctx.module, n))
+                .expect("an unbounded range always yields a free name");
+            let of = if ctx.key.is_empty() {
+                "the response".to_string()
+            } else {
+                format!("property `{}`", ctx.key)
+            };
+            self.stats.suffixed_names.push(format!(
+                "{}: type `{name}` ({of}) renamed to `{renamed}`",
+                ctx.site
             ));
+            name = renamed;
         }
+        let name = name.as_str();
+        let key = (ctx.module.to_string(), name.to_string());
+        // Taken while its fields are lowered, so a nested object never gets its own name.
+        self.building.insert(key.clone());
         let mut fields = Vec::new();
         for (wire, d) in def.properties.iter().flatten() {
             fields.push(self.field(d, wire, ctx.module, name, ctx.site, ctx.path)?);
         }
+        self.building.remove(&key);
         disambiguate(&mut fields, ctx.site, &mut self.stats);
-        if fields.iter().any(|f| f.ident == "extra") {
-            return Err(LowerError::new(
-                ctx.site,
-                format!("`{name}` has a field called `extra`, which is reserved"),
-            ));
-        }
         self.shared.types.insert(
             key,
             TypeDef::Struct(StructDef {
@@ -669,4 +752,62 @@ impl<'a> FieldLowering<'a> {
 
 fn has_properties(def: &PropDef) -> bool {
     def.properties.as_ref().is_some_and(|p| !p.is_empty())
+}
+
+impl FieldLowering<'_> {
+    /// Unknown keywords and formats: reviewed in strict mode, reported otherwise.
+    fn review_keywords(&mut self, def: &PropDef, ctx: &Ctx<'_>) -> Result<(), LowerError> {
+        for key in def.other.keys() {
+            if !REVIEWED_ATTRIBUTES.contains(&key.as_str()) {
+                self.unreviewed(
+                    "pve-api.json",
+                    ctx.site,
+                    format!(
+                        "property `{}` of `{}` has unknown attribute `{key}`",
+                        ctx.key, ctx.owner
+                    ),
+                    "ignored",
+                )?;
+            }
+        }
+        if let Some(Format::Named(f)) = &def.format {
+            if !KNOWN_FORMATS.contains(&f.as_str()) {
+                let as_what = if f.ends_with("-list") {
+                    "a `*-list` format: typed as List<String>"
+                } else {
+                    "typed by its `type`"
+                };
+                self.unreviewed(
+                    "pve-api.json",
+                    ctx.site,
+                    format!(
+                        "property `{}` of `{}` has unknown format `{f}`",
+                        ctx.key, ctx.owner
+                    ),
+                    as_what,
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `the response`, or the property's name in backticks.
+fn named(ctx: &Ctx<'_>) -> String {
+    if ctx.key.is_empty() {
+        "the response".into()
+    } else {
+        format!("`{}`", ctx.key)
+    }
+}
+
+/// A property name as part of a type name: PascalCase, or spelled out when that is empty
+/// (`-` → `X2D`), so a nested type never repeats its parent's name.
+fn type_part(key: &str) -> String {
+    let p = naming::pascal(key);
+    if p.is_empty() && !key.is_empty() {
+        naming::variant_name(key)
+    } else {
+        p
+    }
 }

@@ -1,9 +1,14 @@
 //! Stage 3, lowering: the normalized model becomes the [`crate::ir`].
 //!
-//! Lowering is strict: any shape it does not understand is an error naming the endpoint and the
-//! property, so a new upstream quirk is fixed with a new fixup instead of slipping through.
+//! With `strict` (the vendored schema, `build.rs`), any shape nobody has reviewed is an error
+//! naming the file, the endpoint and the property, so a new upstream quirk is reviewed instead
+//! of slipping through. Without it (another PVE version, `sdk-codegen generate`/`diff`),
+//! lowering never stops on a schema shape: [`lenient`] lists the fallback types and the report
+//! lines, and names that collide in Rust are renamed by the rules in [`crate::naming`].
 
+mod collide;
 mod fields;
+pub mod lenient;
 mod permissions;
 pub mod shared;
 
@@ -44,8 +49,10 @@ pub fn lower(set: &SchemaSet, strict: bool) -> Result<Api, LowerError> {
     let privileges = permissions::privilege_names(set, strict)?;
     let tasks = task_kinds(set, strict)?;
     let mut taken: BTreeSet<String> = BTreeSet::new();
-    let shared = fields::SharedTypes::build(&set.api.methods, &mut taken, &mut stats)?;
-    let mut lowering = fields::FieldLowering::new(set, shared, stats);
+    let shared = fields::SharedTypes::build(&set.api.methods, &mut taken, &mut stats, strict)?;
+    let names = endpoint_names(set, &mut stats);
+    let reserved = names.values().cloned().collect();
+    let mut lowering = fields::FieldLowering::new(set, shared, stats, strict, reserved);
 
     let mut endpoints = Vec::with_capacity(set.api.methods.len());
     for method in &set.api.methods {
@@ -53,7 +60,17 @@ pub fn lower(set: &SchemaSet, strict: bool) -> Result<Api, LowerError> {
             .get(&(method.method.clone(), method.path.clone()))
             .copied()
             .unwrap_or(TaskKind::None);
-        endpoints.push(lower_endpoint(method, task, &mut lowering)?);
+        if !["GET", "POST", "PUT", "DELETE"].contains(&method.method.as_str()) {
+            lowering.unreviewed(
+                "pve-api.json",
+                &site(method),
+                format!("unknown HTTP method `{}`", method.method),
+                "endpoint left out",
+            )?;
+            continue;
+        }
+        let (module, name) = names[&site(method)].clone();
+        endpoints.push(lower_endpoint(method, task, &mut lowering, module, name)?);
     }
     let (types, stats) = lowering.finish();
     Ok(Api {
@@ -73,13 +90,18 @@ fn lower_endpoint(
     method: &MethodDef,
     task: TaskKind,
     lowering: &mut fields::FieldLowering<'_>,
+    module: String,
+    name: String,
 ) -> Result<Endpoint, LowerError> {
     let here = site(method);
-    if !["GET", "POST", "PUT", "DELETE"].contains(&method.method.as_str()) {
-        return Err(LowerError::new(&here, "unknown HTTP method"));
+    for key in method.other.keys() {
+        lowering.unreviewed(
+            "pve-api.json",
+            &here,
+            format!("the method has unknown attribute `{key}`"),
+            "ignored",
+        )?;
     }
-    let module = naming::module_of(&method.path);
-    let name = naming::endpoint_name(&method.method, &method.path);
     let empty = BTreeMap::new();
     let declared = method.parameters.properties.as_ref().unwrap_or(&empty);
 
@@ -117,7 +139,25 @@ fn lower_endpoint(
         }
         params.push(lowering.field(def, wire, &module, &name, &here, &method.path)?);
     }
-    fields::disambiguate(&mut params, &here, lowering.stats_mut());
+    let path_count = path_params.len();
+    let mut all: Vec<_> = path_params.into_iter().chain(params).collect();
+    for f in &mut all {
+        if !lowering.sendable(&f.ty) {
+            lowering.unreviewed(
+                "pve-api.json",
+                &here,
+                format!(
+                    "parameter `{}` has a shape a request cannot carry (`null`, an object or a map)",
+                    f.wire
+                ),
+                "typed as serde_json::Value",
+            )?;
+            f.ty = Ty::Value;
+        }
+    }
+    fields::disambiguate(&mut all, &here, lowering.stats_mut());
+    let params = all.split_off(path_count);
+    let path_params = all;
 
     let response = match (
         task,
@@ -142,7 +182,18 @@ fn lower_endpoint(
             _ => None,
         }),
         response,
-        permission: permissions::lower(method.permissions.as_ref(), &here)?,
+        permission: match permissions::lower(method.permissions.as_ref(), &here) {
+            Ok(p) => p,
+            Err(e) => {
+                lowering.unreviewed(
+                    "pve-api.json",
+                    &here,
+                    e.problem,
+                    "documented as root@pam only",
+                )?;
+                crate::ir::Permission::RootOnly
+            }
+        },
         protected: shared::truthy(method.protected.as_ref()),
         allow_token: shared::truthy(method.allowtoken.as_ref()),
         proxy_to: method
@@ -152,7 +203,34 @@ fn lower_endpoint(
             .map(str::to_string),
         task,
         download: shared::truthy(method.download_allowed.as_ref()),
+        since: lowering
+            .history()
+            .and_then(|h| h.sentence(&method.method, &method.path)),
     })
+}
+
+/// `METHOD /path` → (module, endpoint type name), unique per module: a name already taken (in
+/// path-then-method order) gets `2`, `3`, … and a report line.
+fn endpoint_names(set: &SchemaSet, stats: &mut Stats) -> BTreeMap<String, (String, String)> {
+    let mut taken = BTreeSet::new();
+    let mut out = BTreeMap::new();
+    for method in &set.api.methods {
+        let here = site(method);
+        let module = naming::module_of(&method.path);
+        let mut name = naming::endpoint_name(&method.method, &method.path);
+        if !taken.insert((module.clone(), name.clone())) {
+            let renamed = (2..)
+                .map(|i| format!("{name}{i}"))
+                .find(|n| taken.insert((module.clone(), n.clone())))
+                .expect("an unbounded range always yields a free name");
+            stats.suffixed_names.push(format!(
+                "{here}: endpoint type `{module}::{name}` renamed to `{renamed}`"
+            ));
+            name = renamed;
+        }
+        out.insert(here, (module, name));
+    }
+    out
 }
 
 fn task_kinds(

@@ -4,5 +4,6 @@ mod client;
 mod dependencies;
 mod e2e;
 mod generated;
+mod golden_variants;
 mod tasks;
 mod wire;

@@ -95,6 +95,19 @@ impl fmt::Debug for TlsTrust {
 /// The configuration uses the `ring` crypto provider, rustls' safe default protocol versions
 /// (TLS 1.2 and 1.3) and no client certificate. It sets no ALPN protocols; pass it to
 /// `reqwest::ClientBuilder::use_preconfigured_tls`.
+///
+/// ```no_run
+/// use proxmox_sdk::client::tls::{TlsTrust, client_config};
+///
+/// let config = client_config(&TlsTrust::CaFile("/etc/pve/pve-root-ca.pem".into()))?;
+/// # let _ = config; Ok::<(), proxmox_sdk::client::tls::TlsError>(())
+/// ```
+///
+/// # Errors
+/// [`TlsError::ReadCaFile`], [`TlsError::InvalidPem`], [`TlsError::NoCertificates`] or
+/// [`TlsError::InvalidCaCertificate`] for a CA that cannot be used,
+/// [`TlsError::NoFingerprints`] for an empty pin list, and [`TlsError::Config`] when rustls
+/// refuses the configuration.
 pub fn client_config(trust: &TlsTrust) -> Result<ClientConfig, TlsError> {
     let (provider, builder) = base_builder()?;
     let algorithms = provider.signature_verification_algorithms;

@@ -22,6 +22,20 @@ use super::{Fingerprint, TlsError, base_builder};
 /// Show the result to a human (or compare it with `ssl_fingerprint` from `GET /nodes`)
 /// before pinning it with [`TlsTrust::Fingerprints`](super::TlsTrust::Fingerprints).
 /// `host` may be a DNS name or an IP address (an IPv6 address with or without brackets).
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), proxmox_sdk::client::tls::TlsError> {
+/// use std::time::Duration;
+///
+/// let seen = proxmox_sdk::client::tls::fetch_fingerprint("pve1", 8006, Duration::from_secs(5)).await?;
+/// println!("the server presents {seen}; pin it only after comparing it out of band");
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+/// [`TlsError::InvalidHost`] for a host that is neither a DNS name nor an IP address,
+/// [`TlsError::Connect`] and [`TlsError::Handshake`] when no TLS session comes up,
+/// [`TlsError::NoPeerCertificate`] when the server presents none, and [`TlsError::Timeout`].
 pub async fn fetch_fingerprint(
     host: &str,
     port: u16,
@@ -46,6 +60,19 @@ pub async fn fetch_fingerprint(
 
 /// [`fetch_fingerprint`] for the host and port of an `https://` URL such as a PVE API base
 /// URL (`https://pve1.example:8006/api2/json`). Without an explicit port, 443 is used.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), proxmox_sdk::client::tls::TlsError> {
+/// use std::time::Duration;
+/// use proxmox_sdk::client::tls::fetch_fingerprint_for_url;
+///
+/// let seen = fetch_fingerprint_for_url("https://pve1:8006", Duration::from_secs(5)).await?;
+/// # let _ = seen; Ok(()) }
+/// ```
+///
+/// # Errors
+/// [`TlsError::InvalidUrl`] for anything but an `https://host[:port]` URL, then as
+/// [`fetch_fingerprint`].
 pub async fn fetch_fingerprint_for_url(
     url: &str,
     timeout: Duration,

@@ -2,11 +2,15 @@
 
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+/// The PVE version of the schema these bindings were generated from (`pve_version` of
+/// the vendored `pve-api.json`, as `schema/SOURCE.md` records it).
+pub const SCHEMA_VERSION: &str = "0.0-fixture";
 /// A PVE privilege, as named in roles, ACLs and permission errors.
 ///
 /// Covers all 7 privileges the vendored schema's PVE version defines; a name this
 /// version does not know (from a newer server) is kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Privilege {
     /// `Realm.AllocateUser`
     RealmAllocateUser,
@@ -108,6 +112,7 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Upstream handler name: `update_acl`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PutAccessAcl {
     /// `path`: string.
     pub path: ::std::string::String,
@@ -170,6 +175,7 @@ impl rt::Endpoint for PutAccessAcl {
 ///
 /// Upstream handler name: `create_ticket`.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PostAccessTicket {
     /// `password`: string.
     pub password: ::std::string::String,
@@ -239,6 +245,7 @@ impl rt::Endpoint for PostAccessTicket {
 ///
 /// Upstream handler name: `update_user`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PutAccessUsersUserid {
     /// `userid`: string, format `pve-userid`.
     pub userid: ::std::string::String,
@@ -308,6 +315,7 @@ impl rt::Endpoint for PutAccessUsersUserid {
 }
 /// Response of `POST /access/ticket`.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PostAccessTicketResponse {
     /// `CSRFPreventionToken`: string; optional.
     pub csrfpreventiontoken: ::std::option::Option<::std::string::String>,
@@ -397,6 +405,7 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Upstream handler name: `reboot`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PostClusterReboot {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
@@ -454,6 +463,7 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Upstream handler name: `vmlist`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetNodesLxc {
     /// `node`: string, format `pve-node`.
     pub node: ::std::string::String,
@@ -510,6 +520,7 @@ impl rt::Endpoint for GetNodesLxc {
 ///
 /// Upstream handler name: `create_vm`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PostNodesLxc {
     /// `node`: string, format `pve-node`.
     pub node: ::std::string::String,
@@ -629,6 +640,7 @@ impl rt::Endpoint for PostNodesLxc {
 ///
 /// Upstream handler name: `vm_config`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetNodesLxcConfig {
     /// `node`: string, format `pve-node`.
     pub node: ::std::string::String,
@@ -698,6 +710,7 @@ impl rt::Endpoint for GetNodesLxcConfig {
 ///
 /// Upstream handler name: `update_vm`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PutNodesLxcConfig {
     /// `node`: string, format `pve-node`.
     pub node: ::std::string::String,
@@ -791,6 +804,7 @@ impl rt::Endpoint for PutNodesLxcConfig {
 ///
 /// Upstream handler name: `vm_config`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetNodesQemuConfig {
     /// `node`: string, format `pve-node`.
     pub node: ::std::string::String,
@@ -860,6 +874,7 @@ impl rt::Endpoint for GetNodesQemuConfig {
 ///
 /// Upstream handler name: `read_task_log`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetNodesTasksLog {
     /// `node`: string, format `pve-node`.
     pub node: ::std::string::String,
@@ -925,6 +940,7 @@ impl rt::Endpoint for GetNodesTasksLog {
 }
 /// Response of `GET /nodes/{node}/lxc/{vmid}/config`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetNodesLxcConfigResponse {
     /// `digest`: string.
     pub digest: ::std::string::String,
@@ -1015,6 +1031,7 @@ impl rt::FromWire for GetNodesLxcConfigResponse {
 }
 /// One item of the response of `GET /nodes/{node}/lxc`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetNodesLxcItem {
     /// `maxmem`: integer, unit: bytes; optional.
     pub maxmem: ::std::option::Option<i64>,
@@ -1083,6 +1100,7 @@ impl rt::FromWire for GetNodesLxcItem {
 }
 /// Response of `GET /nodes/{node}/qemu/{vmid}/config`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetNodesQemuConfigResponse {
     /// `agent`: any; optional.
     pub agent: ::std::option::Option<rt::Value>,
@@ -1175,6 +1193,7 @@ impl rt::FromWire for GetNodesQemuConfigResponse {
 }
 /// One item of the response of `GET /nodes/{node}/tasks/{upid}/log`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetNodesTasksLogItem {
     /// `n`: integer.
     pub n: i64,
@@ -1254,6 +1273,7 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Used by `GET /nodes/{node}/lxc/{vmid}/config`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LxcConfigFeatures {
     /// `keyctl`: boolean, default `0`; optional.
     pub keyctl: ::std::option::Option<bool>,
@@ -1321,6 +1341,7 @@ rt::property_string_impls!(LxcConfigFeatures);
 ///
 /// Used by `GET /nodes/{node}/lxc/{vmid}/config`, `POST /nodes/{node}/lxc`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LxcNet {
     /// `bridge`: string, matches `(?:[-_.\w\d]+)`; optional.
     pub bridge: ::std::option::Option<::std::string::String>,
@@ -1401,6 +1422,7 @@ rt::property_string_impls!(LxcNet);
 ///
 /// Used by `GET /nodes/{node}/lxc`, `GET /nodes/{node}/lxc/{vmid}/config`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LxcStatus {
     /// `stopped`
     Stopped,
@@ -1463,6 +1485,7 @@ rt::wire_enum_impls!(LxcStatus);
 ///
 /// Used by `POST /nodes/{node}/lxc`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum LxcType {
     /// `lxc`
     Lxc,
@@ -1520,6 +1543,7 @@ rt::wire_enum_impls!(LxcType);
 /// The `current` sub-key may be written without `current=`.
 /// Used by `GET /nodes/{node}/qemu/{vmid}/config`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct QemuConfigMemory {
     /// `current`: integer, at least 16.
     pub current: u64,
@@ -1578,6 +1602,7 @@ rt::property_string_impls!(QemuConfigMemory);
 /// `virtio=<value>` sets `model` to `virtio` and `macaddr` to the value.
 /// Used by `GET /nodes/{node}/qemu/{vmid}/config`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct QemuConfigNet {
     /// `bridge`: string; optional.
     pub bridge: ::std::option::Option<::std::string::String>,
@@ -1684,6 +1709,7 @@ rt::property_string_impls!(QemuConfigNet);
 ///
 /// Used by ``QemuConfigNet` property strings`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum QemuConfigNetModel {
     /// `e1000`
     E1000,
@@ -1753,6 +1779,7 @@ rt::wire_enum_impls!(QemuConfigNetModel);
 /// `volume` is another name for `file`.
 /// Used by `GET /nodes/{node}/qemu/{vmid}/config`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct QemuConfigUnused {
     /// `file`: string, format `pve-volume-id`.
     pub file: ::std::string::String,
@@ -1833,6 +1860,7 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Upstream handler name: `version`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetVersion {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
@@ -1876,6 +1904,7 @@ impl rt::Endpoint for GetVersion {
 }
 /// Response of `GET /version`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetVersionResponse {
     /// `release`: string.
     pub release: ::std::string::String,

@@ -1,0 +1,65 @@
+//! Field names that collide after conversion to Rust, renamed deterministically (the rules are
+//! in [`crate::naming`], "Collisions").
+
+use std::collections::BTreeSet;
+
+use crate::ir::{Field, Stats};
+use crate::naming;
+
+/// Field names that would clash inside one struct, renamed by hand (reviewed table).
+const FIELD_RENAMES: &[(&str, &str, &str)] = &[
+    // QEMU has both `numa` (enable NUMA) and `numa[n]` (the NUMA topology entries).
+    (
+        "numa[n]",
+        "numa_nodes",
+        "QEMU `numa` (flag) and `numa[n]` (topology) share a name",
+    ),
+];
+
+/// Identifiers the generated structs use themselves.
+const RESERVED_FIELDS: &[&str] = &["extra"];
+
+/// Renames fields whose identifiers clash within one struct (see [`crate::naming`],
+/// "Collisions"): a `name[n]` family next to a plain `name` becomes `name_entries` (or a
+/// [`FIELD_RENAMES`] entry); then, in field order (path parameters first, then by wire name),
+/// every identifier already taken (or reserved: `extra`) gets `_2`, `_3`, ….
+pub fn disambiguate(fields: &mut [Field], site: &str, stats: &mut Stats) {
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for f in fields.iter() {
+        if f.indexed_max.is_none() {
+            seen.insert(f.ident.clone());
+        }
+    }
+    for f in fields.iter_mut().filter(|f| f.indexed_max.is_some()) {
+        if seen.contains(&f.ident) {
+            let wire = format!("{}[n]", f.wire);
+            f.ident = match FIELD_RENAMES.iter().find(|(w, _, _)| *w == wire) {
+                Some((_, ident, _)) => (*ident).to_string(),
+                None => {
+                    let renamed = format!("{}_entries", naming::unraw(&f.ident));
+                    stats
+                        .suffixed_names
+                        .push(format!("{site}: field `{wire}` renamed to `{renamed}`"));
+                    renamed
+                }
+            };
+        }
+        seen.insert(f.ident.clone());
+    }
+    let mut taken: BTreeSet<String> = RESERVED_FIELDS.iter().map(|s| s.to_string()).collect();
+    for f in fields.iter_mut() {
+        if taken.insert(naming::unraw(&f.ident).to_string()) {
+            continue;
+        }
+        let base = naming::unraw(&f.ident).to_string();
+        let renamed = (2..)
+            .map(|i| format!("{base}_{i}"))
+            .find(|c| taken.insert(c.clone()))
+            .expect("an unbounded range always yields a free name");
+        stats.suffixed_names.push(format!(
+            "{site}: field `{}` (wire `{}`) renamed to `{renamed}`",
+            f.ident, f.wire
+        ));
+        f.ident = renamed;
+    }
+}
