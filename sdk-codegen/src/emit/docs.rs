@@ -80,7 +80,7 @@ pub(super) fn type_phrase(ty: &Ty) -> String {
 }
 
 /// One line describing a permission requirement.
-pub(super) fn permission(p: &Permission) -> String {
+pub(crate) fn permission(p: &Permission) -> String {
     match p {
         Permission::Check(c) => check(c),
         Permission::AnyUser => "any authenticated user; the handler checks further.".into(),

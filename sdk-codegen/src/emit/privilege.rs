@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use super::doc_lines;
 use crate::naming;
 
-pub fn privilege(names: &[String], pve_version: &str) -> TokenStream {
+pub(super) fn privilege(names: &[String], pve_version: &str) -> TokenStream {
     let name = format_ident!("Privilege");
     let doc = doc_lines(&[
         "A PVE privilege, as named in roles, ACLs and permission errors.".to_string(),

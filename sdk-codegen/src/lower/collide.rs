@@ -23,7 +23,7 @@ const RESERVED_FIELDS: &[&str] = &["extra"];
 /// "Collisions"): a `name[n]` family next to a plain `name` becomes `name_entries` (or a
 /// [`FIELD_RENAMES`] entry); then, in field order (path parameters first, then by wire name),
 /// every identifier already taken (or reserved: `extra`) gets `_2`, `_3`, ….
-pub fn disambiguate(fields: &mut [Field], site: &str, stats: &mut Stats) {
+pub(super) fn disambiguate(fields: &mut [Field], site: &str, stats: &mut Stats) {
     let mut seen: BTreeSet<String> = BTreeSet::new();
     for f in fields.iter() {
         if f.indexed_max.is_none() {

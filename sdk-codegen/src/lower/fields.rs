@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::LowerError;
-pub use super::collide::disambiguate;
+pub(super) use super::collide::disambiguate;
 use super::lenient::{self, DEFAULT_INDEX_MAX, KNOWN_FORMATS, REVIEWED_ATTRIBUTES};
 use super::shared::{self, EnumShape, Group, PsShape, Use};
 use crate::ir::{EnumDef, Facts, Field, PropertyStringDef, Stats, StructDef, Ty, TypeDef};
@@ -53,7 +53,7 @@ fn is_secret(wire: &str, path: &str) -> bool {
 }
 
 /// Shared enums and property strings, found before any endpoint is lowered.
-pub struct SharedTypes {
+pub(super) struct SharedTypes {
     enum_names: BTreeMap<String, String>,
     ps_names: BTreeMap<String, String>,
     types: BTreeMap<(String, String), TypeDef>,
@@ -61,7 +61,7 @@ pub struct SharedTypes {
 
 impl SharedTypes {
     /// Collects every enum and inline property string of the schema, groups and names them.
-    pub fn build(
+    pub(super) fn build(
         methods: &[MethodDef],
         taken: &mut BTreeSet<String>,
         stats: &mut Stats,
@@ -315,7 +315,7 @@ fn integer(def: &PropDef) -> Ty {
 }
 
 /// Schema facts for docs.
-pub fn facts(def: &PropDef) -> Facts {
+pub(super) fn facts(def: &PropDef) -> Facts {
     let format = match &def.format {
         Some(Format::Named(n)) => Some(n.clone()),
         Some(Format::Inline(_)) => Some("property string".into()),
@@ -353,7 +353,7 @@ pub fn facts(def: &PropDef) -> Facts {
 }
 
 /// Lowers fields and responses, creating response structs as it goes.
-pub struct FieldLowering<'a> {
+pub(super) struct FieldLowering<'a> {
     set: &'a SchemaSet,
     shared: SharedTypes,
     stats: Stats,
@@ -375,7 +375,7 @@ struct Ctx<'c> {
 
 impl<'a> FieldLowering<'a> {
     /// Starts lowering with the shared types already known.
-    pub fn new(
+    pub(super) fn new(
         set: &'a SchemaSet,
         shared: SharedTypes,
         stats: Stats,
@@ -395,7 +395,7 @@ impl<'a> FieldLowering<'a> {
     /// Whether a request can send a value of `ty` as form parameters: scalars, text, lists,
     /// enums and property strings, arrays of those (repeated keys), JSON values; not `()`,
     /// maps or response structs.
-    pub fn sendable(&self, ty: &Ty) -> bool {
+    pub(super) fn sendable(&self, ty: &Ty) -> bool {
         match ty {
             Ty::Unit | Ty::Map(_) => false,
             Ty::List(t) | Ty::Vec(t) => self.sendable(t),
@@ -408,7 +408,7 @@ impl<'a> FieldLowering<'a> {
     }
 
     /// `history.json` of the schema set.
-    pub fn history(&self) -> Option<&'a crate::history::History> {
+    pub(super) fn history(&self) -> Option<&'a crate::history::History> {
         self.set.history.as_ref()
     }
 
@@ -420,7 +420,7 @@ impl<'a> FieldLowering<'a> {
     }
 
     /// A strict-mode error, or a `fallback:` report line (see [`lenient`]).
-    pub fn unreviewed(
+    pub(super) fn unreviewed(
         &mut self,
         file: &str,
         site: &str,
@@ -431,17 +431,17 @@ impl<'a> FieldLowering<'a> {
     }
 
     /// Mutable access to the statistics.
-    pub fn stats_mut(&mut self) -> &mut Stats {
+    pub(super) fn stats_mut(&mut self) -> &mut Stats {
         &mut self.stats
     }
 
     /// All named types and the statistics.
-    pub fn finish(self) -> (BTreeMap<(String, String), TypeDef>, Stats) {
+    pub(super) fn finish(self) -> (BTreeMap<(String, String), TypeDef>, Stats) {
         (self.shared.types, self.stats)
     }
 
     /// Lowers one parameter or property.
-    pub fn field(
+    pub(super) fn field(
         &mut self,
         def: &PropDef,
         wire: &str,
@@ -481,7 +481,7 @@ impl<'a> FieldLowering<'a> {
     }
 
     /// Lowers the `returns` schema of an endpoint.
-    pub fn response(
+    pub(super) fn response(
         &mut self,
         def: &PropDef,
         module: &str,
