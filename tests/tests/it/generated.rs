@@ -1,37 +1,43 @@
-//! Generated code compiles: the golden fixtures' expected output (warnings denied) and, when the
-//! upstream schema is available, the complete PVE 8.4 bindings.
+//! Generated code compiles: the golden fixtures' expected output and, when the upstream schema
+//! is available, the complete PVE 8.4 bindings, all with warnings denied.
 //!
-//! Both (and the non-strict fixtures in `golden_variants.rs`) are held to the lints the SDK
-//! holds its own generated API to (the list and its reasons
-//! are in `proxmox-sdk/src/api.rs`; `the_generated_code_allows_what_the_sdk_allows` keeps the
-//! lists equal), plus two that come from including them here: a test uses only some of a
-//! fixture's items (`dead_code`), and their `pub` items sit in a private module of a test
-//! binary (`unreachable_pub`).
+//! Every compiled piece of generated output goes through [`generated_code!`], which holds it to
+//! the lints the SDK holds its own generated API to (the list and its reasons are in
+//! `proxmox-sdk/src/api.rs`; `the_generated_code_allows_what_the_sdk_allows` keeps the two
+//! equal), plus two that come from including it here: a test uses only some of a fixture's
+//! items (`dead_code`), and its `pub` items sit in a private module of a test binary
+//! (`unreachable_pub`).
 
-#[deny(warnings)]
-#[allow(
-    clippy::redundant_field_names,
-    clippy::clone_on_copy,
-    clippy::new_without_default,
-    clippy::wrong_self_convention,
-    clippy::match_single_binding
-)]
-#[allow(dead_code, unreachable_pub)]
-#[rustfmt::skip] // prettyplease output, compared byte for byte by the golden test
-#[path = "../../../sdk-codegen/tests/golden/basic/expected.rs"]
-mod golden_basic;
+/// A module of generated code: `generated_code! { #[path = "…"] mod name; }` or
+/// `generated_code! { mod name { include!(…); } }`.
+#[rustfmt::skip] // rustfmt re-indents attributes inside a macro body
+macro_rules! generated_code {
+    ($(#[$attr:meta])* mod $name:ident $($body:tt)*) => {
+        #[deny(warnings)]
+        #[allow(
+            clippy::redundant_field_names,
+            clippy::clone_on_copy,
+            clippy::new_without_default,
+            clippy::wrong_self_convention,
+            clippy::match_single_binding
+        )]
+        #[allow(dead_code, unreachable_pub)]
+        $(#[$attr])*
+        mod $name $($body)*
+    };
+}
 
-#[cfg(pve_8_4)]
-#[allow(
-    clippy::redundant_field_names,
-    clippy::clone_on_copy,
-    clippy::new_without_default,
-    clippy::wrong_self_convention,
-    clippy::match_single_binding
-)]
-#[allow(dead_code, unreachable_pub)]
-mod pve_8_4 {
-    include!(concat!(env!("OUT_DIR"), "/pve_8_4.rs"));
+generated_code! {
+    #[rustfmt::skip] // prettyplease output, compared byte for byte by the golden test
+    #[path = "../../../sdk-codegen/tests/golden/basic/expected.rs"]
+    mod golden_basic;
+}
+
+generated_code! {
+    #[cfg(pve_8_4)]
+    mod pve_8_4 {
+        include!(concat!(env!("OUT_DIR"), "/pve_8_4.rs"));
+    }
 }
 
 use proxmox_sdk::Endpoint;
@@ -87,8 +93,5 @@ fn the_generated_code_allows_what_the_sdk_allows() {
         ]
     );
     let here = include_str!("generated.rs");
-    assert_eq!(allowed_after(here, "#[deny(warnings)]"), sdk);
-    assert_eq!(allowed_after(here, "#[cfg(pve_8_4)]\n"), sdk);
-    let variants = include_str!("golden_variants.rs");
-    assert_eq!(allowed_after(variants, "#[deny(warnings)]"), sdk);
+    assert_eq!(allowed_after(here, "macro_rules! generated_code"), sdk);
 }

@@ -2,24 +2,13 @@
 //! `sdk-codegen/tests/golden/<variant>/`) compile with warnings denied, and the renamed or
 //! fallback-typed items still put the schema's wire names on the wire.
 
-#[rustfmt::skip] // rustfmt re-indents attributes inside a macro body
 macro_rules! golden {
     ($name:ident, $path:literal) => {
-        // prettyplease output, compared byte for byte by the golden test; held to the SDK's
-        // list for generated code (see `generated.rs`) plus what including a fixture in a
-        // test binary brings.
-        #[rustfmt::skip]
-        #[deny(warnings)]
-        #[allow(
-            clippy::redundant_field_names,
-            clippy::clone_on_copy,
-            clippy::new_without_default,
-            clippy::wrong_self_convention,
-            clippy::match_single_binding
-        )]
-        #[allow(dead_code, unreachable_pub)]
-        #[path = $path]
-        mod $name;
+        generated_code! {
+            #[rustfmt::skip] // prettyplease output, compared byte for byte by the golden test
+            #[path = $path]
+            mod $name;
+        }
     };
 }
 

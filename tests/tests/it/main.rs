@@ -3,6 +3,7 @@
 mod client;
 mod dependencies;
 mod e2e;
+#[macro_use] // `generated_code!`, for every module of generated code
 mod generated;
 mod golden_variants;
 mod tasks;
