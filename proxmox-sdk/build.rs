@@ -26,12 +26,14 @@ fn generate(schema: &Path, out: &Path) -> Result<(), Box<dyn std::error::Error>>
     let set = SchemaSet::load(schema)?;
     let generated = Generator::new(Settings { strict: true }).generate(set)?;
     for (name, text) in generated.code.files() {
-        let path = out.join(name);
-        // Leave unchanged files alone so their timestamps do not force recompiles.
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-            std::fs::write(&path, text)?;
-        }
+        write_if_changed(&out.join(name), &text)?;
     }
+    // The wording of permission checks: the generator's own renderer, so the SDK's `Display`
+    // says exactly what the generated docs say.
+    write_if_changed(
+        &out.join("permission_wording.rs"),
+        sdk_codegen::PERMISSION_WORDING_SOURCE,
+    )?;
     std::fs::write(out.join("build-report.txt"), generated.report.to_string())?;
     if std::env::var_os("PROXMOX_SDK_BUILD_REPORT").is_some() {
         for line in generated.report.to_string().lines() {
@@ -39,4 +41,13 @@ fn generate(schema: &Path, out: &Path) -> Result<(), Box<dyn std::error::Error>>
         }
     }
     Ok(())
+}
+
+/// Writes `text` unless the file already holds it, so unchanged files keep their timestamps and
+/// force no recompile.
+fn write_if_changed(path: &Path, text: &str) -> std::io::Result<()> {
+    if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
+        return Ok(());
+    }
+    std::fs::write(path, text)
 }

@@ -66,7 +66,6 @@ pub mod client;
 pub mod endpoint;
 pub mod error;
 pub mod permission;
-pub mod permission_denied;
 pub mod task;
 #[cfg(feature = "testing")]
 pub mod testing;

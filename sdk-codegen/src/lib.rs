@@ -31,6 +31,14 @@ pub mod lower;
 pub mod model;
 pub mod naming;
 mod report;
+/// The wording of permission requirements, shared with the SDK: [`wording::check`] words a
+/// check for the generated docs here and, compiled from the same file
+/// ([`PERMISSION_WORDING_SOURCE`]), for `Display` in proxmox-sdk at run time.
+pub mod wording;
+
+/// The source of [`wording`]: proxmox-sdk's `build.rs` writes it to `$OUT_DIR`, so the SDK
+/// words a check at run time with the very code that wrote its docs.
+pub const PERMISSION_WORDING_SOURCE: &str = include_str!("wording.rs");
 
 pub use report::Report;
 

@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use proxmox_sdk::permission_denied::PermissionDenied;
+use proxmox_sdk::permission::PermissionDenied;
 use proxmox_sdk::task::{TaskError, TaskLog, TaskOutcome, TaskStatus, WaitOptions, WarningsPolicy};
 use proxmox_sdk::{Error, Privilege, TaskStarted, Upid};
 

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use proxmox_sdk::Error;
 use proxmox_sdk::error::Report;
-use proxmox_sdk::permission_denied::{MissingPermission, PermissionDenied};
+use proxmox_sdk::permission::{MissingPermission, PermissionDenied};
 use proxmox_sdk::task::TaskError;
 use serde::Serialize;
 use tracing::Instrument as _;

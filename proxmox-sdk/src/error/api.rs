@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::permission_denied::PermissionDenied;
+use crate::permission::PermissionDenied;
 
 /// Longest plain-text body kept as a message.
 const MAX_TEXT: usize = 2048;

@@ -25,7 +25,7 @@ use crate::Privilege;
 use crate::client::TfaChallenge;
 use crate::client::tls::FingerprintMismatch;
 use crate::client::transport::{BoxError, TransportError};
-use crate::permission_denied::PermissionDenied;
+use crate::permission::PermissionDenied;
 use crate::wire::ParamError;
 
 /// Everything that can go wrong with a PVE API call.

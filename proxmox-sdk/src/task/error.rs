@@ -12,7 +12,7 @@ use std::fmt;
 
 use crate::Privilege;
 use crate::error::Error;
-use crate::permission_denied::PermissionDenied;
+use crate::permission::PermissionDenied;
 use crate::upid::Upid;
 
 use super::log::TaskLogLine;

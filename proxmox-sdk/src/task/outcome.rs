@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::error::Error;
-use crate::permission_denied::PermissionDenied;
+use crate::permission::PermissionDenied;
 use crate::upid::Upid;
 
 use super::log::TaskLogLine;

@@ -13,7 +13,7 @@ use std::str::FromStr;
 
 use crate::api::nodes::GetNodesTasksStatusResponse;
 use crate::api::types::TasksStatusStatus;
-use crate::permission_denied::PermissionDenied;
+use crate::permission::PermissionDenied;
 use crate::upid::Upid;
 
 /// What PVE writes when the log has no result line (an empty log, or a killed worker).

@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use crate::ir::{Check, Endpoint, Facts, Field, Permission, TaskKind, Ty};
+use crate::wording::{self, Worded, Words};
 
 /// `#[doc = "..."]` lines for an endpoint type.
 pub(super) fn endpoint(e: &Endpoint) -> Vec<String> {
@@ -79,56 +80,48 @@ pub(super) fn type_phrase(ty: &Ty) -> String {
     }
 }
 
-/// One line describing a permission requirement.
+/// One line describing a permission requirement (worded by [`crate::wording`], which the
+/// SDK's runtime shares).
 pub(crate) fn permission(p: &Permission) -> String {
     match p {
-        Permission::Check(c) => check(c),
-        Permission::AnyUser => "any authenticated user; the handler checks further.".into(),
-        Permission::World => "anyone, without authentication.".into(),
-        Permission::RootOnly => "`root@pam` only.".into(),
+        Permission::Check(c) => wording::check(c, &|path| path.to_owned()),
+        Permission::AnyUser => format!("{}.", wording::ANY_USER),
+        Permission::World => format!("{}.", wording::WORLD),
+        Permission::RootOnly => format!("{}.", wording::ROOT_ONLY),
     }
 }
 
-fn check(c: &Check) -> String {
-    match c {
-        Check::Perm {
-            path,
-            privileges,
-            any,
-            require_param,
-        } => {
-            let sep = if *any { " or " } else { " and " };
-            let privs: Vec<String> = privileges.iter().map(|p| format!("`{p}`")).collect();
-            let cond = require_param
-                .as_ref()
-                .map(|r| format!(" (when `{r}` is given)"))
-                .unwrap_or_default();
-            format!("{} on `{path}`{cond}", privs.join(sep))
+/// The names as `&str`s.
+fn names(privileges: &[String]) -> Vec<&str> {
+    privileges.iter().map(String::as_str).collect()
+}
+
+impl Worded for Check {
+    fn words(&self) -> Words<'_, Self> {
+        match self {
+            Check::Perm {
+                path,
+                privileges,
+                any,
+                require_param,
+            } => Words::Perm {
+                path,
+                privileges: names(privileges),
+                any: *any,
+                require_param: require_param.as_deref(),
+            },
+            Check::And(checks) => Words::And(checks),
+            Check::Or(checks) => Words::Or(checks),
+            Check::UseridGroup {
+                privileges,
+                groups_param,
+            } => Words::UseridGroup {
+                privileges: names(privileges),
+                groups_param: groups_param.as_deref(),
+            },
+            Check::UseridParam(what) => Words::UseridParam(what),
+            Check::PermModify(path) => Words::PermModify(path),
         }
-        Check::And(cs) => cs
-            .iter()
-            .map(|c| format!("({})", check(c)))
-            .collect::<Vec<_>>()
-            .join(" and "),
-        Check::Or(cs) => cs
-            .iter()
-            .map(|c| format!("({})", check(c)))
-            .collect::<Vec<_>>()
-            .join(" or "),
-        Check::UseridGroup {
-            privileges,
-            groups_param,
-        } => {
-            let privs: Vec<String> = privileges.iter().map(|p| format!("`{p}`")).collect();
-            let also = groups_param
-                .as_ref()
-                .map(|m| format!(", and on the groups in `groups` ({m})"))
-                .unwrap_or_default();
-            format!("{} on a group of `userid`{also}", privs.join(" or "))
-        }
-        Check::UseridParam(w) if w == "self" => "the user named by `userid` is the caller".into(),
-        Check::UseridParam(w) => format!("`{w}` for the realm of `userid`"),
-        Check::PermModify(p) => format!("permission to modify ACLs on `{p}`"),
     }
 }
 

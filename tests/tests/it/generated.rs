@@ -66,6 +66,62 @@ fn pve_8_4_bindings_know_vm_monitor() {
     );
 }
 
+/// The `**Permission:**` doc line of the generated type `name` in `source`.
+fn documented_permission<'a>(source: &'a str, name: &str) -> &'a str {
+    let at = source
+        .find(&format!("pub struct {name} {{"))
+        .expect("the type");
+    let line = source[..at]
+        .rfind("/// **Permission:** ")
+        .expect("a permission doc line");
+    let text = &source[line + "/// **Permission:** ".len()..];
+    &text[..text.find('\n').expect("end of line")]
+}
+
+#[test]
+fn the_runtime_words_a_requirement_exactly_as_the_generated_docs_do() {
+    use golden_basic::{access, cluster, nodes};
+    let source = include_str!("../../../sdk-codegen/tests/golden/basic/expected.rs");
+    let checks = [
+        ("PutAccessAcl", access::PutAccessAcl::INFO.permission),
+        (
+            "PutAccessUsersUserid",
+            access::PutAccessUsersUserid::INFO.permission,
+        ),
+        ("PostNodesLxc", nodes::PostNodesLxc::INFO.permission),
+        (
+            "PutNodesLxcConfig",
+            nodes::PutNodesLxcConfig::INFO.permission,
+        ),
+    ];
+    for (name, permission) in checks {
+        assert_eq!(
+            permission.to_string(),
+            documented_permission(source, name),
+            "{name}"
+        );
+    }
+    // The requirements without a check are sentences in the docs.
+    let others = [
+        (
+            "PostAccessTicket",
+            access::PostAccessTicket::INFO.permission,
+        ),
+        (
+            "PostClusterReboot",
+            cluster::PostClusterReboot::INFO.permission,
+        ),
+        ("GetNodesLxc", nodes::GetNodesLxc::INFO.permission),
+    ];
+    for (name, permission) in others {
+        assert_eq!(
+            format!("{permission}."),
+            documented_permission(source, name),
+            "{name}"
+        );
+    }
+}
+
 /// The lints named in the first `allow(` list after `marker` in `source`.
 fn allowed_after<'a>(source: &'a str, marker: &str) -> Vec<&'a str> {
     let from = source.find(marker).expect("marker") + marker.len();

@@ -5,7 +5,7 @@ use std::time::Duration;
 use httpmock::MockServer;
 use proxmox_sdk::api::nodes::GetNodesLxc;
 use proxmox_sdk::error::Report;
-use proxmox_sdk::permission_denied::MissingPermission;
+use proxmox_sdk::permission::MissingPermission;
 use proxmox_sdk::wire::{ParamError, ParamWriter, PathWriter};
 use proxmox_sdk::{Endpoint, EndpointInfo, Error, HttpMethod, Privilege};
 

@@ -31,7 +31,7 @@ const PHRASE: &str = "Permission check failed";
 /// A permission failure reported by PVE.
 ///
 /// ```
-/// use proxmox_sdk::permission_denied::{MissingPermission, PermissionDenied};
+/// use proxmox_sdk::permission::{MissingPermission, PermissionDenied};
 /// use proxmox_sdk::Privilege;
 ///
 /// let denied = PermissionDenied::parse("Permission check failed (/vms/100, VM.Allocate)\n").unwrap();

@@ -1,15 +1,8 @@
-//! Each endpoint's permission requirement, as data.
-//!
-//! The schema's `permissions` block becomes a [`Permission`] on every generated endpoint
-//! (`<Endpoint>::INFO.permission`), so a caller can ask what a call needs before making it, and
-//! resolve the ACL paths for concrete parameters with [`Permission::resolve`].
-//!
-//! Privileges are stored by name and read back as typed [`Privilege`] values
-//! ([`Check::privileges`], [`Permission::privileges`]); a name this SDK's `Privilege` enum does
-//! not know (bindings generated for another PVE release) becomes `Privilege::UnknownValue`.
+//! [`Permission`] and [`Check`]: an endpoint's requirement, as the schema states it.
 
 use std::fmt;
 
+use super::wording::{self, Worded, Words};
 use crate::api::Privilege;
 
 /// Who may call an endpoint.
@@ -71,7 +64,7 @@ impl Permission {
     /// Placeholders whose parameter is unknown stay as they are.
     pub fn resolve(&self, lookup: &dyn Fn(&str) -> Option<String>) -> String {
         match self {
-            Permission::Check(check) => check.render(Some(lookup)),
+            Permission::Check(check) => wording::check(check, &|path| substitute(path, lookup)),
             other => other.to_string(),
         }
     }
@@ -108,63 +101,13 @@ impl Check {
             Check::UseridParam(_) | Check::PermModify(_) => {}
         }
     }
-
-    fn render(&self, lookup: Option<Lookup<'_>>) -> String {
-        let path = |p: &str| match lookup {
-            Some(f) => substitute(p, f),
-            None => p.to_string(),
-        };
-        let join = |privs: &[&str], sep: &str| privs.join(sep);
-        match self {
-            Check::Perm {
-                path: p,
-                privileges,
-                any,
-                require_param,
-            } => {
-                let sep = if *any { " or " } else { " and " };
-                let cond = require_param
-                    .map(|r| format!(" (when `{r}` is given)"))
-                    .unwrap_or_default();
-                format!("{} on `{}`{cond}", join(privileges, sep), path(p))
-            }
-            Check::And(checks) => group(checks, " and ", lookup),
-            Check::Or(checks) => group(checks, " or ", lookup),
-            Check::UseridGroup {
-                privileges,
-                groups_param,
-                ..
-            } => {
-                let also = groups_param
-                    .map(|mode| format!(", and on the groups in `groups` ({mode})"))
-                    .unwrap_or_default();
-                format!("{} on a group of `userid`{also}", join(privileges, " or "))
-            }
-            Check::UseridParam(what) if *what == "self" => {
-                "the user named by `userid` is the caller".into()
-            }
-            Check::UseridParam(what) => format!("{what} for the realm of `userid`"),
-            Check::PermModify(p) => format!("permission to modify ACLs on `{}`", path(p)),
-        }
-    }
 }
-
-/// Finds the value of a request parameter by name.
-type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 fn privilege(name: &str) -> Privilege {
     match name.parse() {
         Ok(p) => p,
         Err(never) => match never {},
     }
-}
-
-fn group(checks: &[Check], sep: &str, lookup: Option<Lookup<'_>>) -> String {
-    let parts: Vec<String> = checks
-        .iter()
-        .map(|c| format!("({})", c.render(lookup)))
-        .collect();
-    parts.join(sep)
 }
 
 fn substitute(template: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
@@ -189,19 +132,46 @@ fn substitute(template: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String
 impl fmt::Display for Permission {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Permission::Check(check) => f.write_str(&check.render(None)),
-            Permission::AnyUser => {
-                f.write_str("any authenticated user; the handler checks further")
-            }
-            Permission::World => f.write_str("anyone, without authentication"),
-            Permission::RootOnly => f.write_str("root@pam only"),
+            Permission::Check(check) => check.fmt(f),
+            Permission::AnyUser => f.write_str(wording::ANY_USER),
+            Permission::World => f.write_str(wording::WORLD),
+            Permission::RootOnly => f.write_str(wording::ROOT_ONLY),
         }
     }
 }
 
 impl fmt::Display for Check {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.render(None))
+        f.write_str(&wording::check(self, &|path| path.to_owned()))
+    }
+}
+
+impl Worded for Check {
+    fn words(&self) -> Words<'_, Self> {
+        match self {
+            Check::Perm {
+                path,
+                privileges,
+                any,
+                require_param,
+            } => Words::Perm {
+                path,
+                privileges: privileges.to_vec(),
+                any: *any,
+                require_param: *require_param,
+            },
+            Check::And(checks) => Words::And(checks),
+            Check::Or(checks) => Words::Or(checks),
+            Check::UseridGroup {
+                privileges,
+                groups_param,
+            } => Words::UseridGroup {
+                privileges: privileges.to_vec(),
+                groups_param: *groups_param,
+            },
+            Check::UseridParam(what) => Words::UseridParam(what),
+            Check::PermModify(path) => Words::PermModify(path),
+        }
     }
 }
 
@@ -231,11 +201,11 @@ mod tests {
         let p = Permission::Check(Check::And(&BOTH));
         assert_eq!(
             p.to_string(),
-            "(VM.Audit on `/vms/{vmid}`) and (VM.Config.Disk or VM.Config.CPU on `/storage/{storage}` (when `storage` is given))"
+            "(`VM.Audit` on `/vms/{vmid}`) and (`VM.Config.Disk` or `VM.Config.CPU` on `/storage/{storage}` (when `storage` is given))"
         );
         let resolved = p.resolve(&|name| (name == "vmid").then(|| "100".to_string()));
         assert!(
-            resolved.starts_with("(VM.Audit on `/vms/100`)"),
+            resolved.starts_with("(`VM.Audit` on `/vms/100`) and (`VM.Config.Disk` or `VM.Config.CPU` on `/storage/{storage}`"),
             "{resolved}"
         );
         assert_eq!(
@@ -246,7 +216,7 @@ mod tests {
                 Privilege::VmConfigCpu
             ]
         );
-        assert_eq!(Permission::RootOnly.to_string(), "root@pam only");
+        assert_eq!(Permission::RootOnly.to_string(), "`root@pam` only");
         let monitor = Check::Perm {
             path: "/",
             privileges: &["VM.Monitor"],

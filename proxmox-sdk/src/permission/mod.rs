@@ -1,0 +1,33 @@
+//! Permissions, in one place: what an endpoint requires, and what PVE says was missing.
+//!
+//! * **The requirement** ([`Permission`], [`Check`]): the schema's `permissions` block of
+//!   every generated endpoint (`<Endpoint>::INFO.permission`), so a caller can ask what a call
+//!   needs before making it and resolve its ACL paths for concrete parameters
+//!   ([`Permission::resolve`]). Privileges are stored by name and read back as typed
+//!   [`Privilege`](crate::Privilege) values ([`Check::privileges`],
+//!   [`Permission::privileges`]); a name this SDK's enum does not know (bindings generated for
+//!   another PVE release) becomes `Privilege::UnknownValue`.
+//! * **The refusal** ([`PermissionDenied`], [`MissingPermission`]): a `Permission check failed …`
+//!   text, from a 403's body or reason phrase or from a task's exit status, read into the
+//!   missing privileges and the ACL path.
+//!
+//! A requirement is worded by the same code that wrote the generated docs' `**Permission:**`
+//! lines (`sdk_codegen::wording`, compiled into this crate at build time), so the text a
+//! program prints and the text in the docs cannot drift apart:
+//!
+//! ```
+//! use proxmox_sdk::Endpoint;
+//! use proxmox_sdk::api::nodes::PostNodesLxcSnapshot;
+//!
+//! let needs = PostNodesLxcSnapshot::INFO
+//!     .permission
+//!     .resolve(&|param| (param == "vmid").then(|| "100".to_owned()));
+//! assert_eq!(needs, "`VM.Snapshot` on `/vms/100`");
+//! ```
+
+mod denied;
+mod requirement;
+mod wording;
+
+pub use denied::{MissingPermission, PermissionDenied};
+pub use requirement::{Check, Permission};
