@@ -271,7 +271,8 @@ fn read_ticket_answer(body: &[u8], fallback_user: &str) -> Result<TicketAnswer, 
     let missing = |path: &str| Error::Decode {
         endpoint: ENDPOINT.to_owned(),
         path: path.to_owned(),
-        source: serde::de::Error::custom("missing or not a usable string"),
+        source: <serde_json::Error as serde::de::Error>::custom("missing or not a usable string")
+            .into(),
     };
     let username = field("username").unwrap_or(fallback_user).to_owned();
     let ticket = Secret::new(field("ticket").ok_or_else(|| missing("data.ticket"))?);
