@@ -149,8 +149,7 @@ pub(crate) fn decode<T: FromWire>(
         }
         Err(fast) => {
             let mut de = serde_json::Deserializer::from_slice(body);
-            let (path, source) = match serde_path_to_error::deserialize::<_, Received<T>>(&mut de)
-            {
+            let (path, source) = match serde_path_to_error::deserialize::<_, Received<T>>(&mut de) {
                 Err(tracked) => (tracked.path().to_string(), tracked.into_inner()),
                 // Only a trailing-garbage error can pass the tracked decode.
                 Ok(_) => (".".to_owned(), fast),

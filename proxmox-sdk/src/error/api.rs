@@ -262,15 +262,26 @@ mod tests {
         let e = ApiError::from_response(500, Some(&huge), body.as_bytes());
         let message = e.message().unwrap();
         assert!(message.len() <= MAX_TEXT + 40, "{}", message.len());
-        assert!(message.ends_with("… [cut, 1048576 bytes in all]"), "{message:.40}");
-        assert!(e.reason_phrase().unwrap().ends_with("… [cut, 1048576 bytes in all]"));
+        assert!(
+            message.ends_with("… [cut, 1048576 bytes in all]"),
+            "{message:.40}"
+        );
+        assert!(
+            e.reason_phrase()
+                .unwrap()
+                .ends_with("… [cut, 1048576 bytes in all]")
+        );
         assert!(e.to_string().len() <= MAX_DISPLAY + 40);
     }
 
     #[test]
     fn a_huge_plain_text_body_is_cut_and_marked() {
         let e = ApiError::from_response(502, None, "<html>".repeat(100_000).as_bytes());
-        assert!(e.message().unwrap().ends_with("… [cut, 600000 bytes in all]"));
+        assert!(
+            e.message()
+                .unwrap()
+                .ends_with("… [cut, 600000 bytes in all]")
+        );
     }
 
     #[test]
@@ -287,7 +298,11 @@ mod tests {
         for (key, messages) in e.parameter_errors() {
             assert!(key.len() <= MAX_NAME + 40);
             assert_eq!(messages.len(), MAX_PER_PARAM);
-            assert!(messages.iter().all(|m| m.ends_with("[cut, 5000 bytes in all]")));
+            assert!(
+                messages
+                    .iter()
+                    .all(|m| m.ends_with("[cut, 5000 bytes in all]"))
+            );
         }
         let text = e.to_string();
         assert!(text.len() <= MAX_DISPLAY + 40, "{}", text.len());

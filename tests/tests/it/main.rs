@@ -3,5 +3,6 @@
 mod client;
 mod e2e;
 mod generated;
+mod malformed;
 mod tasks;
 mod wire;
