@@ -2,3 +2,4 @@
 //! shared helpers.
 
 pub mod fakepve;
+pub mod oracles;

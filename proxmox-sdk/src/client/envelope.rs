@@ -163,6 +163,34 @@ pub(crate) fn decode<T: FromWire>(
     }
 }
 
+/// Decodes the body of a successful response to `E` exactly as [`Client::send_with_meta`]
+/// does: for answers obtained some other way (a cache, a recording, a fuzzer).
+///
+/// ```
+/// use proxmox_sdk::api::nodes::GetNodesLxc;
+/// use proxmox_sdk::client::decode_response;
+///
+/// let (guests, _) = decode_response::<GetNodesLxc>(br#"{"data":[]}"#)?;
+/// assert!(guests.is_empty());
+/// assert!(matches!(
+///     decode_response::<GetNodesLxc>(br#"{"success":1}"#),
+///     Err(proxmox_sdk::Error::MissingData { .. })
+/// ));
+/// # Ok::<(), proxmox_sdk::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Decode`] and [`Error::MissingData`], as [`Client::send`](super::Client::send).
+///
+/// [`Client::send_with_meta`]: super::Client::send_with_meta
+pub fn decode_response<E: crate::Endpoint>(
+    body: &[u8],
+) -> Result<(E::Response, ResponseMeta), Error> {
+    let info = E::INFO;
+    let envelope = decode::<E::Response>(body, format_args!("{} {}", info.method, info.path))?;
+    Ok((envelope.data, envelope.meta))
+}
+
 /// The error an unsuccessful response stands for.
 pub(crate) fn error_from_response(response: &HttpResponse) -> Error {
     let api = Box::new(ApiError::from_response(

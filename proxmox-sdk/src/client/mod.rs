@@ -46,7 +46,7 @@ use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use tracing::Instrument as _;
 
 pub use builder::ClientBuilder;
-pub use envelope::ResponseMeta;
+pub use envelope::{ResponseMeta, decode_response};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use tfa::{TfaAnswer, TfaChallenge, TfaMethod};

@@ -4,5 +4,6 @@ mod client;
 mod e2e;
 mod generated;
 mod malformed;
+mod props;
 mod tasks;
 mod wire;
