@@ -281,6 +281,20 @@ async def control(pve, cmd):
     if op == 'set_lock':
         pve.snapshot_lock(int(cmd['vmid']), cmd.get('lock', 'snapshot'))
         return None
+    if op == 'flaky_network':
+        # Drop (reset) or hang a share of the requests that arrive from now on; 0/0 heals.
+        pve.flaky_network(drop_rate=float(cmd.get('drop_rate', 0)), hang_rate=float(cmd.get('hang_rate', 0)),
+                          hang_secs=float(cmd.get('hang_secs', 120)), seed=cmd.get('seed'))
+        return None
+    if op == 'slow_network':
+        pve.slow_network(float(cmd['latency']), float(cmd.get('jitter', 0)), node=cmd.get('node'))
+        return None
+    if op == 'count':
+        # Requests recorded for one method and path (below /api2/json, or a suffix of it).
+        # fakepve records a request once it is past network trouble: a dropped one never is, a
+        # hanging one only when its hang ends.
+        method, suffix = cmd['method'].upper(), cmd['path']
+        return sum(1 for m, p, _ in pve.requests if m == method and p.endswith(suffix))
     if op == 'requests':
         # Method and path only: bodies stay inside fakepve.
         return {'count': len(pve.requests), 'last': [[m, p] for m, p, _ in pve.requests[-int(cmd.get('n', 20)):]]}

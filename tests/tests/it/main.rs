@@ -2,6 +2,7 @@
 
 mod client;
 mod e2e;
+mod faults;
 mod generated;
 mod malformed;
 mod props;
