@@ -13,6 +13,8 @@ Protocol with the test harness (tests/src/fakepve.rs):
   * After that, each line written to stdin is a JSON control command, e.g.
     {"op": "fail", "method": "GET", "path": "/nodes/pve1/status", "status": 503, "times": 1},
     answered by one line {"ok": true, "result": ...} or {"ok": false, "error": "..."}.
+  * The answer to {"op": "issued_tickets"} is the one other place secrets travel: the tickets and
+    CSRF tokens fakepve issued so far, for the test that proves none of them reaches a log.
   * The server stops on SIGTERM/SIGINT, or when stdin reaches EOF if stdin is a pipe (so it dies
     with the test process that spawned it).
 
@@ -51,6 +53,18 @@ CT_SECS_KEYS = ('create', 'clone', 'destroy', 'snapshot', 'delsnapshot', 'rollba
 GUEST_SECS_KEYS = ('start', 'stop', 'shutdown')
 
 SCENARIOS = {}
+ISSUED = []  # (ticket, csrf) of every login, for the leak test (see issued_tickets)
+
+
+def remember_tickets(pve):
+    """Wrap pve.issue_ticket so every ticket and CSRF token issued is kept in ISSUED."""
+    issue = pve.issue_ticket
+
+    def issue_and_remember(*args, **kwargs):
+        ticket, csrf = issue(*args, **kwargs)
+        ISSUED.append((ticket, csrf))
+        return ticket, csrf
+    pve.issue_ticket = issue_and_remember
 
 
 def scenario(name, summary):
@@ -295,6 +309,8 @@ async def control(pve, cmd):
         # hanging one only when its hang ends.
         method, suffix = cmd['method'].upper(), cmd['path']
         return sum(1 for m, p, _ in pve.requests if m == method and p.endswith(suffix))
+    if op == 'issued_tickets':
+        return [list(pair) for pair in ISSUED]
     if op == 'requests':
         # Method and path only: bodies stay inside fakepve.
         return {'count': len(pve.requests), 'last': [[m, p] for m, p, _ in pve.requests[-int(cmd.get('n', 20)):]]}
@@ -323,6 +339,7 @@ async def serve(args, out):
     password = secrets.token_urlsafe(18)
     pve = FakePve(user='root@pam', password=password, host=args.host, port=args.port)
     ctx = Ctx(args.scenario, args)
+    remember_tickets(pve)
     build(pve, ctx)
     if args.time_scale is not None:
         pve.time_scale = args.time_scale

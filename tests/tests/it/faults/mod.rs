@@ -3,6 +3,7 @@
 //! `wait_task` through dropped and hanging polls, an offline node, and a ticket that stops
 //! being accepted mid-run. Skipped like every fakepve test when fakepve is not installed.
 
+mod leaks;
 mod proxy;
 mod tickets;
 
