@@ -51,10 +51,9 @@ fn every_text(err: &(dyn StdError + 'static)) -> Vec<String> {
 /// part of a ticket or token on its own.
 fn forms(secret: &str) -> Vec<String> {
     let mut out = vec![secret.to_owned(), enc(secret)];
-    if let Some((_, tail)) = secret.rsplit_once(':') {
-        if tail.len() >= 16 {
-            out.push(tail.to_owned());
-        }
+    let tail = secret.rsplit_once(':').map(|(_, tail)| tail);
+    if let Some(tail) = tail.filter(|t| t.len() >= 16) {
+        out.push(tail.to_owned());
     }
     out
 }

@@ -45,7 +45,7 @@ fn client(server: &TableServer, timeout: Duration) -> Client {
     Client::builder(&server.origin)
         .expect("origin")
         .token(TOKEN_ID, TOKEN_SECRET)
-        .trust(TlsTrust::fingerprint(server.fingerprint.clone()))
+        .trust(TlsTrust::fingerprint(server.fingerprint))
         .retry(RetryPolicy::disabled())
         .timeout(timeout)
         .build()
