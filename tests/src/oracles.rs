@@ -52,15 +52,19 @@ pub fn permission_denied(text: &str) {
 }
 
 /// For every property-string type and both modes: a text that parses is written back, and
-/// the written text parses to an equal value and is written identically again.
+/// the written text parses to an equal value and is written identically again. One exception:
+/// in lenient mode a text PVE itself refuses (strict mode fails, e.g. a repeated key) may be
+/// rewritten once (values keep, positions may move); the rewrite must then be a fixed point and
+/// keep every value of the text.
 pub fn property_strings(text: &str) {
     for info in PROPERTY_STRINGS {
         for mode in [ParseMode::Strict, ParseMode::Lenient] {
             let Ok((written, equal)) = (info.round_trip)(text, mode) else {
                 continue;
             };
+            let refused_by_pve = || (info.round_trip)(text, ParseMode::Strict).is_err();
             assert!(
-                equal,
+                equal || (mode == ParseMode::Lenient && refused_by_pve()),
                 "{}: {text:?} parsed ({mode:?}) and written as {written:?} parses to another value",
                 info.spec.name
             );
@@ -70,6 +74,15 @@ pub fn property_strings(text: &str) {
                 "{}: {text:?} was written as {written:?}, which then gives {again:?}",
                 info.spec.name
             );
+            if !equal {
+                for value in text.split(',').map(|p| p.rsplit('=').next().unwrap_or(p)) {
+                    assert!(
+                        written.contains(value),
+                        "{}: {text:?} rewritten as {written:?} lost {value:?}",
+                        info.spec.name
+                    );
+                }
+            }
         }
     }
 }
@@ -100,7 +113,8 @@ pub fn envelope(body: &[u8]) {
         (Ok(_), _) => panic!("accepted a body serde_json does not read as an object"),
         (Err(Error::MissingData { key_count, .. }), Ok(serde_json::Value::Object(obj))) => {
             assert!(!obj.contains_key("data"));
-            assert_eq!(*key_count, obj.len());
+            // Keys as received: a repeated key counts each time, serde_json keeps the last.
+            assert!(*key_count >= obj.len(), "{key_count} < {}", obj.len());
         }
         (Err(Error::MissingData { .. }), _) => panic!("MissingData for a body that is no object"),
         (Err(Error::Decode { .. }), Ok(serde_json::Value::Object(obj))) => {

@@ -234,3 +234,32 @@ fn a_second_bare_default_value_stays_bare_and_in_place() {
     assert_eq!(written, "a1,f,x=/=");
     assert!(equal);
 }
+
+/// Found by the `property_string` fuzz target: lenient text with a repeated default key
+/// (`1na,…,e1000e=x,…,e1000e=y` for `QemuNet`, whose default key `model` the `e1000e=` form
+/// also sets) is rewritten once, keeping every value, and is then a fixed point.
+#[test]
+fn repeated_default_keys_settle_after_one_lenient_rewrite() {
+    let text = "1na,nrd:00:C8,ip=dhcp,e1000e=vethcp,nrd:00:C8,ip=dhcp,e1000e=veth";
+    sdk_tests::oracles::property_strings(text);
+    let info = proxmox_sdk::api::types::PROPERTY_STRINGS
+        .iter()
+        .find(|i| i.spec.name == "QemuNet")
+        .expect("type exists");
+    let strict = (info.round_trip)(text, proxmox_sdk::wire::property_string::ParseMode::Strict);
+    assert!(strict.is_err(), "PVE refuses repeated keys: {strict:?}");
+}
+
+/// Found by the `envelope` fuzz target: a body without `data` whose key repeats. The error
+/// counts keys as received (3), serde_json's map keeps the last of each (2).
+#[test]
+fn missing_data_counts_repeated_keys_as_received() {
+    let body = br#"{"@ata":[{"vmid":0}],"total":[{"vmid":0}],"total":1}"#;
+    sdk_tests::oracles::envelope(body);
+    let err = proxmox_sdk::client::decode_response::<proxmox_sdk::api::nodes::GetNodesLxc>(body)
+        .unwrap_err();
+    assert!(
+        matches!(&err, proxmox_sdk::Error::MissingData { keys, key_count: 3, .. } if keys == &["@ata", "total", "total"]),
+        "{err:?}"
+    );
+}
