@@ -263,3 +263,17 @@ fn missing_data_counts_repeated_keys_as_received() {
         "{err:?}"
     );
 }
+
+/// Found by the `property_string` fuzz target: a repeated default-key value containing `=`
+/// (`QemuEfidisk0`, `volume=volume=…`) must not be written bare, where it would read as a key.
+#[test]
+fn a_repeated_default_value_with_an_equals_sign_is_written_keyed() {
+    sdk_tests::oracles::property_strings("a1,volume=volume=ve:0,b");
+    let info = proxmox_sdk::api::types::PROPERTY_STRINGS
+        .iter()
+        .find(|i| i.spec.name == "QemuEfidisk0")
+        .expect("type exists");
+    let lenient = proxmox_sdk::wire::property_string::ParseMode::Lenient;
+    let (written, _) = (info.round_trip)("a1,volume=volume=ve:0,b", lenient).unwrap();
+    assert!(written.contains("file=volume=ve:0"), "{written}");
+}
