@@ -3,3 +3,4 @@
 
 pub mod fakepve;
 pub mod oracles;
+pub mod process;
