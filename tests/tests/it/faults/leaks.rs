@@ -17,12 +17,9 @@ use proxmox_sdk::task::WaitOptions;
 use proxmox_sdk::{Client, Error};
 use sdk_tests::fakepve::FakePve;
 use sdk_tests::fakepve_or_skip;
-use tracing_subscriber::filter::LevelFilter;
-use tracing_subscriber::fmt::format::FmtSpan;
-use tracing_subscriber::prelude::*;
 
 use super::proxy::Relay;
-use crate::client::support::{LogBuffer, enc};
+use crate::client::support::{all_at_trace, capture_logs, enc};
 
 fn base(url: &str, pve: &FakePve, timeout: Duration) -> proxmox_sdk::ClientBuilder {
     Client::builder(url)
@@ -60,18 +57,8 @@ fn forms(secret: &str) -> Vec<String> {
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_trace_logged_tour_never_shows_a_secret() {
-    let logs = LogBuffer::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::registry()
-        .with(
-            tracing_subscriber::fmt::layer()
-                .with_writer(move || writer.clone())
-                .with_ansi(false)
-                .with_span_events(FmtSpan::FULL),
-        )
-        .with(LevelFilter::TRACE);
     // A current-thread runtime: every future of the tour, spawned ones too, runs here.
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = capture_logs(all_at_trace());
 
     let mut pve = fakepve_or_skip!("tasks");
     let relay = Relay::start(&pve.url).await;

@@ -1,24 +1,14 @@
 //! The client's `warn!` (retrying) and `debug!` (request failed) lines carry an error's bounded
 //! form, never a megabyte the server sent.
 
+use crate::client::support::{
+    RawServer, TOKEN_ID, TOKEN_SECRET, all_at_trace, builder, capture_logs, http,
+};
 use proxmox_sdk::api::nodes::GetNodesLxc;
-use tracing_subscriber::filter::LevelFilter;
-use tracing_subscriber::prelude::*;
-
-use crate::client::support::{LogBuffer, RawServer, TOKEN_ID, TOKEN_SECRET, builder, http};
 
 #[tokio::test]
 async fn retry_and_failure_log_lines_only_hold_the_bounded_message() {
-    let logs = LogBuffer::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::registry()
-        .with(
-            tracing_subscriber::fmt::layer()
-                .with_writer(move || writer.clone())
-                .with_ansi(false),
-        )
-        .with(LevelFilter::TRACE);
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (logs, _guard) = capture_logs(all_at_trace());
 
     let huge = "busy ".repeat(200_000);
     let body = serde_json::json!({ "data": null, "message": huge }).to_string();

@@ -10,9 +10,11 @@ use std::time::Duration;
 
 use proxmox_sdk::client::tls::Fingerprint;
 use rustls_pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
+
+use crate::client::support::read_request;
 
 /// What the server does once it has read a request.
 #[derive(Clone, Debug)]
@@ -89,7 +91,7 @@ impl TableServer {
                     let Ok(mut tls) = acceptor.accept(tcp).await else {
                         return;
                     };
-                    let Some(head) = read_head(&mut tls).await else {
+                    let Some(head) = read_request(&mut tls).await else {
                         return;
                     };
                     let Some(row) = row_of(&head) else {
@@ -132,40 +134,6 @@ impl TableServer {
     pub fn count(&self, row: usize) -> usize {
         self.counts.lock().unwrap().get(&row).copied().unwrap_or(0)
     }
-}
-
-/// Reads the request head and any `content-length` body; returns the head.
-async fn read_head<S: AsyncReadExt + Unpin>(stream: &mut S) -> Option<String> {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let end = loop {
-        if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break at + 4;
-        }
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 || buf.len() > 1 << 20 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    };
-    let head = String::from_utf8_lossy(&buf[..end]).into_owned();
-    let length = head
-        .to_ascii_lowercase()
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("content-length:")
-                .map(|v| v.trim().to_owned())
-        })
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(0);
-    while buf.len() < end + length {
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            break;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    }
-    Some(head)
 }
 
 /// `N` of the `/nodes/rowN/` segment of the request line.
