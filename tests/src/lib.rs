@@ -4,3 +4,4 @@
 pub mod fakepve;
 pub mod oracles;
 pub mod process;
+pub mod tls;

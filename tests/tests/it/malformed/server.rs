@@ -9,7 +9,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use proxmox_sdk::client::tls::Fingerprint;
-use rustls_pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
@@ -63,21 +62,8 @@ pub struct TableServer {
 impl TableServer {
     /// Starts serving `answers`: row `N` is `answers[N]`.
     pub async fn start(answers: Vec<Answer>) -> Self {
-        let certified =
-            rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).expect("cert");
-        let fingerprint = Fingerprint::from_der(certified.cert.der());
-        let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
-            certified.signing_key.serialize_der(),
-        ));
-        let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .expect("protocol versions")
-        .with_no_client_auth()
-        .with_single_cert(vec![certified.cert.der().clone()], key)
-        .expect("server certificate");
-        let acceptor = TlsAcceptor::from(Arc::new(config));
+        let (config, fingerprint) = sdk_tests::tls::self_signed_server();
+        let acceptor = TlsAcceptor::from(config);
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let origin = format!("https://{}", listener.local_addr().expect("addr"));
         let counts = Arc::new(Mutex::new(HashMap::new()));
