@@ -2,7 +2,10 @@
 
 mod client;
 mod e2e;
+mod faults;
 mod generated;
 mod golden_variants;
+mod malformed;
+mod props;
 mod tasks;
 mod wire;
