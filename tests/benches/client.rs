@@ -56,7 +56,6 @@ use hyper_util::rt::TokioIo;
 use proxmox_sdk::api::nodes::{GetNodesLxc, GetNodesLxcItem};
 use proxmox_sdk::client::tls::{self, Fingerprint, TlsTrust};
 use proxmox_sdk::wire::W;
-use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use serde_json::json;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -275,24 +274,8 @@ struct Server {
 
 impl Server {
     fn start(body: Bytes, threads: usize) -> Self {
-        let certified = rcgen::generate_simple_self_signed(vec![
-            "127.0.0.1".to_owned(),
-            "localhost".to_owned(),
-        ])
-        .expect("self-signed certificate");
-        let fingerprint = Fingerprint::from_der(certified.cert.der());
-        let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
-            certified.signing_key.serialize_der(),
-        ));
-        let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .expect("protocol versions")
-        .with_no_client_auth()
-        .with_single_cert(vec![certified.cert.der().clone()], key)
-        .expect("server certificate");
-        let acceptor = TlsAcceptor::from(Arc::new(config));
+        let (config, fingerprint) = sdk_tests::tls::self_signed_server();
+        let acceptor = TlsAcceptor::from(config);
 
         let mut authorization =
             HeaderValue::from_str(&format!("PVEAPIToken={TOKEN_ID}={TOKEN_SECRET}"))

@@ -13,6 +13,8 @@ Protocol with the test harness (tests/src/fakepve.rs):
   * After that, each line written to stdin is a JSON control command, e.g.
     {"op": "fail", "method": "GET", "path": "/nodes/pve1/status", "status": 503, "times": 1},
     answered by one line {"ok": true, "result": ...} or {"ok": false, "error": "..."}.
+  * The answer to {"op": "issued_tickets"} is the one other place secrets travel: the tickets and
+    CSRF tokens fakepve issued so far, for the test that proves none of them reaches a log.
   * The server stops on SIGTERM/SIGINT, or when stdin reaches EOF if stdin is a pipe (so it dies
     with the test process that spawned it).
 
@@ -51,6 +53,18 @@ CT_SECS_KEYS = ('create', 'clone', 'destroy', 'snapshot', 'delsnapshot', 'rollba
 GUEST_SECS_KEYS = ('start', 'stop', 'shutdown')
 
 SCENARIOS = {}
+ISSUED = []  # (ticket, csrf) of every login, for the leak test (see issued_tickets)
+
+
+def remember_tickets(pve):
+    """Wrap pve.issue_ticket so every ticket and CSRF token issued is kept in ISSUED."""
+    issue = pve.issue_ticket
+
+    def issue_and_remember(*args, **kwargs):
+        ticket, csrf = issue(*args, **kwargs)
+        ISSUED.append((ticket, csrf))
+        return ticket, csrf
+    pve.issue_ticket = issue_and_remember
 
 
 def scenario(name, summary):
@@ -281,6 +295,22 @@ async def control(pve, cmd):
     if op == 'set_lock':
         pve.snapshot_lock(int(cmd['vmid']), cmd.get('lock', 'snapshot'))
         return None
+    if op == 'flaky_network':
+        # Drop (reset) or hang a share of the requests that arrive from now on; 0/0 heals.
+        pve.flaky_network(drop_rate=float(cmd.get('drop_rate', 0)), hang_rate=float(cmd.get('hang_rate', 0)),
+                          hang_secs=float(cmd.get('hang_secs', 120)), seed=cmd.get('seed'))
+        return None
+    if op == 'slow_network':
+        pve.slow_network(float(cmd['latency']), float(cmd.get('jitter', 0)), node=cmd.get('node'))
+        return None
+    if op == 'count':
+        # Requests recorded for one method and path (below /api2/json, or a suffix of it).
+        # fakepve records a request once it is past network trouble: a dropped one never is, a
+        # hanging one only when its hang ends.
+        method, suffix = cmd['method'].upper(), cmd['path']
+        return sum(1 for m, p, _ in pve.requests if m == method and p.endswith(suffix))
+    if op == 'issued_tickets':
+        return [list(pair) for pair in ISSUED]
     if op == 'requests':
         # Method and path only: bodies stay inside fakepve.
         return {'count': len(pve.requests), 'last': [[m, p] for m, p, _ in pve.requests[-int(cmd.get('n', 20)):]]}
@@ -309,6 +339,7 @@ async def serve(args, out):
     password = secrets.token_urlsafe(18)
     pve = FakePve(user='root@pam', password=password, host=args.host, port=args.port)
     ctx = Ctx(args.scenario, args)
+    remember_tickets(pve)
     build(pve, ctx)
     if args.time_scale is not None:
         pve.time_scale = args.time_scale

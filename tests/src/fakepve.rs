@@ -466,6 +466,34 @@ impl FakePve {
         .map(drop)
     }
 
+    /// Network trouble for every request from now on: `drop_rate` of them are reset before
+    /// fakepve records or handles them, `hang_rate` wait `hang_secs` PVE seconds first (then are
+    /// handled). `(0.0, 0.0)` heals the network. `seed` makes the choice repeatable.
+    pub async fn flaky_network(
+        &mut self,
+        drop_rate: f64,
+        hang_rate: f64,
+        hang_secs: f64,
+        seed: Option<u64>,
+    ) -> Result<(), HarnessError> {
+        self.control(serde_json::json!({
+            "op": "flaky_network", "drop_rate": drop_rate, "hang_rate": hang_rate,
+            "hang_secs": hang_secs, "seed": seed,
+        }))
+        .await
+        .map(drop)
+    }
+
+    /// How many `method` requests whose path (below `/api2/json`) ends with `path_suffix`
+    /// fakepve recorded.
+    pub async fn count(&mut self, method: &str, path_suffix: &str) -> Result<u64, HarnessError> {
+        let n = self
+            .control(serde_json::json!({"op": "count", "method": method, "path": path_suffix}))
+            .await?;
+        n.as_u64()
+            .ok_or_else(|| HarnessError::Control(format!("count answered {n}")))
+    }
+
     /// Stops the server gracefully (stdin EOF), killing it if it does not exit in 5 s.
     pub async fn stop(mut self) -> Result<(), HarnessError> {
         drop(self.stdin.take());

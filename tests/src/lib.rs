@@ -2,4 +2,6 @@
 //! shared helpers.
 
 pub mod fakepve;
+pub mod oracles;
 pub mod process;
+pub mod tls;

@@ -142,7 +142,7 @@ impl Host {
         EffectivePermissions::from_value(value).map_err(|source| Error::Decode {
             endpoint: "GET /access/permissions".to_owned(),
             path: "data".to_owned(),
-            source,
+            source: source.into(),
         })
     }
 }

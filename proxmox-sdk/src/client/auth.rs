@@ -8,6 +8,8 @@
 //!   renewal age the client posts the ticket itself as the password and gets a fresh one, so
 //!   the password is needed only once. It is dropped after the first successful login unless
 //!   the caller opted in to keeping it for a new login when renewal is no longer possible.
+//!   A ticket the server refuses with 401 (expired while the process slept, revoked) is
+//!   dropped, and the call is sent once more after a new login when the password is kept.
 //! * **TFA**: when the password alone is not enough PVE answers with a half-authenticated
 //!   ticket whose data names the offered second factors. The client reports it as
 //!   [`Error::TfaRequired`]; [`Client::complete_tfa`](super::Client::complete_tfa) posts the
@@ -148,6 +150,28 @@ impl Inner {
         Ok(())
     }
 
+    /// After a 401 to a call sent with `cookie`: forgets that ticket (the server no longer
+    /// accepts it, e.g. it expired while the process was suspended) and says whether sending
+    /// the call again can help: another call already holds a newer ticket, or the password is
+    /// kept for a new login. A 401 is a refusal before any handler ran, so this never repeats
+    /// a write that was acted on.
+    pub(crate) fn ticket_refused(&self, cookie: Option<&HeaderValue>) -> bool {
+        let (Auth::Ticket(t), Some(cookie)) = (&self.auth, cookie) else {
+            return false;
+        };
+        match t.current() {
+            Some(session) if session.cookie == *cookie => {
+                t.forget_session();
+                t.password
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .is_some()
+            }
+            Some(_) => true,
+            None => false,
+        }
+    }
+
     /// Logs in now when ticket authentication has no fresh ticket.
     pub(crate) async fn login(&self) -> Result<(), Error> {
         match &self.auth {
@@ -271,7 +295,8 @@ fn read_ticket_answer(body: &[u8], fallback_user: &str) -> Result<TicketAnswer, 
     let missing = |path: &str| Error::Decode {
         endpoint: ENDPOINT.to_owned(),
         path: path.to_owned(),
-        source: serde::de::Error::custom("missing or not a usable string"),
+        source: <serde_json::Error as serde::de::Error>::custom("missing or not a usable string")
+            .into(),
     };
     let username = field("username").unwrap_or(fallback_user).to_owned();
     let ticket = Secret::new(field("ticket").ok_or_else(|| missing("data.ticket"))?);

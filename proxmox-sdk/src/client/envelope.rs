@@ -5,15 +5,20 @@
 //! [`FromWire`](crate::wire::FromWire) type. Decoding takes the fast path (`serde_json`
 //! alone) and only when that fails decodes again with field-path tracking, to name the
 //! offending field (`data[3].maxmem`) without slowing down every successful call.
+//!
+//! `"data": null` is lenient (an empty list, `None`, `()`), as PVE sends it for "nothing". A body
+//! without a `data` key is not PVE's answer at all and is [`Error::MissingData`], whatever the
+//! response type: reading it as `null` would turn a refused call into "no guests" or a failed
+//! write into success.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use super::transport::HttpResponse;
-use crate::error::{ApiError, Error};
+use crate::error::{ApiError, Error, MAX_NAME, bound};
 use crate::wire::de::KeySeed;
 use crate::wire::{FromWire, W};
 
@@ -36,7 +41,13 @@ pub(crate) struct Envelope<T> {
     pub(crate) meta: ResponseMeta,
 }
 
-impl<'de, T: FromWire> Deserialize<'de> for Envelope<T> {
+/// A decoded JSON object body, whose `data` may be missing.
+struct Received<T> {
+    data: Option<T>,
+    meta: ResponseMeta,
+}
+
+impl<'de, T: FromWire> Deserialize<'de> for Received<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_map(EnvelopeVisitor(PhantomData))
     }
@@ -45,13 +56,13 @@ impl<'de, T: FromWire> Deserialize<'de> for Envelope<T> {
 struct EnvelopeVisitor<T>(PhantomData<T>);
 
 impl<'de, T: FromWire> Visitor<'de> for EnvelopeVisitor<T> {
-    type Value = Envelope<T>;
+    type Value = Received<T>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a PVE response object with a `data` key")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Envelope<T>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Received<T>, A::Error> {
         let mut data = None;
         let mut meta = ResponseMeta::default();
         // Keys are borrowed from the input where possible: `data` costs no allocation.
@@ -74,12 +85,43 @@ impl<'de, T: FromWire> Visitor<'de> for EnvelopeVisitor<T> {
                 }
             }
         }
-        let data = match data {
-            Some(data) => data,
-            // No `data` at all reads like `"data": null`.
-            None => T::from_wire(serde_json::Value::Null).map_err(de::Error::custom)?,
-        };
-        Ok(Envelope { data, meta })
+        Ok(Received { data, meta })
+    }
+}
+
+/// Most top-level key names a [`Error::MissingData`] keeps.
+const MAX_KEYS: usize = 16;
+
+/// The top-level key names of a JSON object body (values skipped), for [`Error::MissingData`].
+struct KeyNames {
+    names: Vec<String>,
+    count: usize,
+}
+
+impl<'de> Deserialize<'de> for KeyNames {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Names;
+        impl<'de> Visitor<'de> for Names {
+            type Value = KeyNames;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<KeyNames, A::Error> {
+                let mut out = KeyNames {
+                    names: Vec::new(),
+                    count: 0,
+                };
+                while let Some(key) = map.next_key_seed(KeySeed)? {
+                    map.next_value::<IgnoredAny>()?;
+                    if out.names.len() < MAX_KEYS {
+                        out.names.push(bound(&key, MAX_NAME));
+                    }
+                    out.count += 1;
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(Names)
     }
 }
 
@@ -89,22 +131,64 @@ pub(crate) fn decode<T: FromWire>(
     body: &[u8],
     endpoint: impl fmt::Display,
 ) -> Result<Envelope<T>, Error> {
-    match serde_json::from_slice::<Envelope<T>>(body) {
-        Ok(envelope) => Ok(envelope),
+    match serde_json::from_slice::<Received<T>>(body) {
+        Ok(Received {
+            data: Some(data),
+            meta,
+        }) => Ok(Envelope { data, meta }),
+        Ok(Received { data: None, .. }) => {
+            let names = serde_json::from_slice::<KeyNames>(body).unwrap_or(KeyNames {
+                names: Vec::new(),
+                count: 0,
+            });
+            Err(Error::MissingData {
+                endpoint: endpoint.to_string(),
+                keys: names.names,
+                key_count: names.count,
+            })
+        }
         Err(fast) => {
             let mut de = serde_json::Deserializer::from_slice(body);
-            let (path, source) = match serde_path_to_error::deserialize::<_, Envelope<T>>(&mut de) {
+            let (path, source) = match serde_path_to_error::deserialize::<_, Received<T>>(&mut de) {
                 Err(tracked) => (tracked.path().to_string(), tracked.into_inner()),
                 // Only a trailing-garbage error can pass the tracked decode.
                 Ok(_) => (".".to_owned(), fast),
             };
             Err(Error::Decode {
                 endpoint: endpoint.to_string(),
-                path,
-                source,
+                path: bound(&path, MAX_NAME),
+                source: source.into(),
             })
         }
     }
+}
+
+/// Decodes the body of a successful response to `E` exactly as [`Client::send_with_meta`]
+/// does: for answers obtained some other way (a cache, a recording, a fuzzer).
+///
+/// ```
+/// use proxmox_sdk::api::nodes::GetNodesLxc;
+/// use proxmox_sdk::client::decode_response;
+///
+/// let (guests, _) = decode_response::<GetNodesLxc>(br#"{"data":[]}"#)?;
+/// assert!(guests.is_empty());
+/// assert!(matches!(
+///     decode_response::<GetNodesLxc>(br#"{"success":1}"#),
+///     Err(proxmox_sdk::Error::MissingData { .. })
+/// ));
+/// # Ok::<(), proxmox_sdk::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Decode`] and [`Error::MissingData`], as [`Client::send`](super::Client::send).
+///
+/// [`Client::send_with_meta`]: super::Client::send_with_meta
+pub fn decode_response<E: crate::Endpoint>(
+    body: &[u8],
+) -> Result<(E::Response, ResponseMeta), Error> {
+    let info = E::INFO;
+    let envelope = decode::<E::Response>(body, format_args!("{} {}", info.method, info.path))?;
+    Ok((envelope.data, envelope.meta))
 }
 
 /// The error an unsuccessful response stands for.
@@ -141,9 +225,71 @@ mod tests {
     }
 
     #[test]
-    fn missing_data_reads_as_null() {
-        let env: Envelope<Option<u32>> = decode(b"{}", "GET /x").unwrap();
-        assert_eq!(env.data, None);
+    fn data_null_is_lenient_for_every_response_kind() {
+        let body = br#"{"data":null}"#;
+        assert_eq!(decode::<Option<u32>>(body, "GET /x").unwrap().data, None);
+        assert!(decode::<Vec<u32>>(body, "GET /x").unwrap().data.is_empty());
+        assert!(
+            decode::<BTreeMap<String, u32>>(body, "GET /x")
+                .unwrap()
+                .data
+                .is_empty()
+        );
+        decode::<()>(body, "POST /x").unwrap();
+    }
+
+    fn missing<T: FromWire + fmt::Debug>(body: &[u8]) -> (Vec<String>, usize) {
+        match decode::<T>(body, "POST /x") {
+            Err(Error::MissingData {
+                endpoint,
+                keys,
+                key_count,
+            }) => {
+                assert_eq!(endpoint, "POST /x");
+                (keys, key_count)
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_missing_data_key_is_an_error_for_every_response_kind() {
+        let body = br#"{"success":0,"message":"refused"}"#;
+        let want = (vec!["success".to_owned(), "message".to_owned()], 2);
+        assert_eq!(missing::<Vec<u32>>(body), want);
+        assert_eq!(missing::<Option<u32>>(body), want);
+        assert_eq!(missing::<()>(body), want);
+        assert_eq!(missing::<crate::Upid>(body), want);
+        assert_eq!(missing::<serde_json::Value>(body), want);
+        assert_eq!(missing::<BTreeMap<String, u32>>(body), want);
+        assert_eq!(missing::<()>(b"{}"), (vec![], 0));
+    }
+
+    #[test]
+    fn missing_data_names_at_most_sixteen_bounded_keys() {
+        let mut obj = serde_json::Map::new();
+        for i in 0..40 {
+            obj.insert(format!("k{i:02}"), serde_json::json!(i));
+        }
+        obj.insert("y".repeat(10_000), serde_json::json!(0));
+        let body = serde_json::to_vec(&obj).unwrap();
+        let (keys, count) = missing::<()>(&body);
+        assert_eq!(count, 41);
+        assert_eq!(keys.len(), 16);
+        let err = decode::<()>(&body, "POST /x").unwrap_err().to_string();
+        assert!(err.len() < 500, "{err}");
+        assert!(err.ends_with("and 25 more)"), "{err}");
+    }
+
+    #[test]
+    fn decode_errors_quoting_huge_values_stay_bounded() {
+        let huge = "z".repeat(1 << 20);
+        let body = format!(r#"{{"data":{{"{huge}":"{huge}"}}}}"#);
+        let err = decode::<BTreeMap<String, u64>>(body.as_bytes(), "GET /x").unwrap_err();
+        let report = crate::error::Report(&err).to_string();
+        assert!(report.len() < 4096, "{} bytes", report.len());
+        assert!(report.contains("bytes in all]"), "{report}");
+        assert!(format!("{err:?}").len() < 8192);
     }
 
     #[test]

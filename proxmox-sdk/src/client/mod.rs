@@ -47,7 +47,7 @@ use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use tracing::Instrument as _;
 
 pub use builder::ClientBuilder;
-pub use envelope::ResponseMeta;
+pub use envelope::{ResponseMeta, decode_response};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use tfa::{TfaAnswer, TfaChallenge, TfaMethod};
@@ -302,6 +302,7 @@ impl Inner {
         async move {
             let started = Instant::now();
             let mut attempt = 0u32;
+            let mut logged_in_again = false;
             let result = loop {
                 attempt += 1;
                 // Credentials first: a failed login has already been retried on its own and
@@ -310,10 +311,21 @@ impl Inner {
                     Ok(headers) => headers,
                     Err(error) => break Err(error),
                 };
+                let cookie = headers.get(http::header::COOKIE).cloned();
                 let error = match self.attempt(&call, headers).await {
                     Ok(response) => break Ok(response),
                     Err(error) => error,
                 };
+                // A refused ticket: once per call, log in again and resend (nothing ran).
+                if matches!(error, Error::Unauthorized(_))
+                    && call.authenticated
+                    && !logged_in_again
+                    && self.ticket_refused(cookie.as_ref())
+                {
+                    logged_in_again = true;
+                    tracing::debug!("the ticket was refused; logging in again");
+                    continue;
+                }
                 match self.retry.next_delay(call.method, &error, attempt) {
                     Some(delay) => {
                         tracing::warn!(attempt, delay_ms = millis(delay), error = %error, "retrying");

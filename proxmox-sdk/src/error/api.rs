@@ -7,10 +7,17 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::bounded::{MAX_NAME, MAX_TEXT, bound};
 use crate::permission::PermissionDenied;
 
-/// Longest plain-text body kept as a message.
-const MAX_TEXT: usize = 2048;
+/// Most parameters of a 400 `errors` map kept; the rest are only counted.
+const MAX_PARAMS: usize = 32;
+
+/// Most errors kept for one parameter.
+const MAX_PER_PARAM: usize = 8;
+
+/// Longest `Display` of an error response, in bytes.
+const MAX_DISPLAY: usize = 8192;
 
 /// An HTTP error response from PVE.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,17 +26,20 @@ pub struct ApiError {
     reason: Option<String>,
     message: Option<String>,
     errors: BTreeMap<String, Vec<String>>,
+    /// Parameters of the `errors` map beyond [`MAX_PARAMS`], not kept.
+    errors_left_out: usize,
     denied: Option<PermissionDenied>,
 }
 
 impl ApiError {
-    /// Reads an error response. Never fails: whatever cannot be read is left out.
+    /// Reads an error response. Never fails: whatever cannot be read is left out, and every
+    /// text is bounded (a cut is marked `… [cut, N bytes in all]`).
     pub(crate) fn from_response(status: u16, reason: Option<&str>, body: &[u8]) -> Self {
         let reason = reason
             .map(str::trim)
             .filter(|r| !r.is_empty())
-            .map(str::to_owned);
-        let (message, errors) = read_body(body);
+            .map(|r| bound(r, MAX_TEXT));
+        let (message, errors, errors_left_out) = read_body(body);
         let denied = if status == 403 {
             message
                 .as_deref()
@@ -43,6 +53,7 @@ impl ApiError {
             reason,
             message,
             errors,
+            errors_left_out,
             denied,
         }
     }
@@ -64,9 +75,15 @@ impl ApiError {
 
     /// Per-parameter errors of a 400, keyed by parameter name (`net0`, `agent.enabled`,
     /// `_root`). PVE joins several errors for one key with the two characters `\n`; they are
-    /// split here, one entry per error.
+    /// split here, one entry per error. At most 32 parameters with 8 errors each are kept,
+    /// each text bounded; [`ApiError::parameter_errors_left_out`] counts the parameters beyond.
     pub fn parameter_errors(&self) -> &BTreeMap<String, Vec<String>> {
         &self.errors
+    }
+
+    /// How many parameters of a huge `errors` map were not kept.
+    pub fn parameter_errors_left_out(&self) -> usize {
+        self.errors_left_out
     }
 
     /// The parsed permission failure of a 403 (from `message`, or from the reason phrase of
@@ -83,6 +100,16 @@ impl ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Each part is bounded already; the whole is bounded once more for log lines.
+        let mut text = String::new();
+        self.render(&mut text)?;
+        f.write_str(&bound(&text, MAX_DISPLAY))
+    }
+}
+
+impl ApiError {
+    fn render(&self, f: &mut String) -> fmt::Result {
+        use std::fmt::Write as _;
         write!(f, "{}", self.status)?;
         match self.message() {
             Some(text) => write!(f, " {}", one_line(text))?,
@@ -105,6 +132,9 @@ impl fmt::Display for ApiError {
                 f.write_str(&one_line(m))?;
             }
         }
+        if self.errors_left_out > 0 {
+            write!(f, "; {} more parameters", self.errors_left_out)?;
+        }
         if !self.errors.is_empty() {
             f.write_str(")")?;
         }
@@ -121,8 +151,11 @@ fn one_line(text: &str) -> String {
         .join(" ")
 }
 
+/// What an error body holds: `message`, the kept `errors` and how many were left out.
+type BodyParts = (Option<String>, BTreeMap<String, Vec<String>>, usize);
+
 /// `message` and `errors` of a JSON error body, or the text of a plain one.
-fn read_body(body: &[u8]) -> (Option<String>, BTreeMap<String, Vec<String>>) {
+fn read_body(body: &[u8]) -> BodyParts {
     let mut errors = BTreeMap::new();
     match serde_json::from_slice::<serde_json::Value>(body) {
         Ok(serde_json::Value::Object(obj)) => {
@@ -131,38 +164,40 @@ fn read_body(body: &[u8]) -> (Option<String>, BTreeMap<String, Vec<String>>) {
                 .and_then(|m| m.as_str())
                 .map(clean)
                 .filter(|m| !m.is_empty());
+            let mut left_out = 0;
             if let Some(serde_json::Value::Object(map)) = obj.get("errors") {
-                for (key, value) in map {
-                    let text = match value {
-                        serde_json::Value::String(s) => s.clone(),
-                        other => other.to_string(),
+                left_out = map.len().saturating_sub(MAX_PARAMS);
+                for (key, value) in map.iter().take(MAX_PARAMS) {
+                    let split: Vec<String> = match value {
+                        serde_json::Value::String(s) => split_errors(s),
+                        other => split_errors(&bound(&other.to_string(), MAX_TEXT)),
                     };
-                    let split: Vec<String> = text
-                        .split("\\n")
-                        .map(clean)
-                        .filter(|m| !m.is_empty())
-                        .collect();
-                    errors.insert(key.clone(), split);
+                    errors.insert(bound(key, MAX_NAME), split);
                 }
             }
-            (message, errors)
+            (message, errors, left_out)
         }
-        Ok(_) => (None, errors),
+        Ok(_) => (None, errors, 0),
         Err(_) => {
             let text = String::from_utf8_lossy(body);
             let text = clean(&text);
-            let text = match text.char_indices().nth(MAX_TEXT) {
-                Some((at, _)) => format!("{}…", &text[..at]),
-                None => text,
-            };
-            ((!text.is_empty()).then_some(text), errors)
+            ((!text.is_empty()).then_some(text), errors, 0)
         }
     }
 }
 
-/// Trailing line breaks and surrounding blanks removed.
+/// One parameter's errors, split at PVE's literal `\n` joins, each bounded.
+fn split_errors(text: &str) -> Vec<String> {
+    text.split("\\n")
+        .map(clean)
+        .filter(|m| !m.is_empty())
+        .take(MAX_PER_PARAM)
+        .collect()
+}
+
+/// Trailing line breaks and surrounding blanks removed, and the length bounded.
 fn clean(text: &str) -> String {
-    text.trim().to_owned()
+    bound(text.trim(), MAX_TEXT)
 }
 
 #[cfg(test)]
@@ -218,5 +253,66 @@ mod tests {
         let e = ApiError::from_response(503, None, b"");
         assert_eq!(e.to_string(), "503 Service Unavailable");
         assert_eq!(e.message(), None);
+    }
+
+    #[test]
+    fn a_huge_json_message_and_reason_are_cut_and_marked() {
+        let huge = "m".repeat(1 << 20);
+        let body = serde_json::json!({ "data": null, "message": huge }).to_string();
+        let e = ApiError::from_response(500, Some(&huge), body.as_bytes());
+        let message = e.message().unwrap();
+        assert!(message.len() <= MAX_TEXT + 40, "{}", message.len());
+        assert!(
+            message.ends_with("… [cut, 1048576 bytes in all]"),
+            "{message:.40}"
+        );
+        assert!(
+            e.reason_phrase()
+                .unwrap()
+                .ends_with("… [cut, 1048576 bytes in all]")
+        );
+        assert!(e.to_string().len() <= MAX_DISPLAY + 40);
+    }
+
+    #[test]
+    fn a_huge_plain_text_body_is_cut_and_marked() {
+        let e = ApiError::from_response(502, None, "<html>".repeat(100_000).as_bytes());
+        assert!(
+            e.message()
+                .unwrap()
+                .ends_with("… [cut, 600000 bytes in all]")
+        );
+    }
+
+    #[test]
+    fn a_huge_errors_map_keeps_a_bounded_part_and_counts_the_rest() {
+        let mut errors = serde_json::Map::new();
+        for i in 0..1000 {
+            let many = vec!["e".repeat(5000); 20].join("\\n");
+            errors.insert(format!("p{i:04}{}", "k".repeat(1000)), many.into());
+        }
+        let body = serde_json::json!({ "data": null, "errors": errors }).to_string();
+        let e = ApiError::from_response(400, None, body.as_bytes());
+        assert_eq!(e.parameter_errors().len(), MAX_PARAMS);
+        assert_eq!(e.parameter_errors_left_out(), 1000 - MAX_PARAMS);
+        for (key, messages) in e.parameter_errors() {
+            assert!(key.len() <= MAX_NAME + 40);
+            assert_eq!(messages.len(), MAX_PER_PARAM);
+            assert!(
+                messages
+                    .iter()
+                    .all(|m| m.ends_with("[cut, 5000 bytes in all]"))
+            );
+        }
+        let text = e.to_string();
+        assert!(text.len() <= MAX_DISPLAY + 40, "{}", text.len());
+        assert!(text.contains("bytes in all]"));
+    }
+
+    #[test]
+    fn non_string_error_values_are_bounded_too() {
+        let body = serde_json::json!({ "data": null, "errors": { "x": [ "y".repeat(10_000) ] } });
+        let e = ApiError::from_response(400, None, body.to_string().as_bytes());
+        assert!(e.parameter_errors()["x"][0].ends_with("bytes in all]"));
     }
 }

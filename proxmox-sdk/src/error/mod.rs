@@ -15,11 +15,14 @@
 //! print the whole chain with [`Report`]. No variant ever holds a credential.
 
 mod api;
+mod bounded;
 
 use std::error::Error as StdError;
 use std::fmt;
 
 pub use api::ApiError;
+pub use bounded::DecodeDetail;
+pub(crate) use bounded::{MAX_NAME, MAX_TEXT, bound};
 
 use crate::Privilege;
 use crate::client::TfaChallenge;
@@ -92,9 +95,22 @@ pub enum Error {
         endpoint: String,
         /// Where in the response body decoding failed, e.g. `data[3].maxmem`.
         path: String,
-        /// What the decoder reported.
+        /// What the decoder reported (any text it quotes from the body is bounded).
         #[source]
-        source: serde_json::Error,
+        source: DecodeDetail,
+    },
+    /// A success status whose JSON body is not PVE's `{"data": …}` answer: it has no `data`
+    /// key at all (pveproxy always sends one, `null` when there is nothing). An extjs-format
+    /// answer or some other server's JSON; nothing is read from it, and whether the call took
+    /// effect is unknown. `"data": null` is not this error.
+    #[error("the response of {endpoint} has no `data` key ({})", describe_keys(.keys, *.key_count))]
+    MissingData {
+        /// Method and path template of the call.
+        endpoint: String,
+        /// The body's first top-level keys (names only, bounded; values are never kept).
+        keys: Vec<String>,
+        /// How many top-level keys the body had.
+        key_count: usize,
     },
     /// Ticket login needs a second factor; answer with
     /// [`Client::complete_tfa`](crate::Client::complete_tfa).
@@ -124,7 +140,7 @@ impl Error {
             | Error::TfaRequired(_)
             | Error::LoginRequired => false,
             Error::Timeout { sent, .. } => *sent,
-            Error::Interrupted(_) | Error::Decode { .. } => true,
+            Error::Interrupted(_) | Error::Decode { .. } | Error::MissingData { .. } => true,
             Error::ProxyHop(api) => api.status() != 595,
             Error::Api(api) => api.status() >= 500 && api.status() != 501,
         }
@@ -215,6 +231,17 @@ impl From<TransportError> for Error {
             TransportError::Interrupted(source) => Error::Interrupted(source),
         }
     }
+}
+
+fn describe_keys(keys: &[String], count: usize) -> String {
+    if count == 0 {
+        return "an empty object".to_owned();
+    }
+    let mut text = format!("top-level keys: {}", keys.join(", "));
+    if count > keys.len() {
+        text.push_str(&format!(" and {} more", count - keys.len()));
+    }
+    text
 }
 
 fn describe_mismatch(mismatch: &Option<FingerprintMismatch>) -> String {

@@ -74,7 +74,8 @@ impl ExitStatus {
             // More digits than a u64 holds is still a warning count to PVE.
             return ExitStatus::Warnings(count.parse().unwrap_or(u64::MAX));
         }
-        ExitStatus::Failed(text.to_owned())
+        // Server text that ends up in error messages: bounded like every other.
+        ExitStatus::Failed(crate::error::bound(text, crate::error::MAX_TEXT))
     }
 
     /// `true` for `OK` and `WARNINGS: <n>`, the two results PVE counts as success.

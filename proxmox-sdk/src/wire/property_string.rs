@@ -536,9 +536,15 @@ impl<'a> PropertyWriter<'a> {
                 if let Some(i) = spec.default_key.and_then(|dk| find(dk, &written)) {
                     written[i] = true;
                     parts.push(self.fields[i].1.to_string());
-                } else if let Some(u) = (0..extra.unknown.len())
-                    .find(|u| !unknown_written[*u] && extra.unknown[*u].0.is_empty())
-                {
+                } else if let Some(u) = (0..extra.unknown.len()).find(|u| {
+                    // A bare value: one without a default key, or (lenient) a second value
+                    // for the default key, which stays bare and in place unless an `=` in it
+                    // would make it read as a key.
+                    let (key, value) = (&extra.unknown[*u].0, &extra.unknown[*u].1);
+                    !unknown_written[*u]
+                        && (key.is_empty()
+                            || (spec.default_key == Some(key.as_str()) && !value.contains('=')))
+                }) {
                     unknown_written[u] = true;
                     parts.push(extra.unknown[u].1.clone());
                 }

@@ -3,8 +3,11 @@
 mod client;
 mod dependencies;
 mod e2e;
+mod faults;
 #[macro_use] // `generated_code!`, for every module of generated code
 mod generated;
 mod golden_variants;
+mod malformed;
+mod props;
 mod tasks;
 mod wire;

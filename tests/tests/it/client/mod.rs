@@ -6,4 +6,4 @@ mod errors;
 mod retry;
 mod secrets;
 mod send;
-mod support;
+pub mod support;

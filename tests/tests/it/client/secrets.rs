@@ -8,9 +8,6 @@ use proxmox_sdk::api::nodes::{GetNodesLxc, PostNodesLxcStatusStart};
 use proxmox_sdk::client::TfaAnswer;
 use proxmox_sdk::error::Report;
 use tracing::level_filters::LevelFilter;
-use tracing_subscriber::filter::Targets;
-use tracing_subscriber::fmt::format::FmtSpan;
-use tracing_subscriber::prelude::*;
 
 use super::support::*;
 
@@ -110,22 +107,8 @@ async fn ticket_mocks(server: &MockServer) {
 
 #[tokio::test]
 async fn trace_logs_debug_output_and_errors_never_show_a_credential() {
-    let logs = LogBuffer::default();
-    let writer = logs.clone();
-    let subscriber = tracing_subscriber::registry()
-        .with(
-            tracing_subscriber::fmt::layer()
-                .with_writer(move || writer.clone())
-                .with_ansi(false)
-                .with_span_events(FmtSpan::FULL),
-        )
-        // The mock server's own logs describe what it received; only the client is on trial.
-        .with(
-            Targets::new()
-                .with_default(LevelFilter::TRACE)
-                .with_target("httpmock", LevelFilter::OFF),
-        );
-    let _guard = tracing::subscriber::set_default(subscriber);
+    // The mock server's own logs describe what it received; only the client is on trial.
+    let (logs, _guard) = capture_logs(all_at_trace().with_target("httpmock", LevelFilter::OFF));
 
     let server = MockServer::start_async().await;
     ticket_mocks(&server).await;

@@ -240,7 +240,7 @@ async fn serve(mut stream: TcpStream, reply: Reply, seen: Arc<Mutex<Vec<String>>
 }
 
 /// Reads one request: the head up to the blank line, then `content-length` body bytes.
-async fn read_request(stream: &mut TcpStream) -> Option<String> {
+pub async fn read_request<S: AsyncReadExt + Unpin>(stream: &mut S) -> Option<String> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     let head_end = loop {
@@ -275,6 +275,31 @@ pub(super) async fn closed_port() -> String {
     let addr = listener.local_addr().expect("addr");
     drop(listener);
     format!("http://{addr}")
+}
+
+/// Records every event and span (opened, entered, closed) that passes `filter`, formatted
+/// without colours, into the returned buffer, for as long as the guard lives on this thread.
+pub fn capture_logs(
+    filter: tracing_subscriber::filter::Targets,
+) -> (LogBuffer, tracing::subscriber::DefaultGuard) {
+    use tracing_subscriber::prelude::*;
+    let logs = LogBuffer::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(move || writer.clone())
+                .with_ansi(false)
+                .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL),
+        )
+        .with(filter);
+    (logs, tracing::subscriber::set_default(subscriber))
+}
+
+/// Everything at TRACE, from every crate.
+pub fn all_at_trace() -> tracing_subscriber::filter::Targets {
+    tracing_subscriber::filter::Targets::new()
+        .with_default(tracing_subscriber::filter::LevelFilter::TRACE)
 }
 
 /// Collects formatted log output in memory.

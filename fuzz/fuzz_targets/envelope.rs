@@ -1,0 +1,4 @@
+//! Fuzz target: `sdk_tests::oracles::envelope` on any bytes.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|bytes: &[u8]| sdk_tests::oracles::envelope(bytes));

@@ -1,0 +1,4 @@
+//! Fuzz target: `sdk_tests::oracles::upid` on any UTF-8 text.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|text: &str| sdk_tests::oracles::upid(text));
