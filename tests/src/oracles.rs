@@ -12,7 +12,7 @@ use proxmox_sdk::api::nodes::{
 use proxmox_sdk::api::types::PROPERTY_STRINGS;
 use proxmox_sdk::client::decode_response;
 use proxmox_sdk::error::Report;
-use proxmox_sdk::permission_denied::PermissionDenied;
+use proxmox_sdk::permission::PermissionDenied;
 use proxmox_sdk::wire::property_string::ParseMode;
 use proxmox_sdk::{Endpoint, Error, Upid};
 

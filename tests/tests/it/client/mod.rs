@@ -6,4 +6,4 @@ mod errors;
 mod retry;
 mod secrets;
 mod send;
-pub mod support;
+pub(crate) mod support;

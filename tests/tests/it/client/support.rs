@@ -11,18 +11,18 @@ use proxmox_sdk::client::{ClientBuilder, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-pub(super) const TOKEN_ID: &str = "felhom-agent@pve!agent";
-pub(super) const TOKEN_SECRET: &str = "5e3f0c1a-7d2b-4e9f-a1c3-0b9d8e7f6a51";
-pub(super) const USER: &str = "monitor@pve";
-pub(super) const PASSWORD: &str = "pw with spaces&more=1";
-pub(super) const TICKET_1: &str = "PVE:monitor@pve:68BF3A41::dGlja2V0LW9uZS1zaWduYXR1cmU=";
-pub(super) const CSRF_1: &str = "68BF3A41:Y3NyZi1vbmUtdG9rZW4";
-pub(super) const TICKET_2: &str = "PVE:monitor@pve:68BF4851::dGlja2V0LXR3by1zaWduYXR1cmU=";
-pub(super) const CSRF_2: &str = "68BF4851:Y3NyZi10d28tdG9rZW4";
-pub(super) const UPID: &str = "UPID:pve1:000934AF:0D015579:68BF3A41:vzstart:100:monitor@pve:";
+pub(crate) const TOKEN_ID: &str = "felhom-agent@pve!agent";
+pub(crate) const TOKEN_SECRET: &str = "5e3f0c1a-7d2b-4e9f-a1c3-0b9d8e7f6a51";
+pub(crate) const USER: &str = "monitor@pve";
+pub(crate) const PASSWORD: &str = "pw with spaces&more=1";
+pub(crate) const TICKET_1: &str = "PVE:monitor@pve:68BF3A41::dGlja2V0LW9uZS1zaWduYXR1cmU=";
+pub(crate) const CSRF_1: &str = "68BF3A41:Y3NyZi1vbmUtdG9rZW4";
+pub(crate) const TICKET_2: &str = "PVE:monitor@pve:68BF4851::dGlja2V0LXR3by1zaWduYXR1cmU=";
+pub(crate) const CSRF_2: &str = "68BF4851:Y3NyZi10d28tdG9rZW4";
+pub(crate) const UPID: &str = "UPID:pve1:000934AF:0D015579:68BF3A41:vzstart:100:monitor@pve:";
 
 /// Retries without waiting, so tests never sleep.
-pub(super) fn fast_retry() -> RetryPolicy {
+pub(crate) fn fast_retry() -> RetryPolicy {
     RetryPolicy::default()
         .base_delay(Duration::ZERO)
         .jitter(false)
@@ -30,7 +30,7 @@ pub(super) fn fast_retry() -> RetryPolicy {
 
 /// Mocks `POST /access/ticket` for `USER` logging in with `password` (the password, a TFA
 /// answer, or the ticket being renewed), answering `status` with `body`.
-pub(super) async fn mock_ticket<'a>(
+pub(crate) async fn mock_ticket<'a>(
     server: &'a MockServer,
     password: &str,
     challenge: Option<&str>,
@@ -49,12 +49,12 @@ pub(super) async fn mock_ticket<'a>(
 }
 
 /// Mocks the password login of `USER`, answering the first ticket (`TICKET_1`, `CSRF_1`).
-pub(super) async fn mock_password_login(server: &MockServer) -> httpmock::Mock<'_> {
+pub(crate) async fn mock_password_login(server: &MockServer) -> httpmock::Mock<'_> {
     mock_ticket(server, PASSWORD, None, 200, ticket_answer(TICKET_1, CSRF_1)).await
 }
 
 /// A plain-HTTP client builder for `base` (no credentials yet).
-pub(super) fn builder(base: &str) -> ClientBuilder {
+pub(crate) fn builder(base: &str) -> ClientBuilder {
     Client::builder(base)
         .expect("mock URL is valid")
         .allow_insecure_http()
@@ -63,7 +63,7 @@ pub(super) fn builder(base: &str) -> ClientBuilder {
 }
 
 /// A token-authenticated client for `server`.
-pub(super) fn token_client(server: &MockServer) -> Client {
+pub(crate) fn token_client(server: &MockServer) -> Client {
     builder(&server.base_url())
         .token(TOKEN_ID, TOKEN_SECRET)
         .build()
@@ -71,17 +71,17 @@ pub(super) fn token_client(server: &MockServer) -> Client {
 }
 
 /// A ticket-login client for `server`.
-pub(super) fn ticket_client(server: &MockServer) -> ClientBuilder {
+pub(crate) fn ticket_client(server: &MockServer) -> ClientBuilder {
     builder(&server.base_url()).ticket_login(USER, PASSWORD)
 }
 
 /// `{"data": <data>}`.
-pub(super) fn data(data: serde_json::Value) -> String {
+pub(crate) fn data(data: serde_json::Value) -> String {
     serde_json::json!({ "data": data }).to_string()
 }
 
 /// A login answer.
-pub(super) fn ticket_answer(ticket: &str, csrf: &str) -> String {
+pub(crate) fn ticket_answer(ticket: &str, csrf: &str) -> String {
     data(serde_json::json!({
         "username": USER,
         "ticket": ticket,
@@ -91,7 +91,7 @@ pub(super) fn ticket_answer(ticket: &str, csrf: &str) -> String {
 }
 
 /// The form body the client sends to `POST /access/ticket`.
-pub(super) fn login_body(user: &str, password: &str, challenge: Option<&str>) -> String {
+pub(crate) fn login_body(user: &str, password: &str, challenge: Option<&str>) -> String {
     let mut body = format!("username={}&password={}", enc(user), enc(password));
     if let Some(c) = challenge {
         body.push_str(&format!("&tfa-challenge={}", enc(c)));
@@ -101,7 +101,7 @@ pub(super) fn login_body(user: &str, password: &str, challenge: Option<&str>) ->
 }
 
 /// Percent-encodes everything but `A-Z a-z 0-9 - . _ ~`, like the client.
-pub(super) fn enc(text: &str) -> String {
+pub(crate) fn enc(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
@@ -114,13 +114,13 @@ pub(super) fn enc(text: &str) -> String {
 
 /// The last mock of a test: records every call no other mock matched, answers 418, and
 /// [`CatchAll::assert_none`] names those calls in the failure.
-pub(super) struct CatchAll {
+pub(crate) struct CatchAll {
     seen: Arc<Mutex<Vec<String>>>,
 }
 
 impl CatchAll {
     /// Installs it; create it after every other mock (httpmock tries mocks in creation order).
-    pub(super) async fn install(server: &MockServer) -> Self {
+    pub(crate) async fn install(server: &MockServer) -> Self {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let record = Arc::clone(&seen);
         server
@@ -143,20 +143,20 @@ impl CatchAll {
     }
 
     /// Fails with the list of calls no mock matched.
-    pub(super) fn assert_none(&self) {
+    pub(crate) fn assert_none(&self) {
         let seen = self.seen.lock().unwrap();
         assert!(seen.is_empty(), "calls that matched no mock: {seen:#?}");
     }
 
     /// How many calls no mock matched.
-    pub(super) fn count(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         self.seen.lock().unwrap().len()
     }
 }
 
 /// What the raw server does with one connection.
 #[derive(Clone)]
-pub(super) enum Reply {
+pub(crate) enum Reply {
     /// Reads the request, writes these bytes, closes.
     Send(String),
     /// Reads the request and closes without answering (a reset after sending).
@@ -166,7 +166,7 @@ pub(super) enum Reply {
 }
 
 /// An HTTP/1.1 response with a free-form status line (for PVE's reason phrases and 59x).
-pub(super) fn http(status_line: &str, body: &str) -> Reply {
+pub(crate) fn http(status_line: &str, body: &str) -> Reply {
     Reply::Send(format!(
         "HTTP/1.1 {status_line}\r\nserver: pve-api-daemon/3.0\r\ncontent-type: application/json;charset=UTF-8\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
         body.len()
@@ -174,7 +174,7 @@ pub(super) fn http(status_line: &str, body: &str) -> Reply {
 }
 
 /// A plain-text response, as pve-http-server sends for its low-level refusals (501).
-pub(super) fn text(status_line: &str, body: &str) -> Reply {
+pub(crate) fn text(status_line: &str, body: &str) -> Reply {
     Reply::Send(format!(
         "HTTP/1.1 {status_line}\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
         body.len()
@@ -183,13 +183,13 @@ pub(super) fn text(status_line: &str, body: &str) -> Reply {
 
 /// A TCP server that answers connections with a script (the last reply repeats) and records
 /// every request it read.
-pub(super) struct RawServer {
+pub(crate) struct RawServer {
     pub base: String,
     requests: Arc<Mutex<Vec<String>>>,
 }
 
 impl RawServer {
-    pub(super) async fn start(script: Vec<Reply>) -> Self {
+    pub(crate) async fn start(script: Vec<Reply>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -211,12 +211,12 @@ impl RawServer {
     }
 
     /// Every request read so far (head and body, as text).
-    pub(super) fn requests(&self) -> Vec<String> {
+    pub(crate) fn requests(&self) -> Vec<String> {
         self.requests.lock().unwrap().clone()
     }
 
     /// How many requests arrived.
-    pub(super) fn count(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         self.requests.lock().unwrap().len()
     }
 }
@@ -240,7 +240,7 @@ async fn serve(mut stream: TcpStream, reply: Reply, seen: Arc<Mutex<Vec<String>>
 }
 
 /// Reads one request: the head up to the blank line, then `content-length` body bytes.
-pub async fn read_request<S: AsyncReadExt + Unpin>(stream: &mut S) -> Option<String> {
+pub(crate) async fn read_request<S: AsyncReadExt + Unpin>(stream: &mut S) -> Option<String> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     let head_end = loop {
@@ -270,7 +270,7 @@ pub async fn read_request<S: AsyncReadExt + Unpin>(stream: &mut S) -> Option<Str
 }
 
 /// An address where nothing listens.
-pub(super) async fn closed_port() -> String {
+pub(crate) async fn closed_port() -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     drop(listener);
@@ -279,7 +279,7 @@ pub(super) async fn closed_port() -> String {
 
 /// Records every event and span (opened, entered, closed) that passes `filter`, formatted
 /// without colours, into the returned buffer, for as long as the guard lives on this thread.
-pub fn capture_logs(
+pub(crate) fn capture_logs(
     filter: tracing_subscriber::filter::Targets,
 ) -> (LogBuffer, tracing::subscriber::DefaultGuard) {
     use tracing_subscriber::prelude::*;
@@ -297,17 +297,17 @@ pub fn capture_logs(
 }
 
 /// Everything at TRACE, from every crate.
-pub fn all_at_trace() -> tracing_subscriber::filter::Targets {
+pub(crate) fn all_at_trace() -> tracing_subscriber::filter::Targets {
     tracing_subscriber::filter::Targets::new()
         .with_default(tracing_subscriber::filter::LevelFilter::TRACE)
 }
 
 /// Collects formatted log output in memory.
 #[derive(Clone, Default)]
-pub(super) struct LogBuffer(Arc<Mutex<Vec<u8>>>);
+pub(crate) struct LogBuffer(Arc<Mutex<Vec<u8>>>);
 
 impl LogBuffer {
-    pub(super) fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
     }
 }

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokio::net::{TcpListener, TcpStream};
 
-pub struct Relay {
+pub(super) struct Relay {
     /// `https://127.0.0.1:<relay port>`.
     pub url: String,
     connections: Arc<AtomicUsize>,
@@ -17,7 +17,7 @@ pub struct Relay {
 
 impl Relay {
     /// Relays to the `host:port` of `upstream_url` (`https://127.0.0.1:PORT`).
-    pub async fn start(upstream_url: &str) -> Self {
+    pub(super) async fn start(upstream_url: &str) -> Self {
         let upstream = upstream_url
             .trim_start_matches("https://")
             .trim_end_matches('/')
@@ -41,7 +41,7 @@ impl Relay {
     }
 
     /// Connections accepted so far.
-    pub fn connections(&self) -> usize {
+    pub(super) fn connections(&self) -> usize {
         self.connections.load(Ordering::SeqCst)
     }
 }

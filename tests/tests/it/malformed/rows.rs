@@ -9,7 +9,7 @@ use super::server::{Answer, http, json, raw};
 
 /// Which kind of call meets the answer.
 #[derive(Clone, Copy, Debug)]
-pub enum Call {
+pub(super) enum Call {
     /// `GET /nodes/{node}/lxc`: a list of objects.
     List,
     /// `GET /nodes/{node}/status`: one object.
@@ -23,7 +23,7 @@ pub enum Call {
 }
 
 /// One row: the answer, the call, the variant it must give and its key facts.
-pub struct Row {
+pub(super) struct Row {
     pub name: &'static str,
     pub call: Call,
     pub answer: Answer,
@@ -86,7 +86,7 @@ fn chunked_head() -> String {
 }
 
 /// Every row of the table.
-pub fn rows() -> Vec<Row> {
+pub(super) fn rows() -> Vec<Row> {
     use Call::*;
     let huge = "x".repeat(4 << 20);
     let deep_array = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));

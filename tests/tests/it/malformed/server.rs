@@ -17,7 +17,7 @@ use crate::client::support::read_request;
 
 /// What the server does once it has read a request.
 #[derive(Clone, Debug)]
-pub enum Answer {
+pub(super) enum Answer {
     /// Writes these bytes, then closes the TLS session cleanly.
     Bytes(Vec<u8>),
     /// Writes these bytes, then drops the TCP connection without a TLS close.
@@ -31,7 +31,7 @@ pub enum Answer {
 }
 
 /// A complete HTTP/1.1 answer with a free-form status line and a content type.
-pub fn http(status_line: &str, content_type: &str, body: impl AsRef<[u8]>) -> Answer {
+pub(super) fn http(status_line: &str, content_type: &str, body: impl AsRef<[u8]>) -> Answer {
     let body = body.as_ref();
     let mut out = format!(
         "HTTP/1.1 {status_line}\r\nserver: pve-api-daemon/3.0\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
@@ -43,17 +43,17 @@ pub fn http(status_line: &str, content_type: &str, body: impl AsRef<[u8]>) -> An
 }
 
 /// A JSON answer, as pveproxy sends them.
-pub fn json(status_line: &str, body: impl AsRef<[u8]>) -> Answer {
+pub(super) fn json(status_line: &str, body: impl AsRef<[u8]>) -> Answer {
     http(status_line, "application/json;charset=UTF-8", body)
 }
 
 /// Raw bytes as the whole answer.
-pub fn raw(bytes: impl Into<Vec<u8>>) -> Answer {
+pub(super) fn raw(bytes: impl Into<Vec<u8>>) -> Answer {
     Answer::Bytes(bytes.into())
 }
 
 /// The server: its origin, the certificate pin, and per-row request counts.
-pub struct TableServer {
+pub(super) struct TableServer {
     pub origin: String,
     pub fingerprint: Fingerprint,
     counts: Arc<Mutex<HashMap<usize, usize>>>,
@@ -61,7 +61,7 @@ pub struct TableServer {
 
 impl TableServer {
     /// Starts serving `answers`: row `N` is `answers[N]`.
-    pub async fn start(answers: Vec<Answer>) -> Self {
+    pub(super) async fn start(answers: Vec<Answer>) -> Self {
         let (config, fingerprint) = sdk_tests::tls::self_signed_server();
         let acceptor = TlsAcceptor::from(config);
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -117,7 +117,7 @@ impl TableServer {
     }
 
     /// Requests row `row` received.
-    pub fn count(&self, row: usize) -> usize {
+    pub(super) fn count(&self, row: usize) -> usize {
         self.counts.lock().unwrap().get(&row).copied().unwrap_or(0)
     }
 }

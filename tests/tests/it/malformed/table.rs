@@ -20,7 +20,7 @@ use crate::client::support::{TOKEN_ID, TOKEN_SECRET};
 const MAX_REPORT: usize = 16 * 1024;
 
 /// The variant's name, as the table states it.
-pub fn variant(err: &Error) -> &'static str {
+pub(super) fn variant(err: &Error) -> &'static str {
     match err {
         Error::InvalidParameter(_) => "InvalidParameter",
         Error::Config { .. } => "Config",

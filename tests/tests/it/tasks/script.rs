@@ -18,12 +18,12 @@ use proxmox_sdk::{Client, HttpMethod, Upid};
 use serde_json::{Value, json};
 
 /// A UPID on node `pve2`, which the tests' client (pointed at `pve1`) must route to.
-pub(super) const UPID: &str =
+pub(crate) const UPID: &str =
     "UPID:pve2:0001E240:0D015579:68BF3A41:vzsnapshot:100:felhom-agent@pve!agent:";
 
 /// What one status poll answers.
 #[derive(Debug, Clone)]
-pub(super) enum Reply {
+pub(crate) enum Reply {
     /// `status: running`.
     Running,
     /// `status: stopped` with this `exitstatus`.
@@ -36,7 +36,7 @@ pub(super) enum Reply {
 
 /// One request the node received.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Seen {
+pub(crate) struct Seen {
     /// The method.
     pub method: HttpMethod,
     /// The decoded path below `/api2/json`.
@@ -47,7 +47,7 @@ pub(super) struct Seen {
 
 impl Seen {
     /// The value of query parameter `key`.
-    pub(super) fn param(&self, key: &str) -> Option<&str> {
+    pub(crate) fn param(&self, key: &str) -> Option<&str> {
         self.query
             .iter()
             .find(|(k, _)| k == key)
@@ -72,44 +72,44 @@ struct State {
 
 /// The scripted node. Clones share state.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Script {
+pub(crate) struct Script {
     state: Arc<Mutex<State>>,
 }
 
 impl Script {
     /// A node whose status polls answer `replies` in turn (the last one repeats).
-    pub(super) fn new(replies: impl IntoIterator<Item = Reply>) -> Self {
+    pub(crate) fn new(replies: impl IntoIterator<Item = Reply>) -> Self {
         let script = Self::default();
         script.lock().status = replies.into_iter().collect();
         script
     }
 
     /// The task's log.
-    pub(super) fn log(self, lines: impl IntoIterator<Item = impl Into<String>>) -> Self {
+    pub(crate) fn log(self, lines: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.lock().log = lines.into_iter().map(Into::into).collect();
         self
     }
 
     /// How many log lines exist after each poll.
-    pub(super) fn visible(self, counts: impl IntoIterator<Item = usize>) -> Self {
+    pub(crate) fn visible(self, counts: impl IntoIterator<Item = usize>) -> Self {
         self.lock().visible = counts.into_iter().collect();
         self
     }
 
     /// Log answers carry no `total`.
-    pub(super) fn without_total(self) -> Self {
+    pub(crate) fn without_total(self) -> Self {
         self.lock().no_total = true;
         self
     }
 
     /// Every reply takes this long.
-    pub(super) fn latency(self, latency: Duration) -> Self {
+    pub(crate) fn latency(self, latency: Duration) -> Self {
         self.lock().latency = latency;
         self
     }
 
     /// A client pointed at `pve1` that talks to this script, without client-side retries.
-    pub(super) fn client(&self) -> Client {
+    pub(crate) fn client(&self) -> Client {
         Client::builder("https://pve1:8006")
             .expect("endpoint")
             .token(
@@ -123,17 +123,17 @@ impl Script {
     }
 
     /// The UPID the script is about.
-    pub(super) fn upid() -> Upid {
+    pub(crate) fn upid() -> Upid {
         UPID.parse().expect("valid UPID")
     }
 
     /// Every request received, in order.
-    pub(super) fn seen(&self) -> Vec<Seen> {
+    pub(crate) fn seen(&self) -> Vec<Seen> {
         self.lock().seen.clone()
     }
 
     /// The requests whose path ends with `suffix` (`/status`, `/log`), in order.
-    pub(super) fn seen_ending(&self, suffix: &str) -> Vec<Seen> {
+    pub(crate) fn seen_ending(&self, suffix: &str) -> Vec<Seen> {
         self.seen()
             .into_iter()
             .filter(|s| s.path.ends_with(suffix))
@@ -141,7 +141,7 @@ impl Script {
     }
 
     /// Requests of `method`.
-    pub(super) fn seen_method(&self, method: HttpMethod) -> Vec<Seen> {
+    pub(crate) fn seen_method(&self, method: HttpMethod) -> Vec<Seen> {
         self.seen()
             .into_iter()
             .filter(|s| s.method == method)
@@ -149,7 +149,7 @@ impl Script {
     }
 
     /// Requests the script had no answer for.
-    pub(super) fn unscripted(&self) -> Vec<Seen> {
+    pub(crate) fn unscripted(&self) -> Vec<Seen> {
         self.lock().unscripted.clone()
     }
 
