@@ -97,8 +97,7 @@ pub mod __rt {
     pub use crate::wire::property_string::{
         ParseMode, PropertyError, PropertyExtra, PropertyKey, PropertyPairs, PropertySpec,
         PropertyString, PropertyStringInfo, PropertyValue, PropertyWriter, ValueKind,
-        fmt_property_string, parse as parse_property_string, property_string_round_trip,
-        write as write_property_string,
+        fmt_property_string, property_string_round_trip,
     };
     pub use crate::wire::{
         Extra, ExtraParams, Indexed, List, ParamWriter, PathWriter, Redacted, ToParam, WireEnum,

@@ -16,7 +16,7 @@
 //!   https only, 10 s connect and 60 s request timeout, same user agent). Each call formats
 //!   the URL from the node name, sends the same `Authorization: PVEAPIToken=…` header,
 //!   checks the status, reads the body and decodes `{"data": …}` with `serde_json::from_slice`
-//!   into the SDK's generated `Vec<GetNodesLxcItem>` (through `proxmox_sdk::wire::W`, the
+//!   into the SDK's generated `Vec<GetNodesLxcItem>` (through `proxmox_sdk::wire::Lenient`, the
 //!   lenient number-or-string decoding the generated types use). Decoding into the very same
 //!   type keeps the data equally typed on both sides, so the difference is the SDK's client
 //!   layer, not the decoder.
@@ -55,7 +55,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use proxmox_sdk::api::nodes::{GetNodesLxc, GetNodesLxcItem};
 use proxmox_sdk::client::tls::{self, Fingerprint, TlsTrust};
-use proxmox_sdk::wire::W;
+use proxmox_sdk::wire::Lenient;
 use serde_json::json;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -427,7 +427,7 @@ impl RawClient {
             .await?
             .error_for_status()?;
         let body = response.bytes().await?;
-        let envelope: Envelope<W<Vec<GetNodesLxcItem>>> = serde_json::from_slice(&body)?;
+        let envelope: Envelope<Lenient<Vec<GetNodesLxcItem>>> = serde_json::from_slice(&body)?;
         Ok(envelope.data.0)
     }
 }

@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use proxmox_sdk::api::cluster::GetClusterResourcesItem;
-use proxmox_sdk::wire::W;
+use proxmox_sdk::wire::Lenient;
 use serde_json::json;
 
 /// A realistic mix: nodes, QEMU guests, containers and storages, with some numbers as strings
@@ -81,7 +81,7 @@ fn main() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(31);
     let bytes = response(10_000);
-    let typed: Envelope<W<Vec<GetClusterResourcesItem>>> =
+    let typed: Envelope<Lenient<Vec<GetClusterResourcesItem>>> =
         serde_json::from_slice(&bytes).expect("typed decode");
     assert_eq!(typed.data.0.len(), 10_000);
 
@@ -90,7 +90,7 @@ fn main() {
     let mut value_times = Vec::new();
     for _ in 0..samples {
         typed_times.push(measure(1, || {
-            let v: Envelope<W<Vec<GetClusterResourcesItem>>> =
+            let v: Envelope<Lenient<Vec<GetClusterResourcesItem>>> =
                 serde_json::from_slice(black_box(&bytes)).expect("typed");
             black_box(v);
         }));

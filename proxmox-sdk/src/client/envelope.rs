@@ -20,7 +20,7 @@ use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 use super::transport::HttpResponse;
 use crate::error::{ApiError, Error, MAX_NAME, bound};
 use crate::wire::de::KeySeed;
-use crate::wire::{FromWire, W};
+use crate::wire::{FromWire, Lenient};
 
 /// The top-level keys of a success response besides `data`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -68,7 +68,7 @@ impl<'de, T: FromWire> Visitor<'de> for EnvelopeVisitor<T> {
         // Keys are borrowed from the input where possible: `data` costs no allocation.
         while let Some(key) = map.next_key_seed(KeySeed)? {
             match &*key {
-                "data" => data = Some(map.next_value::<W<T>>()?.0),
+                "data" => data = Some(map.next_value::<Lenient<T>>()?.0),
                 "total" => {
                     let value: serde_json::Value = map.next_value()?;
                     match crate::wire::de::from_value::<Option<u64>>(value.clone()) {

@@ -29,13 +29,21 @@ pub trait FromWire: Sized {
     fn from_wire<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
 }
 
-/// Adapter that makes any [`FromWire`] type usable wherever serde wants `Deserialize`.
+/// A [`FromWire`] value where serde wants `Deserialize`: decodes `T` with its lenient reading.
+///
+/// ```
+/// use proxmox_sdk::wire::Lenient;
+///
+/// // `u64` read leniently: PVE sends some numbers as strings.
+/// let Lenient(counts): Lenient<Vec<u64>> = serde_json::from_str(r#"[1, "2"]"#).unwrap();
+/// assert_eq!(counts, [1, 2]);
+/// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct W<T>(pub T);
+pub struct Lenient<T>(pub T);
 
-impl<'de, T: FromWire> Deserialize<'de> for W<T> {
+impl<'de, T: FromWire> Deserialize<'de> for Lenient<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        T::from_wire(d).map(W)
+        T::from_wire(d).map(Lenient)
     }
 }
 
@@ -273,7 +281,7 @@ impl<'de, T: FromWire> Visitor<'de> for VecVisitor<T> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-        while let Some(W(v)) = seq.next_element::<W<T>>()? {
+        while let Some(Lenient(v)) = seq.next_element::<Lenient<T>>()? {
             out.push(v);
         }
         Ok(out)
@@ -298,7 +306,7 @@ impl<'de, T: FromWire> Visitor<'de> for MapVisitor<T> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut out = BTreeMap::new();
-        while let Some((k, W(v))) = map.next_entry::<String, W<T>>()? {
+        while let Some((k, Lenient(v))) = map.next_entry::<String, Lenient<T>>()? {
             out.insert(k, v);
         }
         Ok(out)
@@ -356,7 +364,7 @@ impl<'de> Visitor<'de> for KeyVisitor {
 /// # Errors
 /// When the value cannot be decoded as `T`.
 pub fn next<'de, T: FromWire, A: MapAccess<'de>>(map: &mut A) -> Result<T, A::Error> {
-    map.next_value::<W<T>>().map(|W(v)| v)
+    map.next_value::<Lenient<T>>().map(|Lenient(v)| v)
 }
 
 /// Splits an indexed key such as `net12` into its index when it belongs to `family`

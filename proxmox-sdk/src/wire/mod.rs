@@ -17,7 +17,7 @@ pub mod params;
 pub mod property_string;
 
 pub use changes::{Changes, changes};
-pub use de::{Extra, FromWire, W};
+pub use de::{Extra, FromWire, Lenient};
 pub use enums::WireEnum;
 pub use indexed::Indexed;
 pub use list::List;

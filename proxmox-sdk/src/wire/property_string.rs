@@ -629,7 +629,7 @@ macro_rules! property_string_impls {
         impl ::std::str::FromStr for $name {
             type Err = $crate::__rt::PropertyError;
             fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-                $crate::__rt::parse_property_string(s, $crate::__rt::ParseMode::Strict)
+                $crate::wire::property_string::parse(s, $crate::__rt::ParseMode::Strict)
             }
         }
         impl ::std::fmt::Display for $name {
@@ -642,13 +642,13 @@ macro_rules! property_string_impls {
                 d: D,
             ) -> ::std::result::Result<Self, D::Error> {
                 let text = <::std::string::String as $crate::__rt::FromWire>::from_wire(d)?;
-                $crate::__rt::parse_property_string(&text, $crate::__rt::ParseMode::Lenient)
+                $crate::wire::property_string::parse(&text, $crate::__rt::ParseMode::Lenient)
                     .map_err(<D::Error as $crate::__rt::serde::de::Error>::custom)
             }
         }
         impl $crate::__rt::ToParam for $name {
             fn param_text(&self) -> ::std::borrow::Cow<'_, str> {
-                ::std::borrow::Cow::Owned($crate::__rt::write_property_string(self))
+                ::std::borrow::Cow::Owned($crate::wire::property_string::write(self))
             }
         }
         impl<'de> $crate::__rt::serde::Deserialize<'de> for $name {
@@ -663,7 +663,7 @@ macro_rules! property_string_impls {
                 &self,
                 s: S,
             ) -> ::std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(&$crate::__rt::write_property_string(self))
+                s.serialize_str(&$crate::wire::property_string::write(self))
             }
         }
     };
