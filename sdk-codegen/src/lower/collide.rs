@@ -3,18 +3,9 @@
 
 use std::collections::BTreeSet;
 
+use super::overrides::FIELD_RENAMES;
 use crate::ir::{Field, Stats};
 use crate::naming;
-
-/// Field names that would clash inside one struct, renamed by hand (reviewed table).
-const FIELD_RENAMES: &[(&str, &str, &str)] = &[
-    // QEMU has both `numa` (enable NUMA) and `numa[n]` (the NUMA topology entries).
-    (
-        "numa[n]",
-        "numa_nodes",
-        "QEMU `numa` (flag) and `numa[n]` (topology) share a name",
-    ),
-];
 
 /// Identifiers the generated structs use themselves.
 const RESERVED_FIELDS: &[&str] = &["extra"];

@@ -7,10 +7,13 @@
 //! lines, and names that collide in Rust are renamed by the rules in [`crate::naming`].
 
 mod collide;
+mod facts;
 mod fields;
 pub mod lenient;
+mod overrides;
 mod permissions;
 pub mod shared;
+mod shared_types;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -49,7 +52,8 @@ pub fn lower(set: &SchemaSet, strict: bool) -> Result<Api, LowerError> {
     let privileges = permissions::privilege_names(set, strict)?;
     let tasks = task_kinds(set, strict)?;
     let mut taken: BTreeSet<String> = BTreeSet::new();
-    let shared = fields::SharedTypes::build(&set.api.methods, &mut taken, &mut stats, strict)?;
+    let shared =
+        shared_types::SharedTypes::build(&set.api.methods, &mut taken, &mut stats, strict)?;
     let names = endpoint_names(set, &mut stats);
     let reserved = names.values().cloned().collect();
     let mut lowering = fields::FieldLowering::new(set, shared, stats, strict, reserved);
