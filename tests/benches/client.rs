@@ -40,6 +40,9 @@
 //!
 //! Results go into `BENCHMARKS.md` ("Client: typed SDK call vs raw reqwest").
 
+#[allow(dead_code)] // each bench uses a part of the shared statistics
+mod stats;
+
 use std::convert::Infallible;
 use std::hint::black_box;
 use std::net::SocketAddr;
@@ -507,8 +510,9 @@ impl Samples {
         let elapsed = sequential(side, options.calls, &mut latencies).await;
         self.rate_1
             .push(options.calls as f64 / elapsed.as_secs_f64());
-        self.round_median.push(quantile_us(&mut latencies, 0.5));
-        self.round_p90.push(quantile_us(&mut latencies, 0.9));
+        let micros = stats::micros(&latencies);
+        self.round_median.push(stats::median(&micros));
+        self.round_p90.push(stats::quantile(&micros, 0.9));
         self.latencies.extend(latencies);
     }
 
@@ -517,19 +521,6 @@ impl Samples {
         self.rate_n
             .push(options.concurrent_calls as f64 / elapsed.as_secs_f64());
     }
-}
-
-/// The `q` quantile in microseconds (sorts `samples`).
-fn quantile_us(samples: &mut [Duration], q: f64) -> f64 {
-    samples.sort_unstable();
-    let index = ((samples.len() as f64 * q) as usize).min(samples.len() - 1);
-    samples[index].as_secs_f64() * 1e6
-}
-
-fn median(values: &[f64]) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    sorted[sorted.len() / 2]
 }
 
 async fn run(
@@ -591,9 +582,7 @@ struct Row {
 
 impl Row {
     fn print(&self) {
-        let mut paired = self.paired.clone();
-        paired.sort_by(f64::total_cmp);
-        let at = |q: f64| paired[((paired.len() as f64 * q) as usize).min(paired.len() - 1)];
+        let at = |q: f64| stats::quantile(&self.paired, q);
         let paired_median = at(0.5);
         // From the paired ratio: it cancels what the machine did between rounds.
         let cost = if self.lower_is_better {
@@ -653,7 +642,7 @@ fn report(
     if let [(_, a), (_, b)] = results {
         let paired =
             |x: &[f64], y: &[f64]| -> Vec<f64> { x.iter().zip(y).map(|(x, y)| x / y).collect() };
-        let (mut la, mut lb) = (a.latencies.clone(), b.latencies.clone());
+        let (la, lb) = (stats::micros(&a.latencies), stats::micros(&b.latencies));
         println!(
             "| metric | A: SDK | B: reqwest | A/B | per-round A/B: median (quartiles) | SDK cost |"
         );
@@ -662,32 +651,32 @@ fn report(
             Row {
                 metric: "c=1 latency, median".to_owned(),
                 unit: "µs",
-                a: quantile_us(&mut la, 0.5),
-                b: quantile_us(&mut lb, 0.5),
+                a: stats::quantile(&la, 0.5),
+                b: stats::quantile(&lb, 0.5),
                 paired: paired(&a.round_median, &b.round_median),
                 lower_is_better: true,
             },
             Row {
                 metric: "c=1 latency, p90".to_owned(),
                 unit: "µs",
-                a: quantile_us(&mut la, 0.9),
-                b: quantile_us(&mut lb, 0.9),
+                a: stats::quantile(&la, 0.9),
+                b: stats::quantile(&lb, 0.9),
                 paired: paired(&a.round_p90, &b.round_p90),
                 lower_is_better: true,
             },
             Row {
                 metric: "c=1 throughput".to_owned(),
                 unit: "calls/s",
-                a: median(&a.rate_1),
-                b: median(&b.rate_1),
+                a: stats::median(&a.rate_1),
+                b: stats::median(&b.rate_1),
                 paired: paired(&a.rate_1, &b.rate_1),
                 lower_is_better: false,
             },
             Row {
                 metric: format!("{conc} throughput"),
                 unit: "calls/s",
-                a: median(&a.rate_n),
-                b: median(&b.rate_n),
+                a: stats::median(&a.rate_n),
+                b: stats::median(&b.rate_n),
                 paired: paired(&a.rate_n, &b.rate_n),
                 lower_is_better: false,
             },
@@ -703,14 +692,14 @@ fn report(
         );
     } else {
         for (which, samples) in results {
-            let mut all = samples.latencies.clone();
+            let all = stats::micros(&samples.latencies);
             println!(
                 "{}: c=1 median {:.1} µs, p90 {:.1} µs, {:.0} calls/s; {conc} {:.0} calls/s",
                 which.label(),
-                quantile_us(&mut all, 0.5),
-                quantile_us(&mut all, 0.9),
-                median(&samples.rate_1),
-                median(&samples.rate_n),
+                stats::quantile(&all, 0.5),
+                stats::quantile(&all, 0.9),
+                stats::median(&samples.rate_1),
+                stats::median(&samples.rate_n),
             );
         }
     }

@@ -4,6 +4,9 @@
 //! Run: `cargo bench -p sdk-tests --bench decode` (add `-- --samples N` for more samples).
 //! Prints the median time of each side and their ratio; numbers go into BENCHMARKS.md.
 
+#[allow(dead_code)] // each bench uses a part of the shared statistics
+mod stats;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -54,24 +57,18 @@ struct Envelope<T> {
     data: T,
 }
 
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
 fn measure(samples: usize, mut f: impl FnMut()) -> Duration {
     for _ in 0..3 {
         f(); // warm-up
     }
-    median(
-        (0..samples)
-            .map(|_| {
-                let start = Instant::now();
-                f();
-                start.elapsed()
-            })
-            .collect(),
-    )
+    let times: Vec<Duration> = (0..samples)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    stats::median_duration(&times)
 }
 
 fn main() {
@@ -99,7 +96,10 @@ fn main() {
             black_box(v);
         }));
     }
-    let (t, v) = (median(typed_times), median(value_times));
+    let (t, v) = (
+        stats::median_duration(&typed_times),
+        stats::median_duration(&value_times),
+    );
     println!(
         "input: {} bytes, 10000 entries, {samples} samples each (interleaved)",
         bytes.len()

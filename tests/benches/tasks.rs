@@ -20,6 +20,9 @@
 //! driven by `tasks_proxmoxer.py` next to this file, one run per line on its stdin. Prints a
 //! Markdown table.
 
+#[allow(dead_code)] // each bench uses a part of the shared statistics
+mod stats;
+
 use std::error::Error;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -48,27 +51,13 @@ impl Series {
         format!(
             "| {name} | {task_secs:.0} s | {} | {:.3} | {:.3} | {:.3} | {:.1} | {:.3} |",
             self.lateness.len(),
-            quantile(&self.lateness, 0.5),
-            quantile(&self.lateness, 0.9),
-            quantile(&self.lateness, 1.0),
-            mean(&self.polls),
-            quantile(&self.post, 0.5),
+            stats::quantile(&self.lateness, 0.5),
+            stats::quantile(&self.lateness, 0.9),
+            stats::quantile(&self.lateness, 1.0),
+            stats::mean(&self.polls),
+            stats::quantile(&self.post, 0.5),
         )
     }
-}
-
-fn quantile(values: &[f64], q: f64) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let at = ((sorted.len() - 1) as f64 * q).round() as usize;
-    sorted[at]
-}
-
-fn mean(values: &[f64]) -> f64 {
-    values.iter().sum::<f64>() / values.len().max(1) as f64
 }
 
 /// The schedules compared: the default, the candidates it was chosen from, and a fixed 1 s
