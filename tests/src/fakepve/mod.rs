@@ -21,6 +21,10 @@
 //! # }
 //! ```
 
+mod error;
+mod paths;
+mod scenario;
+
 use std::collections::VecDeque;
 use std::fmt;
 use std::io::Write as _;
@@ -31,9 +35,12 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde::Deserialize;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
 use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+
+pub use error::HarnessError;
+pub use paths::{python_path, required, scenario_script, workspace_root};
+pub use scenario::{Grant, ScenarioInfo, Secret, Token, User};
 
 /// Environment variable naming the Python interpreter of the fakepve virtualenv.
 pub const PYTHON_ENV: &str = "FAKEPVE_PYTHON";
@@ -50,191 +57,6 @@ const DEFAULT_STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
 const CONTROL_TIMEOUT: Duration = Duration::from_secs(30);
 const STOP_TIMEOUT: Duration = Duration::from_secs(5);
 const STDERR_TAIL_LINES: usize = 40;
-
-/// Why a fakepve scenario could not be started or driven.
-#[derive(Debug, thiserror::Error)]
-pub enum HarnessError {
-    /// The virtualenv's Python is missing, or fakepve is not importable from it.
-    #[error(
-        "fakepve is not installed ({detail}); run ./test.sh (it creates .venv-fakepve), or \
-         `python3 -m venv .venv-fakepve && .venv-fakepve/bin/pip install 'fakepve[crypto]=={FAKEPVE_VERSION}'`, \
-         or point {PYTHON_ENV} at a Python that has it"
-    )]
-    NotInstalled {
-        /// What was looked for and not found.
-        detail: String,
-    },
-    /// The launcher process could not be spawned.
-    #[error("cannot spawn {python}: {source}")]
-    Spawn {
-        /// The interpreter that was run.
-        python: PathBuf,
-        /// The OS error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// No ready line within the startup timeout.
-    #[error("scenario {scenario:?} printed no ready line within {timeout:?}; stderr:\n{stderr}")]
-    StartupTimeout {
-        /// The scenario name.
-        scenario: String,
-        /// How long we waited.
-        timeout: Duration,
-        /// The last lines the launcher wrote to stderr.
-        stderr: String,
-    },
-    /// The launcher exited (before it was ready, or while being driven).
-    #[error("scenario {scenario:?} exited ({status}); stderr:\n{stderr}")]
-    Exited {
-        /// The scenario name.
-        scenario: String,
-        /// How it exited.
-        status: String,
-        /// The last lines the launcher wrote to stderr.
-        stderr: String,
-    },
-    /// The ready line or a control answer was not the JSON we expect. The line itself is not
-    /// repeated: a ready line carries secrets.
-    #[error("scenario {scenario:?} printed an unexpected line: {reason}")]
-    Protocol {
-        /// The scenario name.
-        scenario: String,
-        /// What was wrong with it.
-        reason: String,
-    },
-    /// A control command was refused by the launcher.
-    #[error("control command refused: {0}")]
-    Control(String),
-    /// Reading from or writing to the launcher failed.
-    #[error("talking to the fakepve launcher: {0}")]
-    Io(#[from] std::io::Error),
-}
-
-/// A secret string (token secret, password) whose `Debug` and `Display` never show it.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    /// The secret itself, for building an `Authorization` header or a login form.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
-/// One ACL grant of a token in the scenario (given to both the token and its user).
-#[derive(Clone, Debug, Deserialize)]
-pub struct Grant {
-    /// ACL path, e.g. `/`, `/vms/200`, `/storage/local`.
-    pub path: String,
-    /// Privilege names, e.g. `VM.Audit`.
-    pub privs: Vec<String>,
-}
-
-/// An API token the scenario created.
-#[derive(Clone, Debug, Deserialize)]
-pub struct Token {
-    /// Full token id, `user@realm!name`.
-    pub id: String,
-    /// The token secret (a UUID).
-    pub secret: Secret,
-    /// What it was granted; empty for a token with no rights at all.
-    pub grants: Vec<Grant>,
-}
-
-impl Token {
-    /// The value of the `Authorization` header PVE expects for this token.
-    pub fn authorization(&self) -> String {
-        format!("PVEAPIToken={}={}", self.id, self.secret.expose())
-    }
-}
-
-/// A user that can log in with a ticket (`POST /access/ticket`).
-#[derive(Clone, Debug, Deserialize)]
-pub struct User {
-    /// User id, `user@realm`.
-    pub user: String,
-    /// Its password.
-    pub password: Secret,
-}
-
-/// Everything the ready line says about a started scenario.
-#[derive(Clone, Debug, Deserialize)]
-pub struct ScenarioInfo {
-    /// Scenario name.
-    pub scenario: String,
-    /// Base URL, `https://127.0.0.1:PORT` (append `/api2/json/...`).
-    pub url: String,
-    /// Address it listens on.
-    pub host: String,
-    /// Port it listens on.
-    pub port: u16,
-    /// PEM file of the self-signed server certificate (use it as the only CA).
-    pub ca_pem_path: PathBuf,
-    /// SHA-256 fingerprint of the server certificate, `AA:BB:...` (upper-case hex).
-    pub fingerprint: String,
-    /// The superuser, `root@pam` (every permission check passes for it).
-    pub user: String,
-    /// The superuser's password (fresh per start).
-    pub password: Secret,
-    /// The node most guests live on (`pve1`).
-    pub node: String,
-    /// Id of the token holding exactly the felhom-agent role on `/`.
-    pub token_id: String,
-    /// Secret of that token.
-    pub token_secret: Secret,
-    /// Id of a token holding only `VM.Audit` on `/` (to provoke 403s).
-    pub audit_token_id: String,
-    /// Secret of that token.
-    pub audit_token_secret: Secret,
-    /// Every token of the scenario, the two above included.
-    pub tokens: Vec<Token>,
-    /// Users that can log in with a password (besides `root@pam`).
-    pub users: Vec<User>,
-    /// Real seconds per PVE second (0: tasks finish inside their POST).
-    pub time_scale: f64,
-    /// PVE seconds each kind of LXC task takes (`snapshot`, `rollback`, `create`, ...).
-    pub ct_secs: serde_json::Map<String, serde_json::Value>,
-    /// Process id of the launcher.
-    pub pid: u32,
-    /// fakepve's version.
-    pub fakepve_version: String,
-    /// Scenario facts: guest ids, volume ids, nodes, injected faults (see `scenario.py`).
-    pub extra: serde_json::Value,
-}
-
-impl ScenarioInfo {
-    /// `url` + `/api2/json` + `path` (`path` starts with `/`).
-    pub fn api_url(&self, path: &str) -> String {
-        format!("{}/api2/json{}", self.url, path)
-    }
-
-    /// The `Authorization` header value for the agent token.
-    pub fn authorization(&self) -> String {
-        format!(
-            "PVEAPIToken={}={}",
-            self.token_id,
-            self.token_secret.expose()
-        )
-    }
-
-    /// The token with this id, if the scenario made it.
-    pub fn token(&self, id: &str) -> Option<&Token> {
-        self.tokens.iter().find(|t| t.id == id)
-    }
-}
 
 /// A running fakepve scenario. Dereferences to its [`ScenarioInfo`]; dropping it kills the
 /// server and removes its certificate directory.
@@ -537,36 +359,6 @@ macro_rules! fakepve_or_skip {
     };
 }
 
-/// True when `FAKEPVE_REQUIRED=1`: a missing fakepve is then a failure, not a skip.
-pub fn required() -> bool {
-    std::env::var(REQUIRED_ENV).is_ok_and(|v| v.trim() == "1")
-}
-
-/// The Python interpreter that runs the launcher: `$FAKEPVE_PYTHON`, else the workspace's
-/// `.venv-fakepve/bin/python`.
-pub fn python_path() -> PathBuf {
-    match std::env::var_os(PYTHON_ENV) {
-        Some(p) if !p.is_empty() => PathBuf::from(p),
-        _ => workspace_root()
-            .join(".venv-fakepve")
-            .join("bin")
-            .join("python"),
-    }
-}
-
-/// The workspace root (parent of this crate's directory).
-pub fn workspace_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().unwrap_or(manifest).to_owned()
-}
-
-/// Path of `tests/fakepve/scenario.py`.
-pub fn scenario_script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fakepve")
-        .join("scenario.py")
-}
-
 fn startup_timeout() -> Duration {
     std::env::var(STARTUP_TIMEOUT_ENV)
         .ok()
@@ -626,29 +418,5 @@ fn describe(status: ExitStatus) -> String {
     match status.code() {
         Some(code) => format!("exit code {code}"),
         None => format!("{status}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secrets_do_not_show_in_debug() {
-        let token: Token = serde_json::from_value(serde_json::json!({
-            "id": "a@pve!t", "secret": "s3cr3t-value", "grants": [],
-        }))
-        .unwrap();
-        let shown = format!("{token:?} {}", token.secret);
-        assert!(!shown.contains("s3cr3t-value"), "{shown}");
-        assert_eq!(token.authorization(), "PVEAPIToken=a@pve!t=s3cr3t-value");
-    }
-
-    #[test]
-    fn default_python_is_in_the_workspace_venv() {
-        if std::env::var_os(PYTHON_ENV).is_none() {
-            assert!(python_path().ends_with(".venv-fakepve/bin/python"));
-        }
-        assert!(scenario_script().is_file());
     }
 }
