@@ -61,6 +61,11 @@
 
 extern crate self as proxmox_sdk;
 
+// Unit tests: a file's own tests sit inline at its end (`#[cfg(test)] mod tests`); a folder
+// module whose tests share a fixture (a TLS server, a scripted node) keeps them in its own
+// `tests` submodule (`client/tests.rs`, `client/tls/tests/`). Cross-crate and end-to-end tests
+// live in the workspace's `tests/` crate; `tests/testing_kit.rs` uses only the public API.
+
 pub mod api;
 pub mod client;
 pub mod endpoint;
