@@ -16,7 +16,7 @@ use felhom_agent::proxmox::Host;
 use felhom_agent::selftest::Target;
 use felhom_agent::selftest::read::{Concurrency, run};
 use proxmox_sdk::Client;
-use proxmox_sdk::client::tls::TlsTrust;
+use proxmox_sdk::tls::TlsTrust;
 use sdk_tests::fakepve::FakePve;
 
 fn quartiles(mut samples: Vec<Duration>) -> (f64, f64, f64) {

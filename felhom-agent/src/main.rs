@@ -161,7 +161,7 @@ async fn print_fingerprint(settings: &Settings, output: Output) -> ProcessExit {
         return fail(output, &ErrorReport::config(&error));
     };
     let url = endpoint.value.as_str();
-    match proxmox_sdk::client::tls::fetch_fingerprint_for_url(url, PROBE_TIMEOUT).await {
+    match proxmox_sdk::tls::fetch_fingerprint_for_url(url, PROBE_TIMEOUT).await {
         Ok(fp) => {
             let report = FingerprintReport {
                 endpoint: url.to_owned(),

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use proxmox_sdk::Client;
 use proxmox_sdk::api::nodes::GetNodesLxcSnapshot;
-use proxmox_sdk::client::tls::TlsTrust;
+use proxmox_sdk::tls::TlsTrust;
 use sdk_tests::fakepve::FakePve;
 use sdk_tests::fakepve_or_skip;
 use sdk_tests::process::{Finished, run, run_interrupted};

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use proxmox_sdk::client::tls::fetch_fingerprint_for_url;
+use proxmox_sdk::tls::fetch_fingerprint_for_url;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -8,7 +8,7 @@
 
 use proxmox_sdk::api::cluster::GetClusterStatus;
 use proxmox_sdk::client::TfaAnswer;
-use proxmox_sdk::client::tls::TlsTrust;
+use proxmox_sdk::tls::TlsTrust;
 use proxmox_sdk::{Client, Error};
 
 #[tokio::main(flavor = "current_thread")]

@@ -45,7 +45,7 @@
 //! ```
 //!
 //! **The client** ([`client`]): API-token or ticket authentication (with renewal and TFA), strict
-//! TLS trust ([`client::tls`]: CA file, SHA-256 fingerprint pins, or an explicit insecure mode),
+//! TLS trust ([`tls`]: CA file, SHA-256 fingerprint pins, or an explicit insecure mode),
 //! retries only where they are safe, `tracing` spans without secrets, and one [`Error`] type that
 //! says whether a failed request may have been processed.
 //!
@@ -63,7 +63,7 @@ extern crate self as proxmox_sdk;
 
 // Unit tests: a file's own tests sit inline at its end (`#[cfg(test)] mod tests`); a folder
 // module whose tests share a fixture (a TLS server, a scripted node) keeps them in its own
-// `tests` submodule (`client/tests.rs`, `client/tls/tests/`). Cross-crate and end-to-end tests
+// `tests` submodule (`client/tests.rs`, `tls/tests/`). Cross-crate and end-to-end tests
 // live in the workspace's `tests/` crate; `tests/testing_kit.rs` uses only the public API.
 
 pub mod api;
@@ -74,6 +74,8 @@ pub mod permission;
 pub mod task;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod tls;
+pub mod transport;
 pub mod upid;
 pub mod wire;
 

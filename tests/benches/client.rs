@@ -11,7 +11,7 @@
 //!   `pve_request` tracing span (no subscriber installed, as in a program that does not log),
 //!   the retry loop, the transport trait, status classification and the envelope decode.
 //! * **B, raw reqwest**: a `reqwest::Client` built with the *same* rustls configuration
-//!   (`proxmox_sdk::client::tls::client_config` with the same pin, via
+//!   (`proxmox_sdk::tls::client_config` with the same pin, via
 //!   `use_preconfigured_tls`) and the same reqwest settings the SDK uses (no redirects,
 //!   https only, 10 s connect and 60 s request timeout, same user agent). Each call formats
 //!   the URL from the node name, sends the same `Authorization: PVEAPIToken=…` header,
@@ -57,7 +57,7 @@ use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use proxmox_sdk::api::nodes::{GetNodesLxc, GetNodesLxcItem};
-use proxmox_sdk::client::tls::{self, Fingerprint, TlsTrust};
+use proxmox_sdk::tls::{self, Fingerprint, TlsTrust};
 use proxmox_sdk::wire::Lenient;
 use serde_json::json;
 use tokio::net::TcpListener;

@@ -29,8 +29,8 @@ use std::time::{Duration, Instant};
 
 use proxmox_sdk::Client;
 use proxmox_sdk::api::nodes::PostNodesLxcSnapshot;
-use proxmox_sdk::client::tls::TlsTrust;
 use proxmox_sdk::task::WaitOptions;
+use proxmox_sdk::tls::TlsTrust;
 use sdk_tests::fakepve::{self, FakePve};
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};

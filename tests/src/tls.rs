@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use proxmox_sdk::client::tls::Fingerprint;
+use proxmox_sdk::tls::Fingerprint;
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 
 /// A fresh self-signed certificate for `127.0.0.1` and `localhost` (ring only): the server

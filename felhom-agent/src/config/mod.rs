@@ -34,7 +34,7 @@ mod tests;
 
 use std::path::{Path, PathBuf};
 
-use proxmox_sdk::client::tls::Fingerprint;
+use proxmox_sdk::tls::Fingerprint;
 
 pub use env::Environment;
 pub use error::{ConfigError, MissingSetting};

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use proxmox_sdk::client::tls::{Fingerprint, TlsTrust};
+use proxmox_sdk::tls::{Fingerprint, TlsTrust};
 
 /// The PVE API origin, `https://host[:port]`, without a trailing slash.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use proxmox_sdk::Error;
-use proxmox_sdk::client::tls::{Fingerprint, fetch_fingerprint_for_url};
+use proxmox_sdk::tls::{Fingerprint, fetch_fingerprint_for_url};
 use serde::Serialize;
 
 /// How long the fingerprint probe may take.

@@ -2,7 +2,7 @@
 //! `PVE_FINGERPRINT` (the host's SHA-256 certificate fingerprint, `AA:BB:…`).
 
 use proxmox_sdk::Client;
-use proxmox_sdk::client::tls::TlsTrust;
+use proxmox_sdk::tls::TlsTrust;
 
 /// Builds the client the examples use, from the environment.
 pub(crate) fn client() -> Result<Client, Box<dyn std::error::Error>> {

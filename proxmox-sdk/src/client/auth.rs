@@ -26,10 +26,10 @@ use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use super::envelope;
 use super::secret::Secret;
 use super::tfa::{TfaAnswer, TfaChallenge};
-use super::transport::BoxFuture;
 use super::{Call, Inner};
 use crate::endpoint::HttpMethod;
 use crate::error::Error;
+use crate::transport::BoxFuture;
 use crate::wire::ParamWriter;
 
 /// How long PVE accepts a ticket.

@@ -9,10 +9,10 @@ use super::auth::{Auth, TicketAuth};
 use super::reqwest_transport::ReqwestTransport;
 use super::retry::RetryPolicy;
 use super::secret::Secret;
-use super::tls::{self, TlsTrust};
-use super::transport::Transport;
 use super::{Client, Inner};
 use crate::error::Error;
+use crate::tls::{self, TlsTrust};
+use crate::transport::Transport;
 
 /// Default age at which a ticket is renewed (PVE accepts it for 2 hours).
 const DEFAULT_RENEW_AFTER: Duration = Duration::from_secs(3600);

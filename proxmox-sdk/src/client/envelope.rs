@@ -17,8 +17,8 @@ use std::marker::PhantomData;
 
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 
-use super::transport::HttpResponse;
 use crate::error::{ApiError, Error, MAX_NAME, bound};
+use crate::transport::HttpResponse;
 use crate::wire::de::KeySeed;
 use crate::wire::{FromWire, Lenient};
 

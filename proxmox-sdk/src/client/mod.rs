@@ -1,9 +1,9 @@
 //! The HTTP client: transport, authentication, TLS trust, retries.
 //!
 //! ```no_run
-//! # async fn demo(fp: proxmox_sdk::client::tls::Fingerprint) -> Result<(), proxmox_sdk::Error> {
+//! # async fn demo(fp: proxmox_sdk::tls::Fingerprint) -> Result<(), proxmox_sdk::Error> {
 //! use std::time::Duration;
-//! use proxmox_sdk::client::tls::TlsTrust;
+//! use proxmox_sdk::tls::TlsTrust;
 //!
 //! let client = proxmox_sdk::Client::builder("https://pve1:8006")?
 //!     .token("felhom-agent@pve!agent", std::env::var("PVE_TOKEN_SECRET").unwrap_or_default())
@@ -22,8 +22,6 @@
 //! named `pve_request` with the method, the path *template* (never parameter values), the
 //! final status, the attempt count and the duration; credentials never appear in it.
 
-pub mod tls;
-
 mod auth;
 mod builder;
 mod envelope;
@@ -33,7 +31,6 @@ mod secret;
 #[cfg(test)]
 mod tests;
 mod tfa;
-pub mod transport;
 mod version;
 
 use std::fmt;
@@ -51,11 +48,11 @@ pub use envelope::{ResponseMeta, decode_response};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use tfa::{TfaAnswer, TfaChallenge, TfaMethod};
-pub use transport::{BoxError, BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
 pub use version::ServerVersion;
 
 use crate::endpoint::{Endpoint, HttpMethod};
 use crate::error::Error;
+use crate::transport::{HttpRequest, HttpResponse, Transport};
 use crate::wire::{ParamWriter, RequestParts};
 
 /// Everything below the origin that every API path starts with.
@@ -105,7 +102,7 @@ impl Client {
     ///
     /// ```no_run
     /// # fn demo() -> Result<(), proxmox_sdk::Error> {
-    /// use proxmox_sdk::client::tls::TlsTrust;
+    /// use proxmox_sdk::tls::TlsTrust;
     ///
     /// let client = proxmox_sdk::Client::builder("https://pve1:8006")?
     ///     .ticket_login("monitor@pve", "correct horse battery staple")
@@ -213,7 +210,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn demo() -> Result<(), proxmox_sdk::Error> {
-    /// use proxmox_sdk::client::tls::TlsTrust;
+    /// use proxmox_sdk::tls::TlsTrust;
     ///
     /// let client = proxmox_sdk::Client::builder("https://pve1:8006")?
     ///     .ticket_login("monitor@pve", "correct horse battery staple")

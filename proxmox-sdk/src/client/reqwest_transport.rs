@@ -2,9 +2,9 @@
 
 use std::error::Error as StdError;
 
-use super::tls::find_fingerprint_mismatch;
-use super::transport::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
 use crate::endpoint::HttpMethod;
+use crate::tls::find_fingerprint_mismatch;
+use crate::transport::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
 
 /// reqwest with the TLS configuration, timeouts and user agent chosen in the builder.
 ///

@@ -10,10 +10,10 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
-use super::tls::{Fingerprint, TlsTrust};
 use super::{Client, RetryPolicy};
 use crate::HttpMethod;
 use crate::error::Error;
+use crate::tls::{Fingerprint, TlsTrust};
 
 const SECRET: &str = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
 

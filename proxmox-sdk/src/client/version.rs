@@ -99,7 +99,7 @@ mod tests {
     use http::HeaderMap;
 
     use super::*;
-    use crate::client::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
+    use crate::transport::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
 
     /// Answers every request with one `/version` body and counts the requests.
     #[derive(Debug)]

@@ -26,9 +26,9 @@ pub(crate) use bounded::{MAX_NAME, MAX_TEXT, bound};
 
 use crate::Privilege;
 use crate::client::TfaChallenge;
-use crate::client::tls::FingerprintMismatch;
-use crate::client::transport::{BoxError, TransportError};
 use crate::permission::PermissionDenied;
+use crate::tls::FingerprintMismatch;
+use crate::transport::{BoxError, TransportError};
 use crate::wire::ParamError;
 
 /// Everything that can go wrong with a PVE API call.

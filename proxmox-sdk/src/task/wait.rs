@@ -298,8 +298,8 @@ fn is_transient(error: &Error, seen: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::TransportError;
     use crate::error::ApiError;
+    use crate::transport::TransportError;
 
     fn api_error(status: u16) -> Error {
         let body = br#"{"data":null,"errors":{"upid":"no such task"}}"#;

@@ -91,7 +91,7 @@
 //! pass a clone of the transport to [`ClientBuilder::transport`](crate::ClientBuilder::transport)
 //! and keep the original to inspect; clones share the script and the record.
 //!
-//! [`Transport`]: crate::client::Transport
+//! [`Transport`]: crate::transport::Transport
 //! [`Client::wait_task`]: crate::Client::wait_task
 
 mod capturing;
@@ -105,7 +105,8 @@ pub use request::CapturedRequest;
 pub use scripted::{Expect, Reply, ScriptedTransport};
 pub use task::ScriptedTask;
 
-use crate::client::{Client, RetryPolicy, Transport};
+use crate::client::{Client, RetryPolicy};
+use crate::transport::Transport;
 use crate::upid::Upid;
 
 /// The endpoint of the kit's clients.

@@ -1,7 +1,7 @@
 //! [`CapturedRequest`]: one request as the client put it on the wire, with its credentials
 //! blanked out, in a shape a test can assert on.
 //!
-//! The client hands its [`Transport`](crate::client::Transport) a finished request: absolute
+//! The client hands its [`Transport`](crate::transport::Transport) a finished request: absolute
 //! URL, percent-encoded path and query, headers, form body. A captured request keeps those
 //! bytes (so a test can compare the exact body PVE would receive) and adds decoded views of
 //! them (path, query pairs, form pairs). Credentials never survive the capture: header values
@@ -12,8 +12,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::client::HttpRequest;
 use crate::endpoint::HttpMethod;
+use crate::transport::HttpRequest;
 
 /// What a redacted value reads.
 pub(crate) const REDACTED: &str = "***";

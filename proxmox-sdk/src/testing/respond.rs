@@ -12,7 +12,7 @@ use http::HeaderMap;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::client::HttpResponse;
+use crate::transport::HttpResponse;
 use crate::upid::Upid;
 
 /// `200` with `{"data": data}`.

@@ -13,8 +13,9 @@ use std::collections::VecDeque;
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use crate::client::{BoxFuture, Client, HttpRequest, HttpResponse, Transport, TransportError};
+use crate::client::Client;
 use crate::endpoint::HttpMethod;
+use crate::transport::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
 
 use super::request::CapturedRequest;
 use super::respond;

@@ -13,8 +13,8 @@
 
 use serde_json::{Value, json};
 
-use crate::client::HttpResponse;
 use crate::endpoint::HttpMethod;
+use crate::transport::HttpResponse;
 use crate::upid::Upid;
 
 use super::request::CapturedRequest;

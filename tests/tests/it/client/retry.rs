@@ -5,9 +5,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proxmox_sdk::api::nodes::{GetNodesLxc, PostNodesLxcStatusStart};
-use proxmox_sdk::client::{
-    BoxFuture, HttpRequest, HttpResponse, RetryPolicy, Transport, TransportError,
-};
+use proxmox_sdk::client::RetryPolicy;
+use proxmox_sdk::transport::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
 use proxmox_sdk::{Error, HttpMethod};
 
 use super::support::*;

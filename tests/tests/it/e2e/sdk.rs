@@ -10,7 +10,7 @@ use proxmox_sdk::api::nodes::{
 use proxmox_sdk::api::storage::GetStorage;
 use proxmox_sdk::api::types::{LxcStatus, QemuNetModel};
 use proxmox_sdk::api::version::GetVersion;
-use proxmox_sdk::client::tls::{Fingerprint, TlsTrust};
+use proxmox_sdk::tls::{Fingerprint, TlsTrust};
 use proxmox_sdk::{Client, Privilege};
 use sdk_tests::fakepve::FakePve;
 use sdk_tests::fakepve_or_skip;

@@ -12,8 +12,8 @@ use proxmox_sdk::api::nodes::{
 };
 use proxmox_sdk::api::version::GetVersion;
 use proxmox_sdk::client::RetryPolicy;
-use proxmox_sdk::client::tls::TlsTrust;
 use proxmox_sdk::task::WaitOptions;
+use proxmox_sdk::tls::TlsTrust;
 use proxmox_sdk::{Client, Error};
 use sdk_tests::fakepve::FakePve;
 use sdk_tests::fakepve_or_skip;

@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use proxmox_sdk::api::nodes::{GetNodesLxcSnapshot, PostNodesLxcSnapshot, PutNodesLxcConfig};
-use proxmox_sdk::client::tls::TlsTrust;
 use proxmox_sdk::client::{ClientBuilder, RetryPolicy};
+use proxmox_sdk::tls::TlsTrust;
 use proxmox_sdk::{Client, Error};
 use sdk_tests::fakepve::FakePve;
 use sdk_tests::fakepve_or_skip;

@@ -8,8 +8,8 @@ use proxmox_sdk::api::nodes::{
     GetNodesLxc, GetNodesStatus, PostNodesLxcStatusStart, PutNodesLxcConfig,
 };
 use proxmox_sdk::client::RetryPolicy;
-use proxmox_sdk::client::tls::TlsTrust;
 use proxmox_sdk::error::Report;
+use proxmox_sdk::tls::TlsTrust;
 use proxmox_sdk::{Client, Error, HttpMethod};
 
 use super::rows::{Call, Row, rows};

@@ -8,8 +8,8 @@ use proxmox_sdk::api::nodes::{
     DeleteNodesLxcSnapshotSnapname, PostNodesLxc, PostNodesLxcSnapshot,
     PostNodesLxcSnapshotRollback, PostNodesLxcStatusStart,
 };
-use proxmox_sdk::client::tls::TlsTrust;
 use proxmox_sdk::task::{ExitStatus, TaskError, WaitOptions};
+use proxmox_sdk::tls::TlsTrust;
 use proxmox_sdk::{Client, Upid};
 use sdk_tests::fakepve::FakePve;
 use sdk_tests::fakepve_or_skip;

@@ -11,9 +11,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::HeaderMap;
-use proxmox_sdk::client::{
-    BoxFuture, HttpRequest, HttpResponse, RetryPolicy, Transport, TransportError,
-};
+use proxmox_sdk::client::RetryPolicy;
+use proxmox_sdk::transport::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
 use proxmox_sdk::{Client, HttpMethod, Upid};
 use serde_json::{Value, json};
 

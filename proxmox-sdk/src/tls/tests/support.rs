@@ -18,7 +18,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tokio_rustls::TlsAcceptor;
 
-use crate::client::tls::Fingerprint;
+use crate::tls::Fingerprint;
 
 /// The credential every test request carries; it must reach only verified servers.
 pub(super) const TOKEN: &str = "PVEAPIToken=root@pam!test=00000000-1111-2222-3333-444444444444";

@@ -5,9 +5,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 
 use super::support::{Ca, Identity, TestServer, get};
-use crate::client::tls::{
-    TlsError, TlsTrust, client_config, fetch_fingerprint, fetch_fingerprint_for_url,
-};
+use crate::tls::{TlsError, TlsTrust, client_config, fetch_fingerprint, fetch_fingerprint_for_url};
 
 const LIMIT: Duration = Duration::from_secs(30);
 

@@ -59,7 +59,7 @@ const MAX_DEPTH: usize = 32;
 /// way) and the [`rustls::OtherError`] carried by a `rustls::Error`.
 ///
 /// ```
-/// # use proxmox_sdk::client::tls::find_fingerprint_mismatch;
+/// # use proxmox_sdk::tls::find_fingerprint_mismatch;
 /// let plain = std::io::Error::other("connection reset");
 /// assert!(find_fingerprint_mismatch(&plain).is_none());
 /// ```

@@ -1,7 +1,7 @@
 //! `TlsTrust::InsecureSkipVerify`: anything goes, except a forged handshake signature.
 
 use super::support::{Identity, TestServer, get, rustls_error};
-use crate::client::tls::{TlsTrust, client_config};
+use crate::tls::{TlsTrust, client_config};
 
 #[tokio::test]
 async fn accepts_any_certificate() {

@@ -1,7 +1,7 @@
 //! `TlsTrust::Fingerprints`: a strict pin on the leaf certificate.
 
 use super::support::{Ca, Identity, TestServer, get, rustls_error};
-use crate::client::tls::{
+use crate::tls::{
     Fingerprint, FingerprintMismatch, TlsError, TlsTrust, client_config, find_fingerprint_mismatch,
 };
 

@@ -1,7 +1,7 @@
 //! `TlsTrust::CaFile` / `TlsTrust::CaPem`: full chain and host name verification.
 
 use super::support::{Ca, Identity, TempDir, TestServer, get, rustls_error};
-use crate::client::tls::{TlsError, TlsTrust, client_config, find_fingerprint_mismatch};
+use crate::tls::{TlsError, TlsTrust, client_config, find_fingerprint_mismatch};
 
 fn ca_pem(ca: &Ca) -> TlsTrust {
     TlsTrust::CaPem(ca.pem.clone().into_bytes())

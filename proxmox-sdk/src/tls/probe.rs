@@ -24,10 +24,10 @@ use super::{Fingerprint, TlsError, base_builder};
 /// `host` may be a DNS name or an IP address (an IPv6 address with or without brackets).
 ///
 /// ```no_run
-/// # async fn demo() -> Result<(), proxmox_sdk::client::tls::TlsError> {
+/// # async fn demo() -> Result<(), proxmox_sdk::tls::TlsError> {
 /// use std::time::Duration;
 ///
-/// let seen = proxmox_sdk::client::tls::fetch_fingerprint("pve1", 8006, Duration::from_secs(5)).await?;
+/// let seen = proxmox_sdk::tls::fetch_fingerprint("pve1", 8006, Duration::from_secs(5)).await?;
 /// println!("the server presents {seen}; pin it only after comparing it out of band");
 /// # Ok(()) }
 /// ```
@@ -62,9 +62,9 @@ pub async fn fetch_fingerprint(
 /// URL (`https://pve1.example:8006/api2/json`). Without an explicit port, 443 is used.
 ///
 /// ```no_run
-/// # async fn demo() -> Result<(), proxmox_sdk::client::tls::TlsError> {
+/// # async fn demo() -> Result<(), proxmox_sdk::tls::TlsError> {
 /// use std::time::Duration;
-/// use proxmox_sdk::client::tls::fetch_fingerprint_for_url;
+/// use proxmox_sdk::tls::fetch_fingerprint_for_url;
 ///
 /// let seen = fetch_fingerprint_for_url("https://pve1:8006", Duration::from_secs(5)).await?;
 /// # let _ = seen; Ok(()) }

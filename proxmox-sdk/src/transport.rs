@@ -2,7 +2,7 @@
 //!
 //! [`Transport`] moves one fully prepared HTTP request and returns the raw response. Everything
 //! PVE-specific — authentication, ticket renewal, retries, the `{data}` envelope, error
-//! classification — happens above it in [`Client`](super::Client), so a substituted transport
+//! classification — happens above it in [`Client`](crate::Client), so a substituted transport
 //! (a test double, a recording proxy, another HTTP stack) gets all of that unchanged.
 
 use std::error::Error as StdError;
@@ -13,8 +13,8 @@ use std::pin::Pin;
 use bytes::Bytes;
 use http::HeaderMap;
 
-use super::tls::FingerprintMismatch;
 use crate::endpoint::HttpMethod;
+use crate::tls::FingerprintMismatch;
 
 /// A boxed, sendable future, as returned by [`Transport::execute`].
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -22,7 +22,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// Any error, boxed.
 pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 
-/// Executes HTTP requests for a [`Client`](super::Client).
+/// Executes HTTP requests for a [`Client`](crate::Client).
 ///
 /// Implementations must not follow redirects and must not retry on their own after a request
 /// may have been sent (the client decides that), and must report failures with the

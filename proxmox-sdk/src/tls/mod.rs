@@ -97,10 +97,10 @@ impl fmt::Debug for TlsTrust {
 /// `reqwest::ClientBuilder::use_preconfigured_tls`.
 ///
 /// ```no_run
-/// use proxmox_sdk::client::tls::{TlsTrust, client_config};
+/// use proxmox_sdk::tls::{TlsTrust, client_config};
 ///
 /// let config = client_config(&TlsTrust::CaFile("/etc/pve/pve-root-ca.pem".into()))?;
-/// # let _ = config; Ok::<(), proxmox_sdk::client::tls::TlsError>(())
+/// # let _ = config; Ok::<(), proxmox_sdk::tls::TlsError>(())
 /// ```
 ///
 /// # Errors

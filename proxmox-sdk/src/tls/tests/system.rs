@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use super::support::{Ca, Identity, TempDir, TestServer, get};
-use crate::client::tls::roots::SystemRootSources;
-use crate::client::tls::{TlsError, base_builder};
+use crate::tls::roots::SystemRootSources;
+use crate::tls::{TlsError, base_builder};
 
 /// What `TlsTrust::System` builds, with the roots loaded from the given sources.
 fn with_roots(roots: rustls::RootCertStore) -> Result<rustls::ClientConfig, TlsError> {
