@@ -3,7 +3,7 @@
 //! without any I/O. One `send` executes any of them.
 
 use crate::permission::Permission;
-use crate::wire::{FromWire, ParamWriter, PathWriter, RequestParts};
+use crate::wire::{FromWire, ParamError, ParamWriter, PathWriter};
 
 /// HTTP method of a PVE API call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -104,11 +104,91 @@ pub trait Endpoint {
     ///
     /// # Errors
     /// [`crate::wire::ParamError`] when a parameter value cannot be sent.
-    fn to_parts(&self) -> Result<RequestParts, crate::wire::ParamError> {
+    fn to_parts(&self) -> Result<RequestParts, ParamError> {
         let mut path = PathWriter::new();
         self.write_path(&mut path);
         let mut params = ParamWriter::new();
         self.write_params(&mut params);
         RequestParts::new(Self::INFO.method, path.finish(), params)
+    }
+}
+
+/// A rendered request: method, concrete path and encoded parameters, ready for any transport.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestParts {
+    /// HTTP method.
+    pub method: HttpMethod,
+    /// Concrete, percent-encoded path below `/api2/json` (e.g. `/nodes/pve1/lxc`).
+    pub path: String,
+    /// The decoded parameters in the order they were written (for logging keys, tests, and
+    /// permission resolution).
+    pub params: Vec<(String, String)>,
+}
+
+impl RequestParts {
+    /// Renders the collected parameters.
+    ///
+    /// # Errors
+    /// The first value the writer rejected.
+    pub fn new(method: HttpMethod, path: String, params: ParamWriter) -> Result<Self, ParamError> {
+        let params = params
+            .into_pairs()?
+            .into_iter()
+            .map(|(k, v)| (k.into_owned(), v))
+            .collect();
+        Ok(Self {
+            method,
+            path,
+            params,
+        })
+    }
+
+    /// The encoded parameters (`a=1&b=x%20y`), empty when there are none.
+    pub fn encoded_params(&self) -> String {
+        ParamWriter::encode_pairs(self.params.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+
+    /// The query string for `GET`/`DELETE` (without `?`), `None` for body methods or no params.
+    pub fn query(&self) -> Option<String> {
+        (!self.method.has_body() && !self.params.is_empty()).then(|| self.encoded_params())
+    }
+
+    /// The form body for `POST`/`PUT`, `None` for `GET`/`DELETE`.
+    pub fn form_body(&self) -> Option<String> {
+        self.method.has_body().then(|| self.encoded_params())
+    }
+
+    /// The path with the query string appended, as it goes on the wire below `/api2/json`.
+    pub fn path_and_query(&self) -> String {
+        match self.query() {
+            Some(q) => format!("{}?{q}", self.path),
+            None => self.path.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(method: HttpMethod) -> RequestParts {
+        let mut w = ParamWriter::new();
+        w.required("name", "a b");
+        w.optional("full", &Some(true));
+        RequestParts::new(method, "/nodes/pve1/lxc".into(), w).unwrap()
+    }
+
+    #[test]
+    fn reads_put_parameters_in_the_query_and_writes_in_a_form_body() {
+        let get = parts(HttpMethod::Get);
+        assert_eq!(get.query().as_deref(), Some("name=a%20b&full=1"));
+        assert_eq!(get.form_body(), None);
+        assert_eq!(get.path_and_query(), "/nodes/pve1/lxc?name=a%20b&full=1");
+        let post = parts(HttpMethod::Post);
+        assert_eq!(post.query(), None);
+        assert_eq!(post.form_body().as_deref(), Some("name=a%20b&full=1"));
+        assert_eq!(post.path_and_query(), "/nodes/pve1/lxc");
+        let bare = RequestParts::new(HttpMethod::Delete, "/x".into(), ParamWriter::new()).unwrap();
+        assert_eq!(bare.path_and_query(), "/x");
     }
 }

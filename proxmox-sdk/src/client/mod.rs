@@ -50,10 +50,11 @@ pub use secret::Secret;
 pub use tfa::{TfaAnswer, TfaChallenge, TfaMethod};
 pub use version::ServerVersion;
 
+use crate::endpoint::RequestParts;
 use crate::endpoint::{Endpoint, HttpMethod};
 use crate::error::Error;
 use crate::transport::{HttpRequest, HttpResponse, Transport};
-use crate::wire::{ParamWriter, RequestParts};
+use crate::wire::ParamWriter;
 
 /// Everything below the origin that every API path starts with.
 const API_PREFIX: &str = "/api2/json";

@@ -135,7 +135,7 @@ impl ParamWriter {
 mod tests {
     use super::*;
     use crate::endpoint::HttpMethod;
-    use crate::wire::RequestParts;
+    use crate::endpoint::RequestParts;
 
     #[test]
     fn keys_are_family_and_index_and_range_is_checked_when_building() {

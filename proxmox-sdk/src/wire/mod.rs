@@ -21,7 +21,7 @@ pub use de::{Extra, FromWire, Lenient};
 pub use enums::WireEnum;
 pub use indexed::Indexed;
 pub use list::List;
-pub use params::{ParamError, ParamWriter, PathWriter, RequestParts, ToParam};
+pub use params::{ParamError, ParamWriter, PathWriter, ToParam};
 pub use property_string::{ParseMode, PropertyError, PropertyExtra, PropertyString, PropertyValue};
 
 /// Shows a credential field in generated `Debug` output without its value.

@@ -13,8 +13,6 @@ use std::fmt::Write as _;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use crate::endpoint::HttpMethod;
-
 /// Everything outside `A-Z a-z 0-9 - . _ ~` is escaped.
 const ESCAPE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
@@ -143,60 +141,6 @@ impl ParamWriter {
     }
 }
 
-/// A rendered request: method, concrete path and encoded parameters, ready for any transport.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequestParts {
-    /// HTTP method.
-    pub method: HttpMethod,
-    /// Concrete, percent-encoded path below `/api2/json` (e.g. `/nodes/pve1/lxc`).
-    pub path: String,
-    /// The decoded parameters in the order they were written (for logging keys, tests, and
-    /// permission resolution).
-    pub params: Vec<(String, String)>,
-}
-
-impl RequestParts {
-    /// Renders the collected parameters.
-    ///
-    /// # Errors
-    /// The first value the writer rejected.
-    pub fn new(method: HttpMethod, path: String, params: ParamWriter) -> Result<Self, ParamError> {
-        let params = params
-            .into_pairs()?
-            .into_iter()
-            .map(|(k, v)| (k.into_owned(), v))
-            .collect();
-        Ok(Self {
-            method,
-            path,
-            params,
-        })
-    }
-
-    /// The encoded parameters (`a=1&b=x%20y`), empty when there are none.
-    pub fn encoded_params(&self) -> String {
-        ParamWriter::encode_pairs(self.params.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-    }
-
-    /// The query string for `GET`/`DELETE` (without `?`), `None` for body methods or no params.
-    pub fn query(&self) -> Option<String> {
-        (!self.method.has_body() && !self.params.is_empty()).then(|| self.encoded_params())
-    }
-
-    /// The form body for `POST`/`PUT`, `None` for `GET`/`DELETE`.
-    pub fn form_body(&self) -> Option<String> {
-        self.method.has_body().then(|| self.encoded_params())
-    }
-
-    /// The path with the query string appended, as it goes on the wire below `/api2/json`.
-    pub fn path_and_query(&self) -> String {
-        match self.query() {
-            Some(q) => format!("{}?{q}", self.path),
-            None => self.path.clone(),
-        }
-    }
-}
-
 /// A value that can be sent as a request parameter.
 pub trait ToParam {
     /// The value as PVE expects it in text form.
@@ -306,12 +250,11 @@ mod tests {
         w.required("command", &vec!["ls".to_string(), "-l /tmp".to_string()]);
         w.optional("name", &Some("a b&c=d".to_string()));
         w.optional::<bool>("skip", &None);
-        let parts = RequestParts::new(HttpMethod::Get, "/x".into(), w).unwrap();
+        let pairs = w.into_pairs().unwrap();
         assert_eq!(
-            parts.query().unwrap(),
+            ParamWriter::encode_pairs(pairs.iter().map(|(k, v)| (&**k, v.as_str()))),
             "command=ls&command=-l%20%2Ftmp&name=a%20b%26c%3Dd"
         );
-        assert_eq!(parts.form_body(), None);
     }
 
     #[test]
@@ -341,7 +284,7 @@ mod tests {
             name: "b".into(),
             problem: "x".into(),
         });
-        let err = RequestParts::new(HttpMethod::Post, "/x".into(), w).unwrap_err();
+        let err = w.into_pairs().unwrap_err();
         assert_eq!(
             err.to_string(),
             "parameter `net32` is out of range: `net` takes indexes 0 to 31"
