@@ -70,7 +70,9 @@ pub mod api;
 pub mod client;
 pub mod endpoint;
 pub mod error;
+mod login;
 pub mod permission;
+mod secret;
 pub mod task;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -16,36 +16,22 @@
 //!   answer (`totp:<code>`, `recovery:<key>`, …) together with that ticket as `tfa-challenge`.
 
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, COOKIE};
-use http::{HeaderMap, HeaderName, HeaderValue};
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use http::{HeaderMap, HeaderValue};
 
 use super::envelope;
-use super::secret::Secret;
-use super::tfa::{TfaAnswer, TfaChallenge};
 use super::{Call, Inner};
 use crate::endpoint::HttpMethod;
 use crate::error::Error;
+use crate::login::{self, CSRF_HEADER, Session, TfaAnswer, TfaChallenge, TicketAnswer};
+use crate::secret::Secret;
 use crate::transport::BoxFuture;
-use crate::wire::ParamWriter;
 
 /// How long PVE accepts a ticket.
 pub(crate) const TICKET_LIFETIME: Duration = Duration::from_secs(2 * 3600);
-
-/// The CSRF header of ticket-authenticated writes.
-const CSRF_HEADER: HeaderName = HeaderName::from_static("csrfpreventiontoken");
-
-/// Bytes that cannot appear raw in a cookie value (PVE URI-unescapes the cookie).
-const COOKIE_ESCAPE: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b',')
-    .add(b';')
-    .add(b'\\')
-    .add(b'%');
 
 /// The credentials a client authenticates with.
 #[derive(Debug)]
@@ -68,15 +54,6 @@ pub(crate) struct TicketAuth {
     session: Mutex<Option<Arc<Session>>>,
     /// Serialises logins and renewals so concurrent calls do not all log in at once.
     refresh: tokio::sync::Mutex<()>,
-}
-
-#[derive(Debug)]
-pub(crate) struct Session {
-    username: String,
-    ticket: Secret,
-    cookie: HeaderValue,
-    csrf: HeaderValue,
-    obtained: Instant,
 }
 
 impl TicketAuth {
@@ -118,12 +95,6 @@ impl TicketAuth {
     fn forget_session(&self) {
         *self.session.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
-}
-
-/// What `POST /access/ticket` answered.
-enum TicketAnswer {
-    Full(Arc<Session>),
-    NeedTfa(TfaChallenge),
 }
 
 impl Inner {
@@ -267,17 +238,13 @@ impl Inner {
         challenge: Option<&'a Secret>,
     ) -> BoxFuture<'a, Result<TicketAnswer, Error>> {
         Box::pin(async move {
-            let mut pairs = vec![("username", username), ("password", password.expose())];
-            if let Some(c) = challenge {
-                pairs.push(("tfa-challenge", c.expose()));
-            }
-            pairs.push(("new-format", "1"));
-            let body = Bytes::from(ParamWriter::encode_pairs(pairs));
             let call = Call {
-                template: "/access/ticket",
+                template: login::TICKET_PATH,
                 method: HttpMethod::Post,
-                path_and_query: "/access/ticket".to_owned(),
-                body: Some(body),
+                path_and_query: login::TICKET_PATH.to_owned(),
+                body: Some(Bytes::from(login::ticket_request(
+                    username, password, challenge,
+                ))),
                 authenticated: false,
             };
             let response = self.execute(call).await?;
@@ -286,44 +253,17 @@ impl Inner {
     }
 }
 
-/// Reads the `data` of a successful `POST /access/ticket` without ever putting a credential
-/// into an error.
+/// Unwraps the envelope of a successful `POST /access/ticket` and reads its `data`
+/// ([`login::read_ticket_data`]), never putting a credential into an error.
 fn read_ticket_answer(body: &[u8], fallback_user: &str) -> Result<TicketAnswer, Error> {
     const ENDPOINT: &str = "POST /access/ticket";
     let data = envelope::decode::<serde_json::Value>(body, ENDPOINT)?.data;
-    let field = |name: &str| data.get(name).and_then(serde_json::Value::as_str);
-    let missing = |path: &str| Error::Decode {
+    login::read_ticket_data(&data, fallback_user).map_err(|missing| Error::Decode {
         endpoint: ENDPOINT.to_owned(),
-        path: path.to_owned(),
+        path: missing.path.to_owned(),
         source: <serde_json::Error as serde::de::Error>::custom("missing or not a usable string")
             .into(),
-    };
-    let username = field("username").unwrap_or(fallback_user).to_owned();
-    let ticket = Secret::new(field("ticket").ok_or_else(|| missing("data.ticket"))?);
-    let need_tfa = data
-        .get("NeedTFA")
-        .is_some_and(|v| crate::wire::de::from_value::<bool>(v.clone()).unwrap_or(true));
-    if need_tfa || ticket.expose().contains("!tfa!") {
-        return Ok(TicketAnswer::NeedTfa(TfaChallenge::from_ticket(
-            username, ticket,
-        )));
-    }
-    let csrf = field("CSRFPreventionToken").ok_or_else(|| missing("data.CSRFPreventionToken"))?;
-    let mut csrf = HeaderValue::from_str(csrf).map_err(|_| missing("data.CSRFPreventionToken"))?;
-    csrf.set_sensitive(true);
-    let cookie = format!(
-        "PVEAuthCookie={}",
-        utf8_percent_encode(ticket.expose(), COOKIE_ESCAPE)
-    );
-    let mut cookie = HeaderValue::from_str(&cookie).map_err(|_| missing("data.ticket"))?;
-    cookie.set_sensitive(true);
-    Ok(TicketAnswer::Full(Arc::new(Session {
-        username,
-        ticket,
-        cookie,
-        csrf,
-        obtained: Instant::now(),
-    })))
+    })
 }
 
 #[cfg(test)]

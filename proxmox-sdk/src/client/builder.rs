@@ -8,9 +8,9 @@ use http::HeaderValue;
 use super::auth::{Auth, TicketAuth};
 use super::reqwest_transport::ReqwestTransport;
 use super::retry::RetryPolicy;
-use super::secret::Secret;
 use super::{Client, Inner};
 use crate::error::Error;
+use crate::secret::Secret;
 use crate::tls::{self, TlsTrust};
 use crate::transport::Transport;
 

@@ -27,10 +27,8 @@ mod builder;
 mod envelope;
 mod reqwest_transport;
 mod retry;
-mod secret;
 #[cfg(test)]
 mod tests;
-mod tfa;
 mod version;
 
 use std::fmt;
@@ -43,11 +41,11 @@ use http::{HeaderMap, HeaderValue};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use tracing::Instrument as _;
 
+pub use crate::login::{TfaAnswer, TfaChallenge, TfaMethod};
+pub use crate::secret::Secret;
 pub use builder::ClientBuilder;
 pub use envelope::{ResponseMeta, decode_response};
 pub use retry::RetryPolicy;
-pub use secret::Secret;
-pub use tfa::{TfaAnswer, TfaChallenge, TfaMethod};
 pub use version::ServerVersion;
 
 use crate::endpoint::RequestParts;

@@ -25,7 +25,7 @@ pub use bounded::DecodeDetail;
 pub(crate) use bounded::{MAX_NAME, MAX_TEXT, bound};
 
 use crate::Privilege;
-use crate::client::TfaChallenge;
+use crate::login::TfaChallenge;
 use crate::permission::PermissionDenied;
 use crate::tls::FingerprintMismatch;
 use crate::transport::{BoxError, TransportError};

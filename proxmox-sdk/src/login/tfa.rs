@@ -9,7 +9,7 @@ use std::fmt;
 
 use percent_encoding::percent_decode_str;
 
-use super::secret::Secret;
+use crate::secret::Secret;
 
 /// A second factor PVE can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -43,7 +43,7 @@ impl TfaMethod {
 /// PVE's request for a second factor after a correct password.
 ///
 /// Holds the half-authenticated ticket (never printed) and what the server offered. Answer it
-/// with [`Client::complete_tfa`](super::Client::complete_tfa), now or later, as long as the
+/// with [`Client::complete_tfa`](crate::Client::complete_tfa), now or later, as long as the
 /// challenge ticket is valid.
 #[derive(Debug, Clone)]
 pub struct TfaChallenge {
