@@ -28,7 +28,6 @@ use crate::endpoint::HttpMethod;
 use crate::error::Error;
 use crate::login::{self, CSRF_HEADER, Session, TfaAnswer, TfaChallenge, TicketAnswer};
 use crate::secret::Secret;
-use crate::transport::BoxFuture;
 
 /// How long PVE accepts a ticket.
 pub(crate) const TICKET_LIFETIME: Duration = Duration::from_secs(2 * 3600);
@@ -98,13 +97,13 @@ impl TicketAuth {
 }
 
 impl Inner {
-    /// Adds the credentials for one request to `headers`, logging in or renewing first when
-    /// needed.
-    pub(crate) async fn add_auth(
+    /// `headers` with the credentials for one request added, logging in or renewing first
+    /// when needed.
+    pub(crate) async fn with_credentials(
         &self,
         method: HttpMethod,
-        headers: &mut HeaderMap,
-    ) -> Result<(), Error> {
+        mut headers: HeaderMap,
+    ) -> Result<HeaderMap, Error> {
         match &self.auth {
             Auth::None => {}
             Auth::Token(value) => {
@@ -118,7 +117,7 @@ impl Inner {
                 }
             }
         }
-        Ok(())
+        Ok(headers)
     }
 
     /// After a 401 to a call sent with `cookie`: forgets that ticket (the server no longer
@@ -229,27 +228,25 @@ impl Inner {
         }
     }
 
-    /// `POST /access/ticket`. Boxed because it runs inside [`Inner::execute`], which calls
-    /// back into authentication.
-    fn request_ticket<'a>(
-        &'a self,
-        username: &'a str,
-        password: &'a Secret,
-        challenge: Option<&'a Secret>,
-    ) -> BoxFuture<'a, Result<TicketAnswer, Error>> {
-        Box::pin(async move {
-            let call = Call {
-                template: login::TICKET_PATH,
-                method: HttpMethod::Post,
-                path_and_query: login::TICKET_PATH.to_owned(),
-                body: Some(Bytes::from(login::ticket_request(
-                    username, password, challenge,
-                ))),
-                authenticated: false,
-            };
-            let response = self.execute(call).await?;
-            read_ticket_answer(&response.body, username)
-        })
+    /// `POST /access/ticket`, built by [`login`] and sent through [`Inner::execute_login`]
+    /// (which adds no credentials, so nothing here calls back into authentication).
+    async fn request_ticket(
+        &self,
+        username: &str,
+        password: &Secret,
+        challenge: Option<&Secret>,
+    ) -> Result<TicketAnswer, Error> {
+        let call = Call {
+            template: login::TICKET_PATH,
+            method: HttpMethod::Post,
+            path_and_query: login::TICKET_PATH.to_owned(),
+            body: Some(Bytes::from(login::ticket_request(
+                username, password, challenge,
+            ))),
+            authenticated: false,
+        };
+        let response = self.execute_login(call).await?;
+        read_ticket_answer(&response.body, username)
     }
 }
 

@@ -286,6 +286,26 @@ impl<'a> Call<'a> {
 impl Inner {
     /// Sends one call with retries; returns the first 2xx response or the final error.
     pub(crate) async fn execute(&self, call: Call<'_>) -> Result<HttpResponse, Error> {
+        self.run(call, |method, headers| {
+            self.with_credentials(method, headers)
+        })
+        .await
+    }
+
+    /// Sends a call that carries no credentials: the ticket request of a login, a renewal or
+    /// a TFA answer. A separate entry (not [`Inner::execute`]), so authentication can send its
+    /// request without re-entering the function that called it.
+    pub(crate) async fn execute_login(&self, call: Call<'_>) -> Result<HttpResponse, Error> {
+        self.run(call, |_, headers| std::future::ready(Ok(headers)))
+            .await
+    }
+
+    /// The retry loop of both: `credentials` adds what an authenticated attempt carries.
+    async fn run<F, Fut>(&self, call: Call<'_>, credentials: F) -> Result<HttpResponse, Error>
+    where
+        F: Fn(HttpMethod, HeaderMap) -> Fut,
+        Fut: std::future::Future<Output = Result<HeaderMap, Error>>,
+    {
         let span = tracing::debug_span!(
             "pve_request",
             method = call.method.as_str(),
@@ -303,7 +323,7 @@ impl Inner {
                 attempt += 1;
                 // Credentials first: a failed login has already been retried on its own and
                 // ends the call.
-                let headers = match self.headers(&call).await {
+                let headers = match self.headers(&call, &credentials).await {
                     Ok(headers) => headers,
                     Err(error) => break Err(error),
                 };
@@ -350,7 +370,11 @@ impl Inner {
     }
 
     /// The headers of one attempt, credentials included (which may log in or renew first).
-    async fn headers(&self, call: &Call<'_>) -> Result<HeaderMap, Error> {
+    async fn headers<F, Fut>(&self, call: &Call<'_>, credentials: &F) -> Result<HeaderMap, Error>
+    where
+        F: Fn(HttpMethod, HeaderMap) -> Fut,
+        Fut: std::future::Future<Output = Result<HeaderMap, Error>>,
+    {
         let mut headers = HeaderMap::new();
         headers.insert(USER_AGENT, self.user_agent.clone());
         if call.body.is_some() {
@@ -360,7 +384,7 @@ impl Inner {
             );
         }
         if call.authenticated {
-            self.add_auth(call.method, &mut headers).await?;
+            headers = credentials(call.method, headers).await?;
         }
         Ok(headers)
     }
