@@ -5,7 +5,8 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{arg_conv, arg_ty, derive_and_debug, doc_attr, doc_lines, docs, field_ty, ident, ty};
+use super::docs;
+use super::spell::{arg_conv, arg_ty, derive_and_debug, doc_attr, doc_lines, field_ty, ident, ty};
 use crate::ir::{Check, Endpoint, Field, Permission, Segment, TaskKind};
 use crate::naming;
 

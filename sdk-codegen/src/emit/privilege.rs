@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::doc_lines;
+use super::spell::doc_lines;
 use crate::naming;
 
 pub(super) fn privilege(names: &[String], pve_version: &str) -> TokenStream {

@@ -3,7 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{arg_conv, arg_ty, derive_and_debug, doc_attr, doc_lines, docs, field_ty, ident, ty};
+use super::docs;
+use super::spell::{arg_conv, arg_ty, derive_and_debug, doc_attr, doc_lines, field_ty, ident, ty};
 use std::collections::BTreeMap;
 
 use crate::ir::{Api, EnumDef, Field, PropertyStringDef, StructDef, Ty, TypeDef};

@@ -8,7 +8,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{arg_conv, arg_ty, doc_attr, ident};
+use super::spell::{arg_conv, arg_ty, doc_attr, ident};
 use crate::ir::{Api, Endpoint, Field, Ty, TypeDef};
 use crate::lower::TYPES_MODULE;
 
