@@ -39,6 +39,49 @@ pub struct Stats {
     pub fallbacks: Vec<String>,
 }
 
+/// The HTTP methods of PVE's API (variants in the order of their names, so sorting by method
+/// sorts as the names did).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    /// `DELETE`.
+    Delete,
+    /// `GET`.
+    Get,
+    /// `POST`.
+    Post,
+    /// `PUT`.
+    Put,
+}
+
+impl Method {
+    /// The method named `text` (`GET`, …); `None` for any other text.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "DELETE" => Some(Method::Delete),
+            "GET" => Some(Method::Get),
+            "POST" => Some(Method::Post),
+            "PUT" => Some(Method::Put),
+            _ => None,
+        }
+    }
+
+    /// The name: `GET`, `POST`, `PUT` or `DELETE`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Delete => "DELETE",
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+        }
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One path + HTTP method.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Endpoint {
@@ -46,8 +89,8 @@ pub struct Endpoint {
     pub module: String,
     /// Type name (`GetNodesLxcConfig`).
     pub name: String,
-    /// `GET`, `POST`, `PUT`, `DELETE`.
-    pub method: String,
+    /// The HTTP method.
+    pub method: Method,
     /// Path template.
     pub path: String,
     /// The path split into literal text and parameters.

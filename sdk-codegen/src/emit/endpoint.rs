@@ -67,7 +67,10 @@ pub(super) fn endpoint(e: &Endpoint) -> TokenStream {
     });
 
     let response = ty(&e.response, &e.module);
-    let method = format_ident!("{}", naming::pascal(&e.method.to_ascii_lowercase()));
+    let method = format_ident!(
+        "{}",
+        naming::pascal(&e.method.as_str().to_ascii_lowercase())
+    );
     let path = &e.path;
     let handler = &e.handler;
     let permission = permission(&e.permission);

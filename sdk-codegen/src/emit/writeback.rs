@@ -9,7 +9,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::spell::{arg_conv, arg_ty, doc_attr, ident};
-use crate::ir::{Api, Endpoint, Field, Ty, TypeDef};
+use crate::ir::{Api, Endpoint, Field, Method, Ty, TypeDef};
 use crate::lower::TYPES_MODULE;
 
 /// All write-back impls for one module.
@@ -18,7 +18,7 @@ pub(super) fn writebacks(api: &Api, module: &str) -> Vec<TokenStream> {
     for get in api
         .endpoints
         .iter()
-        .filter(|e| e.method == "GET" && e.module == module)
+        .filter(|e| e.method == Method::Get && e.module == module)
     {
         let Ty::Named(m, name) = &get.response else {
             continue;
@@ -29,7 +29,7 @@ pub(super) fn writebacks(api: &Api, module: &str) -> Vec<TokenStream> {
         for target in api
             .endpoints
             .iter()
-            .filter(|e| e.path == get.path && (e.method == "PUT" || e.method == "POST"))
+            .filter(|e| e.path == get.path && matches!(e.method, Method::Put | Method::Post))
         {
             if let Some(tokens) = writeback(name, &s.fields, target, module) {
                 out.push(tokens);
@@ -102,7 +102,7 @@ fn writeback(
         });
     }
     let target_name = format_ident!("{}", target.name);
-    let method = format_ident!("to_{}", target.method.to_ascii_lowercase());
+    let method = format_ident!("to_{}", target.method.as_str().to_ascii_lowercase());
     let doc = doc_attr(&format!(
         "The `{} {}` request that writes this configuration back: every key the update accepts, \
          unknown keys as received, `digest` included. Change fields here or on the request before sending.",

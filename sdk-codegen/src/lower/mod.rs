@@ -17,7 +17,7 @@ mod shared_types;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::ir::{Api, Endpoint, Segment, Stats, TaskKind, Ty, TypeDef};
+use crate::ir::{Api, Endpoint, Method, Segment, Stats, TaskKind, Ty, TypeDef};
 use crate::model::{MethodDef, PropDef, SchemaSet};
 use crate::naming;
 
@@ -64,7 +64,7 @@ pub fn lower(set: &SchemaSet, strict: bool) -> Result<Api, LowerError> {
             .get(&(method.method.clone(), method.path.clone()))
             .copied()
             .unwrap_or(TaskKind::None);
-        if !["GET", "POST", "PUT", "DELETE"].contains(&method.method.as_str()) {
+        let Some(http) = Method::parse(&method.method) else {
             lowering.unreviewed(
                 "pve-api.json",
                 &site(method),
@@ -72,9 +72,16 @@ pub fn lower(set: &SchemaSet, strict: bool) -> Result<Api, LowerError> {
                 "endpoint left out",
             )?;
             continue;
-        }
+        };
         let (module, name) = names[&site(method)].clone();
-        endpoints.push(lower_endpoint(method, task, &mut lowering, module, name)?);
+        endpoints.push(lower_endpoint(
+            method,
+            http,
+            task,
+            &mut lowering,
+            module,
+            name,
+        )?);
     }
     let (types, stats) = lowering.finish();
     Ok(Api {
@@ -92,6 +99,7 @@ fn site(method: &MethodDef) -> String {
 
 fn lower_endpoint(
     method: &MethodDef,
+    http: Method,
     task: TaskKind,
     lowering: &mut fields::FieldLowering<'_>,
     module: String,
@@ -175,7 +183,7 @@ fn lower_endpoint(
     Ok(Endpoint {
         module,
         name,
-        method: method.method.clone(),
+        method: http,
         path: method.path.clone(),
         segments,
         handler: method.name.clone(),
