@@ -19,8 +19,62 @@ pub struct Api {
     pub types: BTreeMap<(String, String), TypeDef>,
     /// Every privilege name, sorted.
     pub privileges: Vec<String>,
+    /// The read-modify-write pairs: a `GET` response that builds its `PUT`/`POST` update.
+    pub write_backs: Vec<WriteBack>,
     /// Numbers for the build report.
     pub stats: Stats,
+}
+
+/// A config read that can be written back: `<response>::to_put(…)`/`to_post(…)` builds the
+/// update request from the response (paired by lowering; emission only spells it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WriteBack {
+    /// The module of the `GET` (where the impl goes).
+    pub module: String,
+    /// The response struct of the `GET`.
+    pub response: String,
+    /// The update endpoint's type name.
+    pub target: String,
+    /// The update's method (`Put` or `Post`).
+    pub method: Method,
+    /// The update's path template.
+    pub path: String,
+    /// The update's path parameters, which become the method's arguments.
+    pub path_params: Vec<Field>,
+    /// The response fields that fill the update's required parameters, in constructor order.
+    pub required_from: Vec<String>,
+    /// The optional parameters copied from the response.
+    pub copies: Vec<WriteBackCopy>,
+}
+
+/// One optional parameter of a write-back, copied from a response field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WriteBackCopy {
+    /// The response field's identifier.
+    pub from: String,
+    /// The request field's identifier.
+    pub to: String,
+    /// The wire key (for values sent as received).
+    pub wire: String,
+    /// How the value is copied.
+    pub how: CopyHow,
+}
+
+/// How a write-back copies one value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CopyHow {
+    /// Same type, an indexed family: entry by entry.
+    Indexed,
+    /// Same type, optional in the response: as it is.
+    Optional,
+    /// Same type, required in the response: wrapped in `Some`.
+    Required,
+    /// Different types, an indexed family with a text form: each entry as received.
+    IndexedAsText,
+    /// Different types, optional, with a text form: as received.
+    OptionalAsText,
+    /// Different types, required, with a text form: as received.
+    RequiredAsText,
 }
 
 /// Counts printed by the build report.

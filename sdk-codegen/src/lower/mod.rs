@@ -14,6 +14,7 @@ mod overrides;
 mod permissions;
 pub mod shared;
 mod shared_types;
+mod write_back;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -84,11 +85,13 @@ pub fn lower(set: &SchemaSet, strict: bool) -> Result<Api, LowerError> {
         )?);
     }
     let (types, stats) = lowering.finish();
+    let write_backs = write_back::pair(&endpoints, &types);
     Ok(Api {
         pve_version: set.api.pve_version.clone(),
         endpoints,
         types,
         privileges,
+        write_backs,
         stats,
     })
 }
