@@ -6,7 +6,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs;
-use super::spell::{arg_conv, arg_ty, derive_and_debug, doc_attr, doc_lines, field_ty, ident, ty};
+use super::spell::{
+    arg_conv, arg_ty, derive_and_debug, doc_attr, doc_lines, field_ty, ident, init_from_arg, ty,
+};
 use crate::ir::{Check, Endpoint, Field, Permission, Segment, TaskKind};
 use crate::naming;
 
@@ -38,8 +40,7 @@ pub(super) fn endpoint(e: &Endpoint) -> TokenStream {
         } else if f.optional {
             quote!(#id: ::std::option::Option::None,)
         } else {
-            let conv = arg_conv(&f.ty, &id);
-            quote!(#id: #conv,)
+            init_from_arg(&f.ty, &id)
         }
     });
     let setters = all

@@ -80,6 +80,18 @@ pub(crate) fn arg_conv(t: &Ty, arg: &syn::Ident) -> TokenStream {
     }
 }
 
+/// The field initialiser for constructor argument `arg`: `vmid,` when the argument already has
+/// the field's type, `name: name.into(),` otherwise.
+pub(crate) fn init_from_arg(t: &Ty, arg: &syn::Ident) -> TokenStream {
+    match t {
+        Ty::Bool | Ty::U32 | Ty::U64 | Ty::I64 | Ty::F64 => quote!(#arg,),
+        _ => {
+            let conv = arg_conv(t, arg);
+            quote!(#arg: #conv,)
+        }
+    }
+}
+
 /// `#[derive(…)]` and `#[non_exhaustive]` for a struct (so a new field is a minor change, see
 /// [`crate::diff`]), and a hand-written `Debug` that hides credentials when any
 /// field holds one.

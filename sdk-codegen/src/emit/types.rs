@@ -4,7 +4,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs;
-use super::spell::{arg_conv, arg_ty, derive_and_debug, doc_attr, doc_lines, field_ty, ident, ty};
+use super::spell::{
+    arg_conv, arg_ty, derive_and_debug, doc_attr, doc_lines, field_ty, ident, init_from_arg, ty,
+};
 use std::collections::BTreeMap;
 
 use crate::ir::{Api, EnumDef, Field, PropertyStringDef, StructDef, Ty, TypeDef};
@@ -264,8 +266,7 @@ pub(super) fn property_string(
         if f.optional {
             quote!(#id: ::std::option::Option::None,)
         } else {
-            let conv = arg_conv(&f.ty, &id);
-            quote!(#id: #conv,)
+            init_from_arg(&f.ty, &id)
         }
     });
     let setters = p.fields.iter().filter(|f| f.optional).map(|f| {

@@ -15,7 +15,6 @@ macro_rules! generated_code {
     ($(#[$attr:meta])* mod $name:ident $($body:tt)*) => {
         #[deny(warnings)]
         #[allow(
-            clippy::redundant_field_names,
             clippy::clone_on_copy,
             clippy::new_without_default,
             clippy::wrong_self_convention,
@@ -141,7 +140,6 @@ fn the_generated_code_allows_what_the_sdk_allows() {
     assert_eq!(
         sdk,
         [
-            "clippy::redundant_field_names",
             "clippy::clone_on_copy",
             "clippy::new_without_default",
             "clippy::wrong_self_convention",

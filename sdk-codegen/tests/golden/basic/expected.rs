@@ -550,7 +550,7 @@ impl PostNodesLxc {
             ostemplate: ostemplate.into(),
             restore: ::std::option::Option::None,
             r#type: ::std::option::Option::None,
-            vmid: vmid,
+            vmid,
             extra: rt::ExtraParams::new(),
         }
     }
@@ -657,7 +657,7 @@ impl GetNodesLxcConfig {
     ) -> Self {
         Self {
             node: node.into(),
-            vmid: vmid,
+            vmid,
             extra: rt::ExtraParams::new(),
         }
     }
@@ -731,7 +731,7 @@ impl PutNodesLxcConfig {
     ) -> Self {
         Self {
             node: node.into(),
-            vmid: vmid,
+            vmid,
             delete: ::std::option::Option::None,
             digest: ::std::option::Option::None,
             extra: rt::ExtraParams::new(),
@@ -821,7 +821,7 @@ impl GetNodesQemuConfig {
     ) -> Self {
         Self {
             node: node.into(),
-            vmid: vmid,
+            vmid,
             extra: rt::ExtraParams::new(),
         }
     }
@@ -1554,7 +1554,7 @@ impl QemuConfigMemory {
     /// A value with its required sub-keys: `current`.
     pub fn new(current: u64) -> Self {
         Self {
-            current: current,
+            current,
             extra: rt::PropertyExtra::default(),
         }
     }

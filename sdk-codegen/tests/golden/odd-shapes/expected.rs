@@ -116,7 +116,7 @@ impl PostNodesOdd {
             node: node.into(),
             labels: ::std::option::Option::None,
             nothing: ::std::option::Option::None,
-            password: password,
+            password,
             spec: ::std::option::Option::None,
             ticket: ::std::option::Option::None,
             extra: rt::ExtraParams::new(),

@@ -93,7 +93,7 @@ impl PostNodesGizmos {
     ) -> Self {
         Self {
             node: node.into(),
-            size: size,
+            size,
             extra: rt::ExtraParams::new(),
         }
     }
