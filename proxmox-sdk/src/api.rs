@@ -10,8 +10,6 @@
 //! emitting every endpoint from one template. The same list guards the compile checks of the
 //! generator's output in `tests/tests/it/generated.rs`; a test keeps the two equal.
 //!
-//! * `clippy::clone_on_copy`: the write-back of a config (`to_put`) copies every field into
-//!   the update request with `.clone()`, `Copy` or not.
 //! * `clippy::new_without_default`: an endpoint without required parameters still has only
 //!   `new()`, like every other endpoint; a `Default` would make an unfilled request look like
 //!   a meaningful value.
@@ -22,7 +20,6 @@
 //!   fixtures) still gets a `Privilege` enum, whose parser is then one catch-all arm.
 
 #![allow(
-    clippy::clone_on_copy,
     clippy::new_without_default,
     clippy::wrong_self_convention,
     clippy::match_single_binding

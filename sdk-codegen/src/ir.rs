@@ -42,16 +42,25 @@ pub struct WriteBack {
     /// The update's path parameters, which become the method's arguments.
     pub path_params: Vec<Field>,
     /// The response fields that fill the update's required parameters, in constructor order.
-    pub required_from: Vec<String>,
+    pub required_from: Vec<CopiedField>,
     /// The optional parameters copied from the response.
     pub copies: Vec<WriteBackCopy>,
+}
+
+/// A response field a write-back reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopiedField {
+    /// Its identifier.
+    pub ident: String,
+    /// Whether its value is `Copy` (a number or boolean), so it is copied, not cloned.
+    pub copy: bool,
 }
 
 /// One optional parameter of a write-back, copied from a response field.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WriteBackCopy {
-    /// The response field's identifier.
-    pub from: String,
+    /// The response field.
+    pub from: CopiedField,
     /// The request field's identifier.
     pub to: String,
     /// The wire key (for values sent as received).

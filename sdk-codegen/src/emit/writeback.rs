@@ -22,8 +22,12 @@ pub(super) fn writebacks(api: &Api, module: &str) -> Vec<TokenStream> {
 
 fn writeback(w: &WriteBack, module: &str) -> TokenStream {
     let ctor_from_self = w.required_from.iter().map(|f| {
-        let id = ident(f);
-        quote!(self.#id.clone())
+        let id = ident(&f.ident);
+        if f.copy {
+            quote!(self.#id)
+        } else {
+            quote!(self.#id.clone())
+        }
     });
     let path_args = w.path_params.iter().map(|p| {
         let id = ident(&p.ident);
@@ -35,17 +39,22 @@ fn writeback(w: &WriteBack, module: &str) -> TokenStream {
         quote!(#conv)
     });
     let copies = w.copies.iter().map(|c| {
-        let (fid, pid) = (ident(&c.from), ident(&c.to));
+        let (fid, pid) = (ident(&c.from.ident), ident(&c.to));
         let wire = &c.wire;
+        let (value, entry) = if c.from.copy {
+            (quote!(self.#fid), quote!(*v))
+        } else {
+            (quote!(self.#fid.clone()), quote!(v.clone()))
+        };
         match c.how {
             CopyHow::Indexed => quote! {
                 for (i, v) in self.#fid.iter() {
-                    req.#pid.insert(i, v.clone());
+                    req.#pid.insert(i, #entry);
                 }
             },
-            CopyHow::Optional => quote!(req.#pid = self.#fid.clone();),
+            CopyHow::Optional => quote!(req.#pid = #value;),
             CopyHow::Required => {
-                quote!(req.#pid = ::std::option::Option::Some(self.#fid.clone());)
+                quote!(req.#pid = ::std::option::Option::Some(#value);)
             }
             CopyHow::IndexedAsText => quote! {
                 for (i, v) in self.#fid.iter() {

@@ -8,7 +8,9 @@
 use std::collections::BTreeMap;
 
 use super::fields::TYPES_MODULE;
-use crate::ir::{CopyHow, Endpoint, Field, Method, Ty, TypeDef, WriteBack, WriteBackCopy};
+use crate::ir::{
+    CopiedField, CopyHow, Endpoint, Field, Method, Ty, TypeDef, WriteBack, WriteBackCopy,
+};
 
 /// Every write-back of the API, in endpoint order.
 pub(super) fn pair(
@@ -46,7 +48,7 @@ fn write_back(
         let f = fields
             .iter()
             .find(|f| f.wire == p.wire && f.ty == p.ty && !f.optional && f.indexed_max.is_none())?;
-        required_from.push(f.ident.clone());
+        required_from.push(copied(f));
     }
     let mut copies = Vec::new();
     for f in fields {
@@ -68,7 +70,7 @@ fn write_back(
             _ => continue,
         };
         copies.push(WriteBackCopy {
-            from: f.ident.clone(),
+            from: copied(f),
             to: p.ident.clone(),
             wire: f.wire.clone(),
             how,
@@ -84,6 +86,15 @@ fn write_back(
         required_from,
         copies,
     })
+}
+
+/// `f` as a write-back reads it.
+fn copied(f: &Field) -> CopiedField {
+    let copy = matches!(f.ty, Ty::Bool | Ty::U32 | Ty::U64 | Ty::I64 | Ty::F64);
+    CopiedField {
+        ident: f.ident.clone(),
+        copy,
+    }
 }
 
 /// Whether values of this type have a text form that can be sent as a parameter.

@@ -15,7 +15,6 @@ macro_rules! generated_code {
     ($(#[$attr:meta])* mod $name:ident $($body:tt)*) => {
         #[deny(warnings)]
         #[allow(
-            clippy::clone_on_copy,
             clippy::new_without_default,
             clippy::wrong_self_convention,
             clippy::match_single_binding
@@ -140,7 +139,6 @@ fn the_generated_code_allows_what_the_sdk_allows() {
     assert_eq!(
         sdk,
         [
-            "clippy::clone_on_copy",
             "clippy::new_without_default",
             "clippy::wrong_self_convention",
             "clippy::match_single_binding"
