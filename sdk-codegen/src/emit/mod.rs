@@ -122,7 +122,17 @@ pub fn emit(api: &Api) -> Result<GeneratedCode, syn::Error> {
     })
 }
 
+/// Formats `tokens` item by item with prettyplease and separates the items by a blank line,
+/// so a person reading the output sees where one item ends (prettyplease alone puts none).
 fn format(tokens: TokenStream) -> Result<String, syn::Error> {
-    let file: syn::File = syn::parse2(tokens)?;
-    Ok(prettyplease::unparse(&file))
+    let mut file: syn::File = syn::parse2(tokens)?;
+    let items = std::mem::take(&mut file.items);
+    let items: Vec<String> = items
+        .into_iter()
+        .map(|item| {
+            file.items = vec![item];
+            prettyplease::unparse(&file)
+        })
+        .collect();
+    Ok(items.join("\n"))
 }

@@ -48,7 +48,11 @@ pub(crate) fn ty(t: &Ty, module: &str) -> TokenStream {
 pub(crate) fn field_ty(f: &Field, module: &str) -> TokenStream {
     let inner = ty(&f.ty, module);
     match f.indexed_max {
-        Some(max) => quote!(rt::Indexed<#inner, #max>),
+        Some(max) => {
+            // The const parameter is a `u32`: no suffix.
+            let max = proc_macro2::Literal::u32_unsuffixed(max);
+            quote!(rt::Indexed<#inner, #max>)
+        }
         None if f.optional => quote!(::std::option::Option<#inner>),
         None => inner,
     }

@@ -432,7 +432,11 @@ fn bounds(f: &Field) -> (Option<f64>, Option<f64>) {
 
 fn opt_f64(v: Option<f64>) -> TokenStream {
     match v {
-        Some(x) => quote!(::std::option::Option::Some(#x)),
+        Some(x) => {
+            // The type is known (`Option<f64>`): no `f64` suffix.
+            let x = proc_macro2::Literal::f64_unsuffixed(x);
+            quote!(::std::option::Option::Some(#x))
+        }
         None => quote!(::std::option::Option::None),
     }
 }

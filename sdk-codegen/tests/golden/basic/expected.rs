@@ -2,9 +2,11 @@
 
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+
 /// The PVE version of the schema these bindings were generated from (`pve_version` of
 /// the vendored `pve-api.json`, as `schema/SOURCE.md` records it).
 pub const SCHEMA_VERSION: &str = "0.0-fixture";
+
 /// A PVE privilege, as named in roles, ACLs and permission errors.
 ///
 /// Covers all 7 privileges the vendored schema's PVE version defines; a name this
@@ -29,6 +31,7 @@ pub enum Privilege {
     /// A value this version of the SDK does not know (a newer server sent it).
     UnknownValue(::std::string::String),
 }
+
 impl Privilege {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [Privilege] = &[
@@ -58,6 +61,7 @@ impl Privilege {
         !matches!(self, Privilege::UnknownValue(_))
     }
 }
+
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
@@ -77,11 +81,13 @@ impl ::std::str::FromStr for Privilege {
         )
     }
 }
+
 impl ::std::fmt::Display for Privilege {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.pad(self.as_str())
     }
 }
+
 impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
@@ -96,12 +102,14 @@ impl rt::WireEnum for Privilege {
         self.is_known()
     }
 }
+
 rt::wire_enum_impls!(Privilege);
 
 /// Endpoints below `/access`, with their parameter and response types.
 pub mod access {
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+
 /// `PUT /access/acl`
 ///
 /// **Permission:** permission to modify ACLs on `{path}`
@@ -121,6 +129,7 @@ pub struct PutAccessAcl {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl PutAccessAcl {
     /// A request with its required parameters: `path`, `roles`.
     pub fn new(
@@ -143,6 +152,7 @@ impl PutAccessAcl {
         self
     }
 }
+
 impl rt::Endpoint for PutAccessAcl {
     type Response = ();
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -165,6 +175,7 @@ impl rt::Endpoint for PutAccessAcl {
         out.extra(&self.extra);
     }
 }
+
 /// `POST /access/ticket`
 ///
 /// **Permission:** anyone, without authentication.
@@ -184,6 +195,7 @@ pub struct PostAccessTicket {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl ::std::fmt::Debug for PostAccessTicket {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PostAccessTicket")
@@ -193,6 +205,7 @@ impl ::std::fmt::Debug for PostAccessTicket {
             .finish()
     }
 }
+
 impl PostAccessTicket {
     /// A request with its required parameters: `password`, `username`.
     pub fn new(
@@ -215,6 +228,7 @@ impl PostAccessTicket {
         self
     }
 }
+
 impl rt::Endpoint for PostAccessTicket {
     type Response = PostAccessTicketResponse;
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -237,6 +251,7 @@ impl rt::Endpoint for PostAccessTicket {
         out.extra(&self.extra);
     }
 }
+
 /// `PUT /access/users/{userid}`
 ///
 /// **Permission:** (`Realm.AllocateUser` for the realm of `userid`) and (`User.Modify` on a group of `userid`, and on the groups in `groups` (update))
@@ -254,6 +269,7 @@ pub struct PutAccessUsersUserid {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl PutAccessUsersUserid {
     /// A request with its required parameters: `userid`.
     pub fn new(userid: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -281,6 +297,7 @@ impl PutAccessUsersUserid {
         self
     }
 }
+
 impl rt::Endpoint for PutAccessUsersUserid {
     type Response = ();
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -313,6 +330,7 @@ impl rt::Endpoint for PutAccessUsersUserid {
         out.extra(&self.extra);
     }
 }
+
 /// Response of `POST /access/ticket`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
@@ -326,6 +344,7 @@ pub struct PostAccessTicketResponse {
     /// Fields the schema does not declare, kept as received.
     pub extra: rt::Extra,
 }
+
 impl ::std::fmt::Debug for PostAccessTicketResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PostAccessTicketResponse")
@@ -336,6 +355,7 @@ impl ::std::fmt::Debug for PostAccessTicketResponse {
             .finish()
     }
 }
+
 impl<'de> rt::serde::Deserialize<'de> for PostAccessTicketResponse {
     fn deserialize<D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -384,6 +404,7 @@ impl<'de> rt::serde::Deserialize<'de> for PostAccessTicketResponse {
         d.deserialize_map(V)
     }
 }
+
 impl rt::FromWire for PostAccessTicketResponse {
     fn from_wire<'de, D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -397,6 +418,7 @@ impl rt::FromWire for PostAccessTicketResponse {
 pub mod cluster {
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+
 /// `POST /cluster/reboot`
 ///
 /// **Permission:** `root@pam` only.
@@ -410,6 +432,7 @@ pub struct PostClusterReboot {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl PostClusterReboot {
     /// A request with no parameters set.
     pub fn new() -> Self {
@@ -427,6 +450,7 @@ impl PostClusterReboot {
         self
     }
 }
+
 impl rt::Endpoint for PostClusterReboot {
     type Response = rt::Value;
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -453,6 +477,7 @@ impl rt::Endpoint for PostClusterReboot {
 pub mod nodes {
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+
 /// `GET /nodes/{node}/lxc`
 ///
 /// **Permission:** any authenticated user; the handler checks further.
@@ -470,6 +495,7 @@ pub struct GetNodesLxc {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl GetNodesLxc {
     /// A request with its required parameters: `node`.
     pub fn new(node: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -488,6 +514,7 @@ impl GetNodesLxc {
         self
     }
 }
+
 impl rt::Endpoint for GetNodesLxc {
     type Response = ::std::vec::Vec<GetNodesLxcItem>;
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -510,6 +537,7 @@ impl rt::Endpoint for GetNodesLxc {
         out.extra(&self.extra);
     }
 }
+
 /// `POST /nodes/{node}/lxc`
 ///
 /// **Permission:** (`VM.Allocate` on `/vms/{vmid}`) or (`VM.Allocate` on `/pool/{pool}` (when `pool` is given))
@@ -525,7 +553,7 @@ pub struct PostNodesLxc {
     /// `node`: string, format `pve-node`.
     pub node: ::std::string::String,
     /// `net0` to `net31`: string, format `property string`.
-    pub net: rt::Indexed<super::types::LxcNet, 31u32>,
+    pub net: rt::Indexed<super::types::LxcNet, 31>,
     /// `ostemplate`: string, at most 255 characters.
     pub ostemplate: ::std::string::String,
     /// `restore`: boolean, default `0`; optional.
@@ -537,6 +565,7 @@ pub struct PostNodesLxc {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl PostNodesLxc {
     /// A request with its required parameters: `node`, `ostemplate`, `vmid`.
     pub fn new(
@@ -586,6 +615,7 @@ impl PostNodesLxc {
         self
     }
 }
+
 impl rt::Endpoint for PostNodesLxc {
     type Response = rt::Upid;
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -630,6 +660,7 @@ impl rt::Endpoint for PostNodesLxc {
         out.extra(&self.extra);
     }
 }
+
 /// `GET /nodes/{node}/lxc/{vmid}/config`
 ///
 /// **Permission:** `VM.Audit` on `/vms/{vmid}`
@@ -649,6 +680,7 @@ pub struct GetNodesLxcConfig {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl GetNodesLxcConfig {
     /// A request with its required parameters: `node`, `vmid`.
     pub fn new(
@@ -671,6 +703,7 @@ impl GetNodesLxcConfig {
         self
     }
 }
+
 impl rt::Endpoint for GetNodesLxcConfig {
     type Response = GetNodesLxcConfigResponse;
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -700,6 +733,7 @@ impl rt::Endpoint for GetNodesLxcConfig {
         out.extra(&self.extra);
     }
 }
+
 /// `PUT /nodes/{node}/lxc/{vmid}/config`
 ///
 /// **Permission:** `VM.Config.Disk` or `VM.Config.CPU` on `/vms/{vmid}`
@@ -723,6 +757,7 @@ pub struct PutNodesLxcConfig {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl PutNodesLxcConfig {
     /// A request with its required parameters: `node`, `vmid`.
     pub fn new(
@@ -763,6 +798,7 @@ impl PutNodesLxcConfig {
         self
     }
 }
+
 impl rt::Endpoint for PutNodesLxcConfig {
     type Response = ();
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -794,6 +830,7 @@ impl rt::Endpoint for PutNodesLxcConfig {
         out.extra(&self.extra);
     }
 }
+
 /// `GET /nodes/{node}/qemu/{vmid}/config`
 ///
 /// **Permission:** `VM.Audit` on `/vms/{vmid}`
@@ -813,6 +850,7 @@ pub struct GetNodesQemuConfig {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl GetNodesQemuConfig {
     /// A request with its required parameters: `node`, `vmid`.
     pub fn new(
@@ -835,6 +873,7 @@ impl GetNodesQemuConfig {
         self
     }
 }
+
 impl rt::Endpoint for GetNodesQemuConfig {
     type Response = GetNodesQemuConfigResponse;
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -864,6 +903,7 @@ impl rt::Endpoint for GetNodesQemuConfig {
         out.extra(&self.extra);
     }
 }
+
 /// `GET /nodes/{node}/tasks/{upid}/log`
 ///
 /// **Permission:** any authenticated user; the handler checks further.
@@ -885,6 +925,7 @@ pub struct GetNodesTasksLog {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl GetNodesTasksLog {
     /// A request with its required parameters: `node`, `upid`.
     pub fn new(
@@ -913,6 +954,7 @@ impl GetNodesTasksLog {
         self
     }
 }
+
 impl rt::Endpoint for GetNodesTasksLog {
     type Response = ::std::vec::Vec<GetNodesTasksLogItem>;
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -938,6 +980,7 @@ impl rt::Endpoint for GetNodesTasksLog {
         out.extra(&self.extra);
     }
 }
+
 /// Response of `GET /nodes/{node}/lxc/{vmid}/config`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -953,12 +996,13 @@ pub struct GetNodesLxcConfigResponse {
     /// `memory`: integer, at least 16, default `512`; optional.
     pub memory: ::std::option::Option<u64>,
     /// `net0` to `net31`: string, format `property string`.
-    pub net: rt::Indexed<super::types::LxcNet, 31u32>,
+    pub net: rt::Indexed<super::types::LxcNet, 31>,
     /// `status`: string, one of `stopped`, `running`; optional.
     pub status: ::std::option::Option<super::types::LxcStatus>,
     /// Fields the schema does not declare, kept as received.
     pub extra: rt::Extra,
 }
+
 impl<'de> rt::serde::Deserialize<'de> for GetNodesLxcConfigResponse {
     fn deserialize<D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -1022,6 +1066,7 @@ impl<'de> rt::serde::Deserialize<'de> for GetNodesLxcConfigResponse {
         d.deserialize_map(V)
     }
 }
+
 impl rt::FromWire for GetNodesLxcConfigResponse {
     fn from_wire<'de, D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -1029,6 +1074,7 @@ impl rt::FromWire for GetNodesLxcConfigResponse {
         <Self as rt::serde::Deserialize<'de>>::deserialize(d)
     }
 }
+
 /// One item of the response of `GET /nodes/{node}/lxc`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1044,6 +1090,7 @@ pub struct GetNodesLxcItem {
     /// Fields the schema does not declare, kept as received.
     pub extra: rt::Extra,
 }
+
 impl<'de> rt::serde::Deserialize<'de> for GetNodesLxcItem {
     fn deserialize<D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -1091,6 +1138,7 @@ impl<'de> rt::serde::Deserialize<'de> for GetNodesLxcItem {
         d.deserialize_map(V)
     }
 }
+
 impl rt::FromWire for GetNodesLxcItem {
     fn from_wire<'de, D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -1098,6 +1146,7 @@ impl rt::FromWire for GetNodesLxcItem {
         <Self as rt::serde::Deserialize<'de>>::deserialize(d)
     }
 }
+
 /// Response of `GET /nodes/{node}/qemu/{vmid}/config`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1111,12 +1160,13 @@ pub struct GetNodesQemuConfigResponse {
     /// `memory`: string, format `property string`; optional.
     pub memory: ::std::option::Option<super::types::QemuConfigMemory>,
     /// `net0` to `net31`: string, format `property string`.
-    pub net: rt::Indexed<super::types::QemuConfigNet, 31u32>,
+    pub net: rt::Indexed<super::types::QemuConfigNet, 31>,
     /// `unused0` to `unused255`: string, format `property string`.
-    pub unused: rt::Indexed<super::types::QemuConfigUnused, 255u32>,
+    pub unused: rt::Indexed<super::types::QemuConfigUnused, 255>,
     /// Fields the schema does not declare, kept as received.
     pub extra: rt::Extra,
 }
+
 impl<'de> rt::serde::Deserialize<'de> for GetNodesQemuConfigResponse {
     fn deserialize<D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -1184,6 +1234,7 @@ impl<'de> rt::serde::Deserialize<'de> for GetNodesQemuConfigResponse {
         d.deserialize_map(V)
     }
 }
+
 impl rt::FromWire for GetNodesQemuConfigResponse {
     fn from_wire<'de, D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -1191,6 +1242,7 @@ impl rt::FromWire for GetNodesQemuConfigResponse {
         <Self as rt::serde::Deserialize<'de>>::deserialize(d)
     }
 }
+
 /// One item of the response of `GET /nodes/{node}/tasks/{upid}/log`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1202,6 +1254,7 @@ pub struct GetNodesTasksLogItem {
     /// Fields the schema does not declare, kept as received.
     pub extra: rt::Extra,
 }
+
 impl<'de> rt::serde::Deserialize<'de> for GetNodesTasksLogItem {
     fn deserialize<D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -1243,6 +1296,7 @@ impl<'de> rt::serde::Deserialize<'de> for GetNodesTasksLogItem {
         d.deserialize_map(V)
     }
 }
+
 impl rt::FromWire for GetNodesTasksLogItem {
     fn from_wire<'de, D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -1250,6 +1304,7 @@ impl rt::FromWire for GetNodesTasksLogItem {
         <Self as rt::serde::Deserialize<'de>>::deserialize(d)
     }
 }
+
 impl GetNodesLxcConfigResponse {
     /// The `PUT /nodes/{node}/lxc/{vmid}/config` request that writes this configuration back: every key the update accepts, unknown keys as received, `digest` included. Change fields here or on the request before sending.
     pub fn to_put(
@@ -1269,6 +1324,7 @@ impl GetNodesLxcConfigResponse {
 pub mod types {
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+
 /// A `LxcConfigFeatures` property string (`key=value,…`).
 ///
 /// Used by `GET /nodes/{node}/lxc/{vmid}/config`.
@@ -1282,6 +1338,7 @@ pub struct LxcConfigFeatures {
     /// Sub-keys this version of the SDK does not know, and the order keys arrived in.
     pub extra: rt::PropertyExtra,
 }
+
 impl LxcConfigFeatures {
     /// A value with no sub-keys set.
     pub fn new() -> Self {
@@ -1302,6 +1359,7 @@ impl LxcConfigFeatures {
         self
     }
 }
+
 impl rt::PropertyString for LxcConfigFeatures {
     const SPEC: &'static rt::PropertySpec = &rt::PropertySpec {
         name: "LxcConfigFeatures",
@@ -1336,7 +1394,9 @@ impl rt::PropertyString for LxcConfigFeatures {
         out.extra(&self.extra);
     }
 }
+
 rt::property_string_impls!(LxcConfigFeatures);
+
 /// A `LxcNet` property string (`key=value,…`).
 ///
 /// Used by `GET /nodes/{node}/lxc/{vmid}/config`, `POST /nodes/{node}/lxc`.
@@ -1352,6 +1412,7 @@ pub struct LxcNet {
     /// Sub-keys this version of the SDK does not know, and the order keys arrived in.
     pub extra: rt::PropertyExtra,
 }
+
 impl LxcNet {
     /// A value with its required sub-keys: `name`.
     pub fn new(name: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -1376,6 +1437,7 @@ impl LxcNet {
         self
     }
 }
+
 impl rt::PropertyString for LxcNet {
     const SPEC: &'static rt::PropertySpec = &rt::PropertySpec {
         name: "LxcNet",
@@ -1417,7 +1479,9 @@ impl rt::PropertyString for LxcNet {
         out.extra(&self.extra);
     }
 }
+
 rt::property_string_impls!(LxcNet);
+
 /// Values of `LxcStatus`.
 ///
 /// Used by `GET /nodes/{node}/lxc`, `GET /nodes/{node}/lxc/{vmid}/config`.
@@ -1431,6 +1495,7 @@ pub enum LxcStatus {
     /// A value this version of the SDK does not know (a newer server sent it).
     UnknownValue(::std::string::String),
 }
+
 impl LxcStatus {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [LxcStatus] = &[LxcStatus::Stopped, LxcStatus::Running];
@@ -1447,6 +1512,7 @@ impl LxcStatus {
         !matches!(self, LxcStatus::UnknownValue(_))
     }
 }
+
 impl ::std::str::FromStr for LxcStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
@@ -1461,11 +1527,13 @@ impl ::std::str::FromStr for LxcStatus {
         )
     }
 }
+
 impl ::std::fmt::Display for LxcStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.pad(self.as_str())
     }
 }
+
 impl rt::WireEnum for LxcStatus {
     fn as_wire(&self) -> &str {
         self.as_str()
@@ -1480,7 +1548,9 @@ impl rt::WireEnum for LxcStatus {
         self.is_known()
     }
 }
+
 rt::wire_enum_impls!(LxcStatus);
+
 /// Values of `LxcType`.
 ///
 /// Used by `POST /nodes/{node}/lxc`.
@@ -1492,6 +1562,7 @@ pub enum LxcType {
     /// A value this version of the SDK does not know (a newer server sent it).
     UnknownValue(::std::string::String),
 }
+
 impl LxcType {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [LxcType] = &[LxcType::Lxc];
@@ -1507,6 +1578,7 @@ impl LxcType {
         !matches!(self, LxcType::UnknownValue(_))
     }
 }
+
 impl ::std::str::FromStr for LxcType {
     type Err = ::std::convert::Infallible;
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
@@ -1518,11 +1590,13 @@ impl ::std::str::FromStr for LxcType {
         )
     }
 }
+
 impl ::std::fmt::Display for LxcType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.pad(self.as_str())
     }
 }
+
 impl rt::WireEnum for LxcType {
     fn as_wire(&self) -> &str {
         self.as_str()
@@ -1537,7 +1611,9 @@ impl rt::WireEnum for LxcType {
         self.is_known()
     }
 }
+
 rt::wire_enum_impls!(LxcType);
+
 /// A `QemuConfigMemory` property string (`key=value,…`).
 ///
 /// The `current` sub-key may be written without `current=`.
@@ -1550,6 +1626,7 @@ pub struct QemuConfigMemory {
     /// Sub-keys this version of the SDK does not know, and the order keys arrived in.
     pub extra: rt::PropertyExtra,
 }
+
 impl QemuConfigMemory {
     /// A value with its required sub-keys: `current`.
     pub fn new(current: u64) -> Self {
@@ -1559,6 +1636,7 @@ impl QemuConfigMemory {
         }
     }
 }
+
 impl rt::PropertyString for QemuConfigMemory {
     const SPEC: &'static rt::PropertySpec = &rt::PropertySpec {
         name: "QemuConfigMemory",
@@ -1566,7 +1644,7 @@ impl rt::PropertyString for QemuConfigMemory {
             rt::PropertyKey {
                 name: "current",
                 kind: rt::ValueKind::Integer {
-                    min: ::std::option::Option::Some(16f64),
+                    min: ::std::option::Option::Some(16.0),
                     max: ::std::option::Option::None,
                 },
                 required: true,
@@ -1583,7 +1661,7 @@ impl rt::PropertyString for QemuConfigMemory {
             current: pairs
                 .take_required_bounded(
                     "current",
-                    ::std::option::Option::Some(16f64),
+                    ::std::option::Option::Some(16.0),
                     ::std::option::Option::None,
                 )?,
             extra: pairs.finish()?,
@@ -1594,7 +1672,9 @@ impl rt::PropertyString for QemuConfigMemory {
         out.extra(&self.extra);
     }
 }
+
 rt::property_string_impls!(QemuConfigMemory);
+
 /// A `QemuConfigNet` property string (`key=value,…`).
 ///
 /// The `model` sub-key may be written without `model=`.
@@ -1615,6 +1695,7 @@ pub struct QemuConfigNet {
     /// Sub-keys this version of the SDK does not know, and the order keys arrived in.
     pub extra: rt::PropertyExtra,
 }
+
 impl QemuConfigNet {
     /// A value with its required sub-keys: `model`.
     pub fn new(model: impl ::std::convert::Into<QemuConfigNetModel>) -> Self {
@@ -1648,6 +1729,7 @@ impl QemuConfigNet {
         self
     }
 }
+
 impl rt::PropertyString for QemuConfigNet {
     const SPEC: &'static rt::PropertySpec = &rt::PropertySpec {
         name: "QemuConfigNet",
@@ -1670,8 +1752,8 @@ impl rt::PropertyString for QemuConfigNet {
             rt::PropertyKey {
                 name: "tag",
                 kind: rt::ValueKind::Integer {
-                    min: ::std::option::Option::Some(1f64),
-                    max: ::std::option::Option::Some(4094f64),
+                    min: ::std::option::Option::Some(1.0),
+                    max: ::std::option::Option::Some(4094.0),
                 },
                 required: false,
             },
@@ -1690,8 +1772,8 @@ impl rt::PropertyString for QemuConfigNet {
             tag: pairs
                 .take_bounded(
                     "tag",
-                    ::std::option::Option::Some(1f64),
-                    ::std::option::Option::Some(4094f64),
+                    ::std::option::Option::Some(1.0),
+                    ::std::option::Option::Some(4094.0),
                 )?,
             extra: pairs.finish()?,
         })
@@ -1704,7 +1786,9 @@ impl rt::PropertyString for QemuConfigNet {
         out.extra(&self.extra);
     }
 }
+
 rt::property_string_impls!(QemuConfigNet);
+
 /// Values of `QemuConfigNetModel`.
 ///
 /// Used by ``QemuConfigNet` property strings`.
@@ -1718,6 +1802,7 @@ pub enum QemuConfigNetModel {
     /// A value this version of the SDK does not know (a newer server sent it).
     UnknownValue(::std::string::String),
 }
+
 impl QemuConfigNetModel {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [QemuConfigNetModel] = &[
@@ -1737,6 +1822,7 @@ impl QemuConfigNetModel {
         !matches!(self, QemuConfigNetModel::UnknownValue(_))
     }
 }
+
 impl ::std::str::FromStr for QemuConfigNetModel {
     type Err = ::std::convert::Infallible;
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
@@ -1753,11 +1839,13 @@ impl ::std::str::FromStr for QemuConfigNetModel {
         )
     }
 }
+
 impl ::std::fmt::Display for QemuConfigNetModel {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.pad(self.as_str())
     }
 }
+
 impl rt::WireEnum for QemuConfigNetModel {
     fn as_wire(&self) -> &str {
         self.as_str()
@@ -1772,7 +1860,9 @@ impl rt::WireEnum for QemuConfigNetModel {
         self.is_known()
     }
 }
+
 rt::wire_enum_impls!(QemuConfigNetModel);
+
 /// A `QemuConfigUnused` property string (`key=value,…`).
 ///
 /// The `file` sub-key may be written without `file=`.
@@ -1786,6 +1876,7 @@ pub struct QemuConfigUnused {
     /// Sub-keys this version of the SDK does not know, and the order keys arrived in.
     pub extra: rt::PropertyExtra,
 }
+
 impl QemuConfigUnused {
     /// A value with its required sub-keys: `file`.
     pub fn new(file: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -1795,6 +1886,7 @@ impl QemuConfigUnused {
         }
     }
 }
+
 impl rt::PropertyString for QemuConfigUnused {
     const SPEC: &'static rt::PropertySpec = &rt::PropertySpec {
         name: "QemuConfigUnused",
@@ -1822,7 +1914,9 @@ impl rt::PropertyString for QemuConfigUnused {
         out.extra(&self.extra);
     }
 }
+
 rt::property_string_impls!(QemuConfigUnused);
+
 /// Every property-string type of the API: its shape and a round-trip function.
 pub const PROPERTY_STRINGS: &[rt::PropertyStringInfo] = &[
     rt::PropertyStringInfo {
@@ -1852,6 +1946,7 @@ pub const PROPERTY_STRINGS: &[rt::PropertyStringInfo] = &[
 pub mod version {
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+
 /// `GET /version`
 ///
 /// **Permission:** any authenticated user; the handler checks further.
@@ -1865,6 +1960,7 @@ pub struct GetVersion {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl GetVersion {
     /// A request with no parameters set.
     pub fn new() -> Self {
@@ -1882,6 +1978,7 @@ impl GetVersion {
         self
     }
 }
+
 impl rt::Endpoint for GetVersion {
     type Response = GetVersionResponse;
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -1902,6 +1999,7 @@ impl rt::Endpoint for GetVersion {
         out.extra(&self.extra);
     }
 }
+
 /// Response of `GET /version`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -1915,6 +2013,7 @@ pub struct GetVersionResponse {
     /// Fields the schema does not declare, kept as received.
     pub extra: rt::Extra,
 }
+
 impl<'de> rt::serde::Deserialize<'de> for GetVersionResponse {
     fn deserialize<D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -1959,6 +2058,7 @@ impl<'de> rt::serde::Deserialize<'de> for GetVersionResponse {
         d.deserialize_map(V)
     }
 }
+
 impl rt::FromWire for GetVersionResponse {
     fn from_wire<'de, D: rt::serde::Deserializer<'de>>(
         d: D,

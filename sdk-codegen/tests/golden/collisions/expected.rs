@@ -2,9 +2,11 @@
 
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+
 /// The PVE version of the schema these bindings were generated from (`pve_version` of
 /// the vendored `pve-api.json`, as `schema/SOURCE.md` records it).
 pub const SCHEMA_VERSION: &str = "fixture";
+
 /// A PVE privilege, as named in roles, ACLs and permission errors.
 ///
 /// Covers all 0 privileges the vendored schema's PVE version defines; a name this
@@ -15,6 +17,7 @@ pub enum Privilege {
     /// A value this version of the SDK does not know (a newer server sent it).
     UnknownValue(::std::string::String),
 }
+
 impl Privilege {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [Privilege] = &[];
@@ -29,6 +32,7 @@ impl Privilege {
         !matches!(self, Privilege::UnknownValue(_))
     }
 }
+
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
@@ -41,11 +45,13 @@ impl ::std::str::FromStr for Privilege {
         )
     }
 }
+
 impl ::std::fmt::Display for Privilege {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.pad(self.as_str())
     }
 }
+
 impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
@@ -60,12 +66,14 @@ impl rt::WireEnum for Privilege {
         self.is_known()
     }
 }
+
 rt::wire_enum_impls!(Privilege);
 
 /// Endpoints below `/nodes`, with their parameter and response types.
 pub mod nodes {
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+
 /// `GET /nodes/{node}/a-b`
 ///
 /// **Permission:** any authenticated user; the handler checks further.
@@ -83,6 +91,7 @@ pub struct GetNodesAB {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl GetNodesAB {
     /// A request with its required parameters: `node`.
     pub fn new(node: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -101,6 +110,7 @@ impl GetNodesAB {
         self
     }
 }
+
 impl rt::Endpoint for GetNodesAB {
     type Response = ::std::string::String;
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -123,6 +133,7 @@ impl rt::Endpoint for GetNodesAB {
         out.extra(&self.extra);
     }
 }
+
 /// `GET /nodes/{node}/a_b`
 ///
 /// **Permission:** any authenticated user; the handler checks further.
@@ -140,6 +151,7 @@ pub struct GetNodesAB2 {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl GetNodesAB2 {
     /// A request with its required parameters: `node`.
     pub fn new(node: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -158,6 +170,7 @@ impl GetNodesAB2 {
         self
     }
 }
+
 impl rt::Endpoint for GetNodesAB2 {
     type Response = ::std::string::String;
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -180,6 +193,7 @@ impl rt::Endpoint for GetNodesAB2 {
         out.extra(&self.extra);
     }
 }
+
 /// `GET /nodes/{node}/things`
 ///
 /// **Permission:** any authenticated user; the handler checks further.
@@ -197,6 +211,7 @@ pub struct GetNodesThings {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl GetNodesThings {
     /// A request with its required parameters: `node`.
     pub fn new(node: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -215,6 +230,7 @@ impl GetNodesThings {
         self
     }
 }
+
 impl rt::Endpoint for GetNodesThings {
     type Response = ::std::vec::Vec<GetNodesThingsItem2>;
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -237,6 +253,7 @@ impl rt::Endpoint for GetNodesThings {
         out.extra(&self.extra);
     }
 }
+
 /// `GET /nodes/{node}/things/item`
 ///
 /// **Permission:** any authenticated user; the handler checks further.
@@ -254,6 +271,7 @@ pub struct GetNodesThingsItem {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl GetNodesThingsItem {
     /// A request with its required parameters: `node`.
     pub fn new(node: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -272,6 +290,7 @@ impl GetNodesThingsItem {
         self
     }
 }
+
 impl rt::Endpoint for GetNodesThingsItem {
     type Response = ::std::string::String;
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -294,6 +313,7 @@ impl rt::Endpoint for GetNodesThingsItem {
         out.extra(&self.extra);
     }
 }
+
 /// `GET /nodes/{node}/things/{foo-bar}`
 ///
 /// **Permission:** any authenticated user; the handler checks further.
@@ -313,6 +333,7 @@ pub struct GetNodesThingsFooBar {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl GetNodesThingsFooBar {
     /// A request with its required parameters: `node`, `foo-bar`.
     pub fn new(
@@ -335,6 +356,7 @@ impl GetNodesThingsFooBar {
         self
     }
 }
+
 impl rt::Endpoint for GetNodesThingsFooBar {
     type Response = GetNodesThingsFooBarResponse;
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -358,6 +380,7 @@ impl rt::Endpoint for GetNodesThingsFooBar {
         out.extra(&self.extra);
     }
 }
+
 /// `PUT /nodes/{node}/things/{foo-bar}`
 ///
 /// **Permission:** any authenticated user; the handler checks further.
@@ -397,6 +420,7 @@ pub struct PutNodesThingsFooBar {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl PutNodesThingsFooBar {
     /// A request with its required parameters: `node`, `foo-bar`.
     pub fn new(
@@ -503,6 +527,7 @@ impl PutNodesThingsFooBar {
         self
     }
 }
+
 impl rt::Endpoint for PutNodesThingsFooBar {
     type Response = ();
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -536,6 +561,7 @@ impl rt::Endpoint for PutNodesThingsFooBar {
         out.extra(&self.extra);
     }
 }
+
 /// Response of `GET /nodes/{node}/things/{foo-bar}`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -557,6 +583,7 @@ pub struct GetNodesThingsFooBarResponse {
     /// Fields the schema does not declare, kept as received.
     pub extra: rt::Extra,
 }
+
 impl<'de> rt::serde::Deserialize<'de> for GetNodesThingsFooBarResponse {
     fn deserialize<D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -615,6 +642,7 @@ impl<'de> rt::serde::Deserialize<'de> for GetNodesThingsFooBarResponse {
         d.deserialize_map(V)
     }
 }
+
 impl rt::FromWire for GetNodesThingsFooBarResponse {
     fn from_wire<'de, D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -622,6 +650,7 @@ impl rt::FromWire for GetNodesThingsFooBarResponse {
         <Self as rt::serde::Deserialize<'de>>::deserialize(d)
     }
 }
+
 /// The `x-y` object in `GET /nodes/{node}/things/{foo-bar}`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -631,6 +660,7 @@ pub struct GetNodesThingsFooBarResponseXY {
     /// Fields the schema does not declare, kept as received.
     pub extra: rt::Extra,
 }
+
 impl<'de> rt::serde::Deserialize<'de> for GetNodesThingsFooBarResponseXY {
     fn deserialize<D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -669,6 +699,7 @@ impl<'de> rt::serde::Deserialize<'de> for GetNodesThingsFooBarResponseXY {
         d.deserialize_map(V)
     }
 }
+
 impl rt::FromWire for GetNodesThingsFooBarResponseXY {
     fn from_wire<'de, D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -676,6 +707,7 @@ impl rt::FromWire for GetNodesThingsFooBarResponseXY {
         <Self as rt::serde::Deserialize<'de>>::deserialize(d)
     }
 }
+
 /// The `x_y` object in `GET /nodes/{node}/things/{foo-bar}`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -685,6 +717,7 @@ pub struct GetNodesThingsFooBarResponseXY2 {
     /// Fields the schema does not declare, kept as received.
     pub extra: rt::Extra,
 }
+
 impl<'de> rt::serde::Deserialize<'de> for GetNodesThingsFooBarResponseXY2 {
     fn deserialize<D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -723,6 +756,7 @@ impl<'de> rt::serde::Deserialize<'de> for GetNodesThingsFooBarResponseXY2 {
         d.deserialize_map(V)
     }
 }
+
 impl rt::FromWire for GetNodesThingsFooBarResponseXY2 {
     fn from_wire<'de, D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -730,6 +764,7 @@ impl rt::FromWire for GetNodesThingsFooBarResponseXY2 {
         <Self as rt::serde::Deserialize<'de>>::deserialize(d)
     }
 }
+
 /// One item of the response of `GET /nodes/{node}/things`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -739,6 +774,7 @@ pub struct GetNodesThingsItem2 {
     /// Fields the schema does not declare, kept as received.
     pub extra: rt::Extra,
 }
+
 impl<'de> rt::serde::Deserialize<'de> for GetNodesThingsItem2 {
     fn deserialize<D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -777,6 +813,7 @@ impl<'de> rt::serde::Deserialize<'de> for GetNodesThingsItem2 {
         d.deserialize_map(V)
     }
 }
+
 impl rt::FromWire for GetNodesThingsItem2 {
     fn from_wire<'de, D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -784,6 +821,7 @@ impl rt::FromWire for GetNodesThingsItem2 {
         <Self as rt::serde::Deserialize<'de>>::deserialize(d)
     }
 }
+
 impl GetNodesThingsFooBarResponse {
     /// The `PUT /nodes/{node}/things/{foo-bar}` request that writes this configuration back: every key the update accepts, unknown keys as received, `digest` included. Change fields here or on the request before sending.
     pub fn to_put(
@@ -808,6 +846,7 @@ impl GetNodesThingsFooBarResponse {
 pub mod type_ {
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+
 /// `GET /type`
 ///
 /// **Permission:** any authenticated user; the handler checks further.
@@ -823,6 +862,7 @@ pub struct GetType {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl GetType {
     /// A request with no parameters set.
     pub fn new() -> Self {
@@ -840,6 +880,7 @@ impl GetType {
         self
     }
 }
+
 impl rt::Endpoint for GetType {
     type Response = ::std::string::String;
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -866,6 +907,7 @@ impl rt::Endpoint for GetType {
 pub mod types {
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+
 /// Values of `ThingsMode`.
 ///
 /// Used by `PUT /nodes/{node}/things/{foo-bar}`.
@@ -883,6 +925,7 @@ pub enum ThingsMode {
     /// A value this version of the SDK does not know (a newer server sent it).
     UnknownValue(::std::string::String),
 }
+
 impl ThingsMode {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [ThingsMode] = &[
@@ -906,6 +949,7 @@ impl ThingsMode {
         !matches!(self, ThingsMode::UnknownValue(_))
     }
 }
+
 impl ::std::str::FromStr for ThingsMode {
     type Err = ::std::convert::Infallible;
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
@@ -922,11 +966,13 @@ impl ::std::str::FromStr for ThingsMode {
         )
     }
 }
+
 impl ::std::fmt::Display for ThingsMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.pad(self.as_str())
     }
 }
+
 impl rt::WireEnum for ThingsMode {
     fn as_wire(&self) -> &str {
         self.as_str()
@@ -941,7 +987,9 @@ impl rt::WireEnum for ThingsMode {
         self.is_known()
     }
 }
+
 rt::wire_enum_impls!(ThingsMode);
+
 /// A `ThingsOpts` property string (`key=value,…`).
 ///
 /// The `foo-bar` sub-key may be written without `foo-bar=`.
@@ -958,6 +1006,7 @@ pub struct ThingsOpts {
     /// Sub-keys this version of the SDK does not know, and the order keys arrived in.
     pub extra: rt::PropertyExtra,
 }
+
 impl ThingsOpts {
     /// A value with its required sub-keys: `foo-bar`.
     pub fn new(foo_bar: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -985,6 +1034,7 @@ impl ThingsOpts {
         self
     }
 }
+
 impl rt::PropertyString for ThingsOpts {
     const SPEC: &'static rt::PropertySpec = &rt::PropertySpec {
         name: "ThingsOpts",
@@ -1026,7 +1076,9 @@ impl rt::PropertyString for ThingsOpts {
         out.extra(&self.extra);
     }
 }
+
 rt::property_string_impls!(ThingsOpts);
+
 /// Every property-string type of the API: its shape and a round-trip function.
 pub const PROPERTY_STRINGS: &[rt::PropertyStringInfo] = &[
     rt::PropertyStringInfo {

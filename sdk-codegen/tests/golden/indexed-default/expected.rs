@@ -2,9 +2,11 @@
 
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+
 /// The PVE version of the schema these bindings were generated from (`pve_version` of
 /// the vendored `pve-api.json`, as `schema/SOURCE.md` records it).
 pub const SCHEMA_VERSION: &str = "fixture";
+
 /// A PVE privilege, as named in roles, ACLs and permission errors.
 ///
 /// Covers all 0 privileges the vendored schema's PVE version defines; a name this
@@ -15,6 +17,7 @@ pub enum Privilege {
     /// A value this version of the SDK does not know (a newer server sent it).
     UnknownValue(::std::string::String),
 }
+
 impl Privilege {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [Privilege] = &[];
@@ -29,6 +32,7 @@ impl Privilege {
         !matches!(self, Privilege::UnknownValue(_))
     }
 }
+
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
@@ -41,11 +45,13 @@ impl ::std::str::FromStr for Privilege {
         )
     }
 }
+
 impl ::std::fmt::Display for Privilege {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.pad(self.as_str())
     }
 }
+
 impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
@@ -60,12 +66,14 @@ impl rt::WireEnum for Privilege {
         self.is_known()
     }
 }
+
 rt::wire_enum_impls!(Privilege);
 
 /// Endpoints below `/nodes`, with their parameter and response types.
 pub mod nodes {
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+
 /// `GET /nodes/{node}/widgets`
 ///
 /// **Permission:** any authenticated user; the handler checks further.
@@ -83,6 +91,7 @@ pub struct GetNodesWidgets {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl GetNodesWidgets {
     /// A request with its required parameters: `node`.
     pub fn new(node: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -101,6 +110,7 @@ impl GetNodesWidgets {
         self
     }
 }
+
 impl rt::Endpoint for GetNodesWidgets {
     type Response = GetNodesWidgetsResponse;
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -123,6 +133,7 @@ impl rt::Endpoint for GetNodesWidgets {
         out.extra(&self.extra);
     }
 }
+
 /// `POST /nodes/{node}/widgets`
 ///
 /// **Permission:** any authenticated user; the handler checks further.
@@ -140,10 +151,11 @@ pub struct PostNodesWidgets {
     /// `name`: string.
     pub name: ::std::string::String,
     /// `slot0` to `slot255`: string.
-    pub slot: rt::Indexed<::std::string::String, 255u32>,
+    pub slot: rt::Indexed<::std::string::String, 255>,
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl PostNodesWidgets {
     /// A request with its required parameters: `node`, `name`.
     pub fn new(
@@ -176,6 +188,7 @@ impl PostNodesWidgets {
         self
     }
 }
+
 impl rt::Endpoint for PostNodesWidgets {
     type Response = ();
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -200,6 +213,7 @@ impl rt::Endpoint for PostNodesWidgets {
         out.extra(&self.extra);
     }
 }
+
 /// Response of `GET /nodes/{node}/widgets`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -207,10 +221,11 @@ pub struct GetNodesWidgetsResponse {
     /// `name`: string.
     pub name: ::std::string::String,
     /// `slot0` to `slot255`: string.
-    pub slot: rt::Indexed<::std::string::String, 255u32>,
+    pub slot: rt::Indexed<::std::string::String, 255>,
     /// Fields the schema does not declare, kept as received.
     pub extra: rt::Extra,
 }
+
 impl<'de> rt::serde::Deserialize<'de> for GetNodesWidgetsResponse {
     fn deserialize<D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -258,6 +273,7 @@ impl<'de> rt::serde::Deserialize<'de> for GetNodesWidgetsResponse {
         d.deserialize_map(V)
     }
 }
+
 impl rt::FromWire for GetNodesWidgetsResponse {
     fn from_wire<'de, D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -265,6 +281,7 @@ impl rt::FromWire for GetNodesWidgetsResponse {
         <Self as rt::serde::Deserialize<'de>>::deserialize(d)
     }
 }
+
 impl GetNodesWidgetsResponse {
     /// The `POST /nodes/{node}/widgets` request that writes this configuration back: every key the update accepts, unknown keys as received, `digest` included. Change fields here or on the request before sending.
     pub fn to_post(

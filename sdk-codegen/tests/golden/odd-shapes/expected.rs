@@ -2,9 +2,11 @@
 
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+
 /// The PVE version of the schema these bindings were generated from (`pve_version` of
 /// the vendored `pve-api.json`, as `schema/SOURCE.md` records it).
 pub const SCHEMA_VERSION: &str = "fixture";
+
 /// A PVE privilege, as named in roles, ACLs and permission errors.
 ///
 /// Covers all 0 privileges the vendored schema's PVE version defines; a name this
@@ -15,6 +17,7 @@ pub enum Privilege {
     /// A value this version of the SDK does not know (a newer server sent it).
     UnknownValue(::std::string::String),
 }
+
 impl Privilege {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [Privilege] = &[];
@@ -29,6 +32,7 @@ impl Privilege {
         !matches!(self, Privilege::UnknownValue(_))
     }
 }
+
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
@@ -41,11 +45,13 @@ impl ::std::str::FromStr for Privilege {
         )
     }
 }
+
 impl ::std::fmt::Display for Privilege {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.pad(self.as_str())
     }
 }
+
 impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
@@ -60,12 +66,14 @@ impl rt::WireEnum for Privilege {
         self.is_known()
     }
 }
+
 rt::wire_enum_impls!(Privilege);
 
 /// Endpoints below `/nodes`, with their parameter and response types.
 pub mod nodes {
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+
 /// `POST /nodes/{node}/odd`
 ///
 /// **Permission:** any authenticated user; the handler checks further.
@@ -93,6 +101,7 @@ pub struct PostNodesOdd {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl ::std::fmt::Debug for PostNodesOdd {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PostNodesOdd")
@@ -106,6 +115,7 @@ impl ::std::fmt::Debug for PostNodesOdd {
             .finish()
     }
 }
+
 impl PostNodesOdd {
     /// A request with its required parameters: `node`, `password`.
     pub fn new(
@@ -152,6 +162,7 @@ impl PostNodesOdd {
         self
     }
 }
+
 impl rt::Endpoint for PostNodesOdd {
     type Response = PostNodesOddResponse;
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -179,6 +190,7 @@ impl rt::Endpoint for PostNodesOdd {
         out.extra(&self.extra);
     }
 }
+
 /// Response of `POST /nodes/{node}/odd`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
@@ -190,6 +202,7 @@ pub struct PostNodesOddResponse {
     /// Fields the schema does not declare, kept as received.
     pub extra: rt::Extra,
 }
+
 impl ::std::fmt::Debug for PostNodesOddResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PostNodesOddResponse")
@@ -199,6 +212,7 @@ impl ::std::fmt::Debug for PostNodesOddResponse {
             .finish()
     }
 }
+
 impl<'de> rt::serde::Deserialize<'de> for PostNodesOddResponse {
     fn deserialize<D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -240,6 +254,7 @@ impl<'de> rt::serde::Deserialize<'de> for PostNodesOddResponse {
         d.deserialize_map(V)
     }
 }
+
 impl rt::FromWire for PostNodesOddResponse {
     fn from_wire<'de, D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -247,6 +262,7 @@ impl rt::FromWire for PostNodesOddResponse {
         <Self as rt::serde::Deserialize<'de>>::deserialize(d)
     }
 }
+
 /// The `-` object in `POST /nodes/{node}/odd`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -256,6 +272,7 @@ pub struct PostNodesOddResponseX2D {
     /// Fields the schema does not declare, kept as received.
     pub extra: rt::Extra,
 }
+
 impl<'de> rt::serde::Deserialize<'de> for PostNodesOddResponseX2D {
     fn deserialize<D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -294,6 +311,7 @@ impl<'de> rt::serde::Deserialize<'de> for PostNodesOddResponseX2D {
         d.deserialize_map(V)
     }
 }
+
 impl rt::FromWire for PostNodesOddResponseX2D {
     fn from_wire<'de, D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -301,6 +319,7 @@ impl rt::FromWire for PostNodesOddResponseX2D {
         <Self as rt::serde::Deserialize<'de>>::deserialize(d)
     }
 }
+
 /// The `-` object in `POST /nodes/{node}/odd`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -310,6 +329,7 @@ pub struct PostNodesOddResponseX2DX2D {
     /// Fields the schema does not declare, kept as received.
     pub extra: rt::Extra,
 }
+
 impl<'de> rt::serde::Deserialize<'de> for PostNodesOddResponseX2DX2D {
     fn deserialize<D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -348,6 +368,7 @@ impl<'de> rt::serde::Deserialize<'de> for PostNodesOddResponseX2DX2D {
         d.deserialize_map(V)
     }
 }
+
 impl rt::FromWire for PostNodesOddResponseX2DX2D {
     fn from_wire<'de, D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -355,6 +376,7 @@ impl rt::FromWire for PostNodesOddResponseX2DX2D {
         <Self as rt::serde::Deserialize<'de>>::deserialize(d)
     }
 }
+
 /// The `spec` object in `POST /nodes/{node}/odd`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -364,6 +386,7 @@ pub struct PostNodesOddSpec {
     /// Fields the schema does not declare, kept as received.
     pub extra: rt::Extra,
 }
+
 impl<'de> rt::serde::Deserialize<'de> for PostNodesOddSpec {
     fn deserialize<D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -402,6 +425,7 @@ impl<'de> rt::serde::Deserialize<'de> for PostNodesOddSpec {
         d.deserialize_map(V)
     }
 }
+
 impl rt::FromWire for PostNodesOddSpec {
     fn from_wire<'de, D: rt::serde::Deserializer<'de>>(
         d: D,

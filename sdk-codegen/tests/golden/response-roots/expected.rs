@@ -2,9 +2,11 @@
 
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+
 /// The PVE version of the schema these bindings were generated from (`pve_version` of
 /// the vendored `pve-api.json`, as `schema/SOURCE.md` records it).
 pub const SCHEMA_VERSION: &str = "fixture";
+
 /// A PVE privilege, as named in roles, ACLs and permission errors.
 ///
 /// Covers all 0 privileges the vendored schema's PVE version defines; a name this
@@ -15,6 +17,7 @@ pub enum Privilege {
     /// A value this version of the SDK does not know (a newer server sent it).
     UnknownValue(::std::string::String),
 }
+
 impl Privilege {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [Privilege] = &[];
@@ -29,6 +32,7 @@ impl Privilege {
         !matches!(self, Privilege::UnknownValue(_))
     }
 }
+
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
@@ -41,11 +45,13 @@ impl ::std::str::FromStr for Privilege {
         )
     }
 }
+
 impl ::std::fmt::Display for Privilege {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.pad(self.as_str())
     }
 }
+
 impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
@@ -60,12 +66,14 @@ impl rt::WireEnum for Privilege {
         self.is_known()
     }
 }
+
 rt::wire_enum_impls!(Privilege);
 
 /// Endpoints below `/nodes`, with their parameter and response types.
 pub mod nodes {
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+
 /// `GET /nodes/{node}/colors`
 ///
 /// **Permission:** any authenticated user; the handler checks further.
@@ -83,6 +91,7 @@ pub struct GetNodesColors {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl GetNodesColors {
     /// A request with its required parameters: `node`.
     pub fn new(node: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -101,6 +110,7 @@ impl GetNodesColors {
         self
     }
 }
+
 impl rt::Endpoint for GetNodesColors {
     type Response = ::std::vec::Vec<::std::string::String>;
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -123,6 +133,7 @@ impl rt::Endpoint for GetNodesColors {
         out.extra(&self.extra);
     }
 }
+
 /// `GET /nodes/{node}/moods`
 ///
 /// **Permission:** any authenticated user; the handler checks further.
@@ -140,6 +151,7 @@ pub struct GetNodesMoods {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl GetNodesMoods {
     /// A request with its required parameters: `node`.
     pub fn new(node: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -158,6 +170,7 @@ impl GetNodesMoods {
         self
     }
 }
+
 impl rt::Endpoint for GetNodesMoods {
     type Response = ::std::collections::BTreeMap<
         ::std::string::String,
@@ -183,6 +196,7 @@ impl rt::Endpoint for GetNodesMoods {
         out.extra(&self.extra);
     }
 }
+
 /// `GET /nodes/{node}/spec`
 ///
 /// **Permission:** any authenticated user; the handler checks further.
@@ -200,6 +214,7 @@ pub struct GetNodesSpec {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl GetNodesSpec {
     /// A request with its required parameters: `node`.
     pub fn new(node: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -218,6 +233,7 @@ impl GetNodesSpec {
         self
     }
 }
+
 impl rt::Endpoint for GetNodesSpec {
     type Response = ::std::string::String;
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {

@@ -2,9 +2,11 @@
 
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+
 /// The PVE version of the schema these bindings were generated from (`pve_version` of
 /// the vendored `pve-api.json`, as `schema/SOURCE.md` records it).
 pub const SCHEMA_VERSION: &str = "fixture";
+
 /// A PVE privilege, as named in roles, ACLs and permission errors.
 ///
 /// Covers all 0 privileges the vendored schema's PVE version defines; a name this
@@ -15,6 +17,7 @@ pub enum Privilege {
     /// A value this version of the SDK does not know (a newer server sent it).
     UnknownValue(::std::string::String),
 }
+
 impl Privilege {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [Privilege] = &[];
@@ -29,6 +32,7 @@ impl Privilege {
         !matches!(self, Privilege::UnknownValue(_))
     }
 }
+
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
@@ -41,11 +45,13 @@ impl ::std::str::FromStr for Privilege {
         )
     }
 }
+
 impl ::std::fmt::Display for Privilege {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.pad(self.as_str())
     }
 }
+
 impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
@@ -60,12 +66,14 @@ impl rt::WireEnum for Privilege {
         self.is_known()
     }
 }
+
 rt::wire_enum_impls!(Privilege);
 
 /// Endpoints below `/nodes`, with their parameter and response types.
 pub mod nodes {
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+
 /// `POST /nodes/{node}/gizmos`
 ///
 /// **Permission:** any authenticated user; the handler checks further.
@@ -85,6 +93,7 @@ pub struct PostNodesGizmos {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl PostNodesGizmos {
     /// A request with its required parameters: `node`, `size`.
     pub fn new(
@@ -107,6 +116,7 @@ impl PostNodesGizmos {
         self
     }
 }
+
 impl rt::Endpoint for PostNodesGizmos {
     type Response = PostNodesGizmosResponse;
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -130,6 +140,7 @@ impl rt::Endpoint for PostNodesGizmos {
         out.extra(&self.extra);
     }
 }
+
 /// `GET /nodes/{node}/gizmos/{id}`
 ///
 /// **Permission:** any authenticated user; the handler checks further.
@@ -149,6 +160,7 @@ pub struct GetNodesGizmosId {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl GetNodesGizmosId {
     /// A request with its required parameters: `node`, `id`.
     pub fn new(
@@ -171,6 +183,7 @@ impl GetNodesGizmosId {
         self
     }
 }
+
 impl rt::Endpoint for GetNodesGizmosId {
     type Response = ::std::string::String;
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -194,6 +207,7 @@ impl rt::Endpoint for GetNodesGizmosId {
         out.extra(&self.extra);
     }
 }
+
 /// Response of `POST /nodes/{node}/gizmos`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -203,6 +217,7 @@ pub struct PostNodesGizmosResponse {
     /// Fields the schema does not declare, kept as received.
     pub extra: rt::Extra,
 }
+
 impl<'de> rt::serde::Deserialize<'de> for PostNodesGizmosResponse {
     fn deserialize<D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -241,6 +256,7 @@ impl<'de> rt::serde::Deserialize<'de> for PostNodesGizmosResponse {
         d.deserialize_map(V)
     }
 }
+
 impl rt::FromWire for PostNodesGizmosResponse {
     fn from_wire<'de, D: rt::serde::Deserializer<'de>>(
         d: D,

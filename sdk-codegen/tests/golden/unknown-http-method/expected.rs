@@ -2,9 +2,11 @@
 
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+
 /// The PVE version of the schema these bindings were generated from (`pve_version` of
 /// the vendored `pve-api.json`, as `schema/SOURCE.md` records it).
 pub const SCHEMA_VERSION: &str = "fixture";
+
 /// A PVE privilege, as named in roles, ACLs and permission errors.
 ///
 /// Covers all 1 privileges the vendored schema's PVE version defines; a name this
@@ -17,6 +19,7 @@ pub enum Privilege {
     /// A value this version of the SDK does not know (a newer server sent it).
     UnknownValue(::std::string::String),
 }
+
 impl Privilege {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [Privilege] = &[Privilege::SysModify];
@@ -32,6 +35,7 @@ impl Privilege {
         !matches!(self, Privilege::UnknownValue(_))
     }
 }
+
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
@@ -45,11 +49,13 @@ impl ::std::str::FromStr for Privilege {
         )
     }
 }
+
 impl ::std::fmt::Display for Privilege {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.pad(self.as_str())
     }
 }
+
 impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
@@ -64,12 +70,14 @@ impl rt::WireEnum for Privilege {
         self.is_known()
     }
 }
+
 rt::wire_enum_impls!(Privilege);
 
 /// Endpoints below `/nodes`, with their parameter and response types.
 pub mod nodes {
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+
 /// `GET /nodes/{node}/lamps`
 ///
 /// **Permission:** any authenticated user; the handler checks further.
@@ -87,6 +95,7 @@ pub struct GetNodesLamps {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl GetNodesLamps {
     /// A request with its required parameters: `node`.
     pub fn new(node: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -105,6 +114,7 @@ impl GetNodesLamps {
         self
     }
 }
+
 impl rt::Endpoint for GetNodesLamps {
     type Response = ();
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {

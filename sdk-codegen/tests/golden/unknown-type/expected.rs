@@ -2,9 +2,11 @@
 
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+
 /// The PVE version of the schema these bindings were generated from (`pve_version` of
 /// the vendored `pve-api.json`, as `schema/SOURCE.md` records it).
 pub const SCHEMA_VERSION: &str = "fixture";
+
 /// A PVE privilege, as named in roles, ACLs and permission errors.
 ///
 /// Covers all 0 privileges the vendored schema's PVE version defines; a name this
@@ -15,6 +17,7 @@ pub enum Privilege {
     /// A value this version of the SDK does not know (a newer server sent it).
     UnknownValue(::std::string::String),
 }
+
 impl Privilege {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [Privilege] = &[];
@@ -29,6 +32,7 @@ impl Privilege {
         !matches!(self, Privilege::UnknownValue(_))
     }
 }
+
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
@@ -41,11 +45,13 @@ impl ::std::str::FromStr for Privilege {
         )
     }
 }
+
 impl ::std::fmt::Display for Privilege {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.pad(self.as_str())
     }
 }
+
 impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
@@ -60,12 +66,14 @@ impl rt::WireEnum for Privilege {
         self.is_known()
     }
 }
+
 rt::wire_enum_impls!(Privilege);
 
 /// Endpoints below `/nodes`, with their parameter and response types.
 pub mod nodes {
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+
 /// `POST /nodes/{node}/probes`
 ///
 /// **Permission:** any authenticated user; the handler checks further.
@@ -87,6 +95,7 @@ pub struct PostNodesProbes {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl PostNodesProbes {
     /// A request with its required parameters: `node`, `when`.
     pub fn new(
@@ -115,6 +124,7 @@ impl PostNodesProbes {
         self
     }
 }
+
 impl rt::Endpoint for PostNodesProbes {
     type Response = PostNodesProbesResponse;
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -139,6 +149,7 @@ impl rt::Endpoint for PostNodesProbes {
         out.extra(&self.extra);
     }
 }
+
 /// Response of `POST /nodes/{node}/probes`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -150,6 +161,7 @@ pub struct PostNodesProbesResponse {
     /// Fields the schema does not declare, kept as received.
     pub extra: rt::Extra,
 }
+
 impl<'de> rt::serde::Deserialize<'de> for PostNodesProbesResponse {
     fn deserialize<D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -191,6 +203,7 @@ impl<'de> rt::serde::Deserialize<'de> for PostNodesProbesResponse {
         d.deserialize_map(V)
     }
 }
+
 impl rt::FromWire for PostNodesProbesResponse {
     fn from_wire<'de, D: rt::serde::Deserializer<'de>>(
         d: D,

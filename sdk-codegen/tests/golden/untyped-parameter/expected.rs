@@ -2,9 +2,11 @@
 
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+
 /// The PVE version of the schema these bindings were generated from (`pve_version` of
 /// the vendored `pve-api.json`, as `schema/SOURCE.md` records it).
 pub const SCHEMA_VERSION: &str = "fixture";
+
 /// A PVE privilege, as named in roles, ACLs and permission errors.
 ///
 /// Covers all 0 privileges the vendored schema's PVE version defines; a name this
@@ -15,6 +17,7 @@ pub enum Privilege {
     /// A value this version of the SDK does not know (a newer server sent it).
     UnknownValue(::std::string::String),
 }
+
 impl Privilege {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [Privilege] = &[];
@@ -29,6 +32,7 @@ impl Privilege {
         !matches!(self, Privilege::UnknownValue(_))
     }
 }
+
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
@@ -41,11 +45,13 @@ impl ::std::str::FromStr for Privilege {
         )
     }
 }
+
 impl ::std::fmt::Display for Privilege {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.pad(self.as_str())
     }
 }
+
 impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
@@ -60,12 +66,14 @@ impl rt::WireEnum for Privilege {
         self.is_known()
     }
 }
+
 rt::wire_enum_impls!(Privilege);
 
 /// Endpoints below `/nodes`, with their parameter and response types.
 pub mod nodes {
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+
 /// `POST /nodes/{node}/notes`
 ///
 /// **Permission:** any authenticated user; the handler checks further.
@@ -89,6 +97,7 @@ pub struct PostNodesNotes {
     /// Parameters the schema does not list, sent as given after the listed ones.
     pub extra: rt::ExtraParams,
 }
+
 impl PostNodesNotes {
     /// A request with its required parameters: `node`, `text`.
     pub fn new(
@@ -129,6 +138,7 @@ impl PostNodesNotes {
         self
     }
 }
+
 impl rt::Endpoint for PostNodesNotes {
     type Response = PostNodesNotesResponse;
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
@@ -154,6 +164,7 @@ impl rt::Endpoint for PostNodesNotes {
         out.extra(&self.extra);
     }
 }
+
 /// Response of `POST /nodes/{node}/notes`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -163,6 +174,7 @@ pub struct PostNodesNotesResponse {
     /// Fields the schema does not declare, kept as received.
     pub extra: rt::Extra,
 }
+
 impl<'de> rt::serde::Deserialize<'de> for PostNodesNotesResponse {
     fn deserialize<D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -201,6 +213,7 @@ impl<'de> rt::serde::Deserialize<'de> for PostNodesNotesResponse {
         d.deserialize_map(V)
     }
 }
+
 impl rt::FromWire for PostNodesNotesResponse {
     fn from_wire<'de, D: rt::serde::Deserializer<'de>>(
         d: D,
@@ -214,6 +227,7 @@ impl rt::FromWire for PostNodesNotesResponse {
 pub mod types {
 #[allow(unused_imports)]
 use ::proxmox_sdk::__rt as rt;
+
 /// Values of `NotesKind`.
 ///
 /// Used by `POST /nodes/{node}/notes`.
@@ -227,6 +241,7 @@ pub enum NotesKind {
     /// A value this version of the SDK does not know (a newer server sent it).
     UnknownValue(::std::string::String),
 }
+
 impl NotesKind {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [NotesKind] = &[NotesKind::A, NotesKind::B];
@@ -243,6 +258,7 @@ impl NotesKind {
         !matches!(self, NotesKind::UnknownValue(_))
     }
 }
+
 impl ::std::str::FromStr for NotesKind {
     type Err = ::std::convert::Infallible;
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
@@ -257,11 +273,13 @@ impl ::std::str::FromStr for NotesKind {
         )
     }
 }
+
 impl ::std::fmt::Display for NotesKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.pad(self.as_str())
     }
 }
+
 impl rt::WireEnum for NotesKind {
     fn as_wire(&self) -> &str {
         self.as_str()
@@ -276,5 +294,6 @@ impl rt::WireEnum for NotesKind {
         self.is_known()
     }
 }
+
 rt::wire_enum_impls!(NotesKind);
 }
