@@ -1,4 +1,5 @@
-//! The non-strict golden fixtures (schema variants the generator has to take without a stop:
+//! The per-feature golden fixtures (enums, indexed keys, permissions, property strings, tasks)
+//! and the non-strict ones (schema variants the generator has to take without a stop:
 //! `sdk-codegen/tests/golden/<variant>/`) compile with warnings denied, and the renamed or
 //! fallback-typed items still put the schema's wire names on the wire.
 
@@ -12,6 +13,27 @@ macro_rules! golden {
     };
 }
 
+// One fixture per generator feature, cut from `basic`.
+golden!(
+    feature_enums,
+    "../../../sdk-codegen/tests/golden/feature-enums/expected.rs"
+);
+golden!(
+    feature_indexed_keys,
+    "../../../sdk-codegen/tests/golden/feature-indexed-keys/expected.rs"
+);
+golden!(
+    feature_permissions,
+    "../../../sdk-codegen/tests/golden/feature-permissions/expected.rs"
+);
+golden!(
+    feature_property_strings,
+    "../../../sdk-codegen/tests/golden/feature-property-strings/expected.rs"
+);
+golden!(
+    feature_tasks,
+    "../../../sdk-codegen/tests/golden/feature-tasks/expected.rs"
+);
 golden!(
     collisions,
     "../../../sdk-codegen/tests/golden/collisions/expected.rs"
@@ -171,4 +193,24 @@ fn credentials_of_any_type_stay_out_of_debug_output() {
         body.as_deref(),
         Some("nothing=null&password=424242&ticket=PVE%3Atok")
     );
+}
+
+#[test]
+fn each_feature_fixture_keeps_its_feature() {
+    // Tasks: the create call answers a UPID.
+    fn answers_a_upid<E: Endpoint<Response = proxmox_sdk::Upid>>() {}
+    answers_a_upid::<feature_tasks::nodes::PostNodesLxc>();
+    // Permissions: no `permissions` block means root only.
+    assert_eq!(
+        *feature_permissions::cluster::PostClusterReboot::INFO.permission,
+        proxmox_sdk::Permission::RootOnly
+    );
+    // Enums: a value from a newer server is kept.
+    let status: feature_enums::types::LxcStatus = "paused".parse().unwrap();
+    assert_eq!(status.to_string(), "paused");
+    // Indexed keys: `unused[n]` goes up to `unused255`.
+    let config: feature_indexed_keys::nodes::GetNodesQemuConfigResponse =
+        proxmox_sdk::wire::de::from_value(serde_json::json!({"unused255": "local:vm-100-disk-9"}))
+            .unwrap();
+    assert_eq!(config.unused.len(), 1);
 }
