@@ -1,12 +1,9 @@
 //! Retries: reads are retried on transient failures, writes are never replayed once they may
 //! have reached the server. Request counts come from what the server actually received.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use proxmox_sdk::api::nodes::{GetNodesLxc, PostNodesLxcStatusStart};
 use proxmox_sdk::client::RetryPolicy;
-use proxmox_sdk::transport::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
+use proxmox_sdk::testing::{self, Expect, ScriptedTransport, respond};
 use proxmox_sdk::{Error, HttpMethod};
 
 use super::support::*;
@@ -151,46 +148,17 @@ async fn a_get_is_retried_after_the_connection_broke() {
     assert_eq!(server.count(), 2);
 }
 
-/// A substituted transport: fails to connect `failures` times, then answers with a UPID.
-#[derive(Debug)]
-struct FlakyConnect {
-    failures: usize,
-    calls: Arc<AtomicUsize>,
-    methods: Arc<std::sync::Mutex<Vec<HttpMethod>>>,
-}
-
-impl Transport for FlakyConnect {
-    fn execute(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
-        Box::pin(async move {
-            self.methods.lock().unwrap().push(request.method);
-            let call = self.calls.fetch_add(1, Ordering::SeqCst);
-            if call < self.failures {
-                return Err(TransportError::Connect("connection refused".into()));
-            }
-            Ok(HttpResponse {
-                status: 200,
-                reason: None,
-                headers: Default::default(),
-                body: data(serde_json::json!(UPID)).into(),
-            })
-        })
-    }
-}
-
 #[tokio::test]
 async fn a_post_whose_connection_never_opened_is_retried_through_a_custom_transport() {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let methods = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let transport = FlakyConnect {
-        failures: 1,
-        calls: Arc::clone(&calls),
-        methods: Arc::clone(&methods),
-    };
+    let path = "/nodes/pve1/lxc/100/status/start";
+    let script = ScriptedTransport::new()
+        .expect(Expect::post(path).reply(testing::Reply::ConnectFailed))
+        .expect(Expect::post(path).respond(respond::data(UPID)));
     let client = proxmox_sdk::Client::builder("https://pve1:8006")
         .unwrap()
         .token(TOKEN_ID, TOKEN_SECRET)
         .retry(fast_retry())
-        .transport(transport)
+        .transport(script.clone())
         .build()
         .unwrap();
     let upid = client
@@ -198,9 +166,7 @@ async fn a_post_whose_connection_never_opened_is_retried_through_a_custom_transp
         .await
         .unwrap();
     assert_eq!(upid.to_string(), UPID);
-    assert_eq!(calls.load(Ordering::SeqCst), 2);
-    assert_eq!(
-        *methods.lock().unwrap(),
-        [HttpMethod::Post, HttpMethod::Post]
-    );
+    script.finish();
+    let methods: Vec<HttpMethod> = script.requests().iter().map(|r| r.method).collect();
+    assert_eq!(methods, [HttpMethod::Post, HttpMethod::Post]);
 }
