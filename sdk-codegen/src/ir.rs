@@ -213,6 +213,9 @@ pub struct Field {
     pub wire: String,
     /// Rust identifier as source text (`ignore_unpack_errors`, `r#type`).
     pub ident: String,
+    /// The builder method that sets the field: the identifier, or `with_<name>` where that
+    /// would clash with a generated method (decided by lowering).
+    pub setter: String,
     /// The value type (for indexed families: the element type).
     pub ty: Ty,
     /// Whether the field may be absent.

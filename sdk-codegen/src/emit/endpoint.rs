@@ -12,9 +12,6 @@ use super::spell::{
 use crate::ir::{Check, Endpoint, Field, Permission, Segment, TaskKind};
 use crate::naming;
 
-/// Setter names that would clash with the generated constructor or helpers.
-const RESERVED_METHODS: &[&str] = &["new", "extra_param"];
-
 pub(super) fn endpoint(e: &Endpoint) -> TokenStream {
     let name = format_ident!("{}", e.name);
     let doc = doc_lines(&docs::endpoint(e));
@@ -154,12 +151,7 @@ pub(super) fn endpoint(e: &Endpoint) -> TokenStream {
 
 fn setter(f: &Field, module: &str) -> TokenStream {
     let id = ident(&f.ident);
-    let plain = naming::unraw(&f.ident);
-    let method = if RESERVED_METHODS.contains(&plain) {
-        format_ident!("with_{}", plain)
-    } else {
-        ident(&f.ident)
-    };
+    let method = ident(&f.setter);
     let t = arg_ty(&f.ty, module);
     let conv = arg_conv(&f.ty, &format_ident!("value"));
     match f.indexed_max {

@@ -271,11 +271,7 @@ pub(super) fn property_string(
     });
     let setters = p.fields.iter().filter(|f| f.optional).map(|f| {
         let id = ident(&f.ident);
-        let method = if naming::unraw(&f.ident) == "new" {
-            format_ident!("with_new")
-        } else {
-            ident(&f.ident)
-        };
+        let method = ident(&f.setter);
         let t = arg_ty(&f.ty, module);
         let conv = arg_conv(&f.ty, &format_ident!("value"));
         let d = doc_attr(&format!("Sets `{}`.", f.wire));

@@ -54,3 +54,22 @@ pub(super) fn disambiguate(fields: &mut [Field], site: &str, stats: &mut Stats) 
         f.ident = renamed;
     }
 }
+
+/// Builder methods every request type has, which a setter may not be named.
+pub(super) const REQUEST_METHODS: &[&str] = &["new", "extra_param"];
+
+/// Builder methods every property-string type has.
+pub(super) const PROPERTY_STRING_METHODS: &[&str] = &["new"];
+
+/// Names the setters of a type's fields after their (final) identifiers; a setter that would
+/// clash with one of the type's generated `methods` becomes `with_<name>`.
+pub(super) fn name_setters(fields: &mut [Field], methods: &[&str]) {
+    for f in fields {
+        let plain = naming::unraw(&f.ident);
+        f.setter = if methods.contains(&plain) {
+            format!("with_{plain}")
+        } else {
+            f.ident.clone()
+        };
+    }
+}

@@ -137,6 +137,7 @@ impl<'a> FieldLowering<'a> {
         Ok(Field {
             wire: key.to_string(),
             ident: naming::field_ident(wire),
+            setter: naming::field_ident(wire),
             ty,
             optional: shared::truthy(def.optional.as_ref()) || indexed_max.is_some(),
             indexed_max,

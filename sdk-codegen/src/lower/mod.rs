@@ -171,6 +171,7 @@ fn lower_endpoint(
         }
     }
     fields::disambiguate(&mut all, &here, lowering.stats_mut());
+    collide::name_setters(&mut all, collide::REQUEST_METHODS);
     let params = all.split_off(path_count);
     let path_params = all;
 

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::LowerError;
-use super::collide::disambiguate;
+use super::collide::{PROPERTY_STRING_METHODS, disambiguate, name_setters};
 use super::facts::{facts, scalar};
 use super::fields::TYPES_MODULE;
 use super::lenient;
@@ -235,6 +235,7 @@ fn property_string_def(
         fields.push(Field {
             wire: key.clone(),
             ident: naming::field_ident(key),
+            setter: naming::field_ident(key),
             ty,
             optional: shared::truthy(def.optional.as_ref()),
             indexed_max: None,
@@ -243,6 +244,7 @@ fn property_string_def(
         });
     }
     disambiguate(&mut fields, &site, stats);
+    name_setters(&mut fields, PROPERTY_STRING_METHODS);
     Ok(PropertyStringDef {
         name: group.name.clone(),
         fields,
