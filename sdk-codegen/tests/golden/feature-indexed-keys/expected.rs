@@ -9,50 +9,24 @@ pub const SCHEMA_VERSION: &str = "0.0-fixture";
 
 /// A PVE privilege, as named in roles, ACLs and permission errors.
 ///
-/// Covers all 7 privileges the vendored schema's PVE version defines; a name this
+/// Covers all 1 privileges the vendored schema's PVE version defines; a name this
 /// version does not know (from a newer server) is kept in `UnknownValue`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Privilege {
-    /// `Realm.AllocateUser`
-    RealmAllocateUser,
-    /// `SDN.Use`
-    SdnUse,
-    /// `User.Modify`
-    UserModify,
-    /// `VM.Allocate`
-    VmAllocate,
     /// `VM.Audit`
     VmAudit,
-    /// `VM.Config.CPU`
-    VmConfigCpu,
-    /// `VM.Config.Disk`
-    VmConfigDisk,
     /// A value this version of the SDK does not know (a newer server sent it).
     UnknownValue(::std::string::String),
 }
 
 impl Privilege {
     /// Every value the schema lists, in schema order.
-    pub const ALL: &'static [Privilege] = &[
-        Privilege::RealmAllocateUser,
-        Privilege::SdnUse,
-        Privilege::UserModify,
-        Privilege::VmAllocate,
-        Privilege::VmAudit,
-        Privilege::VmConfigCpu,
-        Privilege::VmConfigDisk,
-    ];
+    pub const ALL: &'static [Privilege] = &[Privilege::VmAudit];
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            Privilege::RealmAllocateUser => "Realm.AllocateUser",
-            Privilege::SdnUse => "SDN.Use",
-            Privilege::UserModify => "User.Modify",
-            Privilege::VmAllocate => "VM.Allocate",
             Privilege::VmAudit => "VM.Audit",
-            Privilege::VmConfigCpu => "VM.Config.CPU",
-            Privilege::VmConfigDisk => "VM.Config.Disk",
             Privilege::UnknownValue(other) => other,
         }
     }
@@ -67,13 +41,7 @@ impl ::std::str::FromStr for Privilege {
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
-                "Realm.AllocateUser" => Privilege::RealmAllocateUser,
-                "SDN.Use" => Privilege::SdnUse,
-                "User.Modify" => Privilege::UserModify,
-                "VM.Allocate" => Privilege::VmAllocate,
                 "VM.Audit" => Privilege::VmAudit,
-                "VM.Config.CPU" => Privilege::VmConfigCpu,
-                "VM.Config.Disk" => Privilege::VmConfigDisk,
                 other => {
                     Privilege::UnknownValue(::std::string::ToString::to_string(other))
                 }
