@@ -48,6 +48,7 @@ use tracing::Instrument as _;
 
 pub use builder::ClientBuilder;
 pub use envelope::{ResponseMeta, decode_response};
+pub use reqwest_transport::{BodyTooLarge, MAX_RESPONSE_BYTES};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use tfa::{TfaAnswer, TfaChallenge, TfaMethod};
