@@ -57,6 +57,10 @@ async fn main() {
     println!("read selftest on fakepve, {rounds} rounds each, interleaved (ms)");
     println!("| response latency | mode | p25 | median | p75 |");
     println!("|---|---|---|---|---|");
+    // fakepve's latency is in PVE seconds: at time_scale 1 they are real seconds.
+    pve.control(serde_json::json!({"op": "time_scale", "value": 1.0}))
+        .await
+        .expect("fakepve time_scale");
     for latency in latencies {
         pve.control(serde_json::json!({"op": "slow_network", "latency": latency / 1e3}))
             .await

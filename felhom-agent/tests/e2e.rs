@@ -49,9 +49,27 @@ fn with(mut env: Vec<(String, String)>, key: &str, value: &str) -> Vec<(String, 
     env
 }
 
+/// Runs the agent. Every run logs at `trace` unless the test chose a level, and every run is a
+/// leak check: the secret of the token it was given appears neither on stdout nor on stderr.
 async fn agent(args: &[&str], env: &[(String, String)]) -> Finished {
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    run(Path::new(AGENT), args, &env, TIMEOUT).await
+    let mut env = env.to_vec();
+    if !env.iter().any(|(k, _)| k == "FELHOM_AGENT_LOG_LEVEL") {
+        env.push(("FELHOM_AGENT_LOG_LEVEL".into(), "trace".into()));
+    }
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let done = run(Path::new(AGENT), args, &pairs, TIMEOUT).await;
+    let secret = env
+        .iter()
+        .find(|(k, _)| k == "FELHOM_AGENT_PROXMOX_TOKEN")
+        .and_then(|(_, token)| token.split_once('=').map(|(_, secret)| secret.to_owned()));
+    if let Some(secret) = secret.filter(|s| !s.is_empty()) {
+        assert!(
+            !done.stdout.contains(&secret) && !done.stderr.contains(&secret),
+            "the token secret was printed by `felhom-agent {}`",
+            args.join(" ")
+        );
+    }
+    done
 }
 
 /// Runs with `--output json` and parses the one report object.

@@ -45,6 +45,7 @@ pub use crate::login::{TfaAnswer, TfaChallenge, TfaMethod};
 pub use crate::secret::Secret;
 pub use builder::ClientBuilder;
 pub use envelope::{ResponseMeta, decode_response};
+pub use reqwest_transport::{BodyTooLarge, MAX_RESPONSE_BYTES};
 pub use retry::RetryPolicy;
 pub use version::ServerVersion;
 

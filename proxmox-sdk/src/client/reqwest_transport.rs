@@ -6,6 +6,21 @@ use crate::endpoint::HttpMethod;
 use crate::tls::find_fingerprint_mismatch;
 use crate::transport::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
 
+/// The largest response body read. PVE's biggest answers (the resources of a large cluster, a
+/// long task log read whole) are a few MiB; a body past this is not PVE's and is not buffered.
+pub const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
+/// A response body larger than [`MAX_RESPONSE_BYTES`]: the request was sent and answered, but
+/// the answer was not read to the end.
+#[derive(Debug, thiserror::Error)]
+#[error("the response body is larger than {limit} bytes{}; it was not read", announced.map(|n| format!(" (announced: {n})")).unwrap_or_default())]
+pub struct BodyTooLarge {
+    /// The limit.
+    pub limit: usize,
+    /// The `Content-Length` the server announced, if it did.
+    pub announced: Option<u64>,
+}
+
 /// reqwest with the TLS configuration, timeouts and user agent chosen in the builder.
 ///
 /// The reqwest client is built with redirects off, so a credential can only ever go to the
@@ -56,7 +71,7 @@ impl ReqwestTransport {
             .map(|r| String::from_utf8_lossy(r.as_bytes()).into_owned());
         // Taken rather than cloned: reading the body does not need them.
         let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await.map_err(classify)?;
+        let body = read_body(response, MAX_RESPONSE_BYTES).await?;
         Ok(HttpResponse {
             status,
             reason,
@@ -70,6 +85,29 @@ impl Transport for ReqwestTransport {
     fn execute(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
         Box::pin(self.run(request))
     }
+}
+
+/// Reads the body, refusing one larger than `limit` (by its `Content-Length`, or once that
+/// many bytes arrived) without buffering the rest.
+async fn read_body(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<bytes::Bytes, TransportError> {
+    let too_large =
+        |announced| TransportError::Interrupted(Box::new(BodyTooLarge { limit, announced }));
+    if let Some(announced) = response.content_length() {
+        if announced > limit as u64 {
+            return Err(too_large(Some(announced)));
+        }
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(classify)? {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large(None));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 /// Sorts a reqwest failure by what it says about the request having been sent.

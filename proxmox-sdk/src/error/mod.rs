@@ -15,7 +15,7 @@
 //! print the whole chain with [`Report`]. No variant ever holds a credential.
 
 mod api;
-mod bounded;
+pub(crate) mod bounded;
 
 use std::error::Error as StdError;
 use std::fmt;

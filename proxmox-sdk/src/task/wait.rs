@@ -221,8 +221,8 @@ impl<'a> Wait<'a> {
                     WarningsPolicy::Success => Ok(self.outcome(status, exit, warnings, log_error)),
                     WarningsPolicy::Failure => {
                         let mut failure = TaskFailure::new(status, exit, self.polls);
-                        failure.warnings = warnings;
-                        failure.log_tail = tail;
+                        failure.warnings = bounded_lines(warnings);
+                        failure.log_tail = bounded_lines(tail);
                         failure.log_error = log_error;
                         Err(TaskError::Failed(Box::new(failure)))
                     }
@@ -231,7 +231,7 @@ impl<'a> Wait<'a> {
             ExitStatus::Failed(_) => {
                 let (tail, log_error) = self.log_tail(log_error).await;
                 let mut failure = TaskFailure::new(status, exit, self.polls);
-                failure.log_tail = tail;
+                failure.log_tail = bounded_lines(tail);
                 failure.log_error = log_error;
                 Err(TaskError::Failed(Box::new(failure)))
             }
@@ -293,6 +293,17 @@ impl<'a> Wait<'a> {
 /// the task was started.
 fn is_transient(error: &Error, seen: bool) -> bool {
     error.is_retryable() || (!seen && matches!(error.status(), Some(400 | 404)))
+}
+
+/// Log lines as a failure keeps them: each text bounded like every other server text an error
+/// carries (a task log line is whatever the worker printed).
+fn bounded_lines(mut lines: Vec<TaskLogLine>) -> Vec<TaskLogLine> {
+    for line in &mut lines {
+        if line.text.len() > crate::error::bounded::MAX_TEXT {
+            line.text = crate::error::bounded::bound(&line.text, crate::error::bounded::MAX_TEXT);
+        }
+    }
+    lines
 }
 
 #[cfg(test)]

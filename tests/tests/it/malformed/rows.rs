@@ -77,6 +77,19 @@ fn message_cut(err: &Error) -> bool {
         .is_some_and(|m| m.len() < 2200 && m.contains("… [cut, "))
 }
 
+fn body_too_large(err: &Error, announced: bool) -> bool {
+    use std::error::Error as _;
+    let Error::Interrupted(source) = err else {
+        return false;
+    };
+    source
+        .downcast_ref::<proxmox_sdk::client::BodyTooLarge>()
+        .is_some_and(|b| {
+            b.announced.is_some() == announced && b.limit == proxmox_sdk::client::MAX_RESPONSE_BYTES
+        })
+        && err.source().is_some()
+}
+
 fn status(err: &Error, want: u16) -> bool {
     err.status() == Some(want)
 }
@@ -105,7 +118,34 @@ pub(super) fn rows() -> Vec<Row> {
     let mut stalled_body = chunked_head();
     stalled_body.push_str("8\r\n{\"data\":\r\n");
 
+    let announced_too_large = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{{\"data\":[",
+        proxmox_sdk::client::MAX_RESPONSE_BYTES + 1
+    );
+    let streamed_too_large = {
+        let body = format!(
+            r#"{{"data":"{}"}}"#,
+            "y".repeat(proxmox_sdk::client::MAX_RESPONSE_BYTES)
+        );
+        format!("{}{:x}\r\n{body}\r\n0\r\n\r\n", chunked_head(), body.len())
+    };
+
     let mut table = vec![
+        // --- bodies larger than the client reads
+        row(
+            "a Content-Length over the response limit is refused before reading",
+            List,
+            raw(announced_too_large),
+            "Interrupted",
+            |e| body_too_large(e, true),
+        ),
+        row(
+            "a chunked body growing past the response limit is cut off",
+            Raw,
+            raw(streamed_too_large),
+            "Interrupted",
+            |e| body_too_large(e, false),
+        ),
         // --- truncated and non-JSON success bodies
         row(
             "truncated JSON list",

@@ -158,6 +158,26 @@ async fn the_failure_log_is_the_tail_of_a_long_log() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_huge_log_line_is_kept_bounded_in_the_failure() {
+    let huge = format!("TASK ERROR: {}", "x".repeat(1 << 20));
+    let script = Script::new([Reply::Stopped("command failed")]).log(["starting", huge.as_str()]);
+    let err = script
+        .client()
+        .wait_task(&Script::upid(), WaitOptions::default())
+        .await
+        .unwrap_err();
+    let last = &err.log_tail()[1].text;
+    assert!(last.len() < 4096, "{} bytes kept", last.len());
+    assert!(last.starts_with("TASK ERROR: xxx"), "{}", &last[..40]);
+    assert!(
+        last.ends_with(&format!("… [cut, {} bytes in all]", huge.len())),
+        "{}",
+        &last[last.len() - 60..]
+    );
+    assert_eq!(err.log_tail()[0].text, "starting");
+}
+
+#[tokio::test(start_paused = true)]
 async fn the_tail_is_right_without_a_total_too() {
     let log: Vec<String> = (1..=120).map(|i| format!("line {i}")).collect();
     let script = Script::new([Reply::Stopped("failed")])
