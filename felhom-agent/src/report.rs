@@ -80,9 +80,10 @@ fn header(out: &mut String, title: &str, target: &Target) {
     let _ = writeln!(out, "  endpoint {}  node {}", target.endpoint, target.node);
     let _ = writeln!(
         out,
-        "  token    {}  trust {}",
-        target.token_id, target.trust
+        "  token    {} (from {})",
+        target.token_id, target.token_source
     );
+    let _ = writeln!(out, "  trust    {}", target.trust);
 }
 
 fn steps(out: &mut String, steps: &[StepReport]) {
