@@ -95,7 +95,8 @@ async fn run(action: Action, settings: Settings, output: Output) -> ProcessExit 
             emit(output, report::task_text(&report), report::json(&report));
             report.exit_code.into()
         }
-        Action::PrintFingerprint | Action::Print(_) => unreachable_action(),
+        // Handled before a host exists.
+        Action::PrintFingerprint | Action::Print(_) => ExitCode::Usage.into(),
     }
 }
 
@@ -143,11 +144,6 @@ async fn signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
-}
-
-/// Dispatch handles these before a host exists.
-fn unreachable_action() -> ProcessExit {
-    ExitCode::Usage.into()
 }
 
 async fn print_fingerprint(settings: &Settings, output: Output) -> ProcessExit {

@@ -34,11 +34,11 @@ mod tests;
 
 use std::path::{Path, PathBuf};
 
+use felhom_privileged::Mode;
 use proxmox_sdk::tls::Fingerprint;
 
 pub use env::Environment;
 pub use error::{ConfigError, MissingSetting};
-pub use felhom_privileged::Mode as PrivilegedMode;
 pub use source::{Setting, Source};
 pub use token::{ApiToken, TokenError};
 pub use values::{Endpoint, LogFormat, LogLevel, Trust};
@@ -64,7 +64,7 @@ pub struct Settings {
     /// The TLS trust mode and where it was chosen (`None`: nothing set, the system store).
     pub trust: (Trust, Option<Source>),
     /// `privileged.mode`.
-    pub privileged_mode: PrivilegedMode,
+    pub privileged_mode: Mode,
     /// `log.level`.
     pub log_level: LogLevel,
     /// `log.format`.
@@ -87,7 +87,7 @@ pub struct AgentConfig {
     /// How the host's certificate is verified.
     pub trust: Trust,
     /// How root commands run.
-    pub privileged_mode: PrivilegedMode,
+    pub privileged_mode: Mode,
     /// Log level.
     pub log_level: LogLevel,
     /// Log format.
@@ -177,13 +177,11 @@ impl Settings {
         )?
         .map(|s| {
             check(s, "privileged.mode", |v| {
-                v.trim()
-                    .parse::<PrivilegedMode>()
-                    .map_err(|e| e.to_string())
+                v.trim().parse::<Mode>().map_err(|e| e.to_string())
             })
         })
         .transpose()?
-        .map_or(PrivilegedMode::Sudo, |s| s.value);
+        .map_or(Mode::Sudo, |s| s.value);
         let log_level = pick(from_file(config.log.level), env::LOG_LEVEL, "log.level")?
             .map(|s| check(s, "log.level", LogLevel::parse))
             .transpose()?

@@ -41,7 +41,7 @@ fn a_complete_file_loads_with_every_value_and_its_source() {
     assert_eq!(config.node, "pve1");
     assert_eq!(config.token.id(), "felhom-agent@pve!agent");
     assert_eq!(config.trust, Trust::Fingerprint(PIN.parse().unwrap()));
-    assert_eq!(config.privileged_mode, PrivilegedMode::Direct);
+    assert_eq!(config.privileged_mode, felhom_privileged::Mode::Direct);
     assert_eq!(config.log_level, LogLevel::Debug);
     assert_eq!(config.log_format, LogFormat::Json);
     assert_no_secret(&format!("{config:?}"));
@@ -81,7 +81,7 @@ fn the_environment_beats_the_file() {
     assert_eq!(config.token.secret().expose(), "abc123");
     assert_eq!(config.log_level, LogLevel::Warn);
     assert_eq!(config.log_format, LogFormat::Text);
-    assert_eq!(config.privileged_mode, PrivilegedMode::Sudo);
+    assert_eq!(config.privileged_mode, felhom_privileged::Mode::Sudo);
 }
 
 #[test]

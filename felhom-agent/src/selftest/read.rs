@@ -7,7 +7,6 @@
 
 use proxmox_sdk::api::nodes::GetNodesStorageItem;
 use serde::Serialize;
-use tokio::task::JoinSet;
 
 use super::step::{MissingPrivilege, StepError, StepReport, read_step};
 use super::{Target, TlsHelp};
@@ -223,30 +222,20 @@ async fn contents(
             }
         }
         Concurrency::Concurrent => {
-            let mut set = JoinSet::new();
-            for (i, s) in active.iter().enumerate() {
-                let step = content_step(host.clone(), s.storage.clone());
-                set.spawn(async move { (i, step.await) });
+            // All in flight at once; awaited in storage order, so the report keeps it.
+            let running: Vec<_> = active
+                .iter()
+                .map(|s| tokio::spawn(content_step(host.clone(), s.storage.clone())))
+                .collect();
+            for (s, handle) in active.iter().zip(running) {
+                reports.push(handle.await.unwrap_or_else(|err| {
+                    StepReport::failed(
+                        format!("content {}", s.storage),
+                        std::time::Duration::ZERO,
+                        StepError::other(ExitCode::Failure, format!("the step panicked: {err}")),
+                    )
+                }));
             }
-            let mut done = Vec::with_capacity(active.len());
-            while let Some(joined) = set.join_next().await {
-                match joined {
-                    Ok(pair) => done.push(pair),
-                    Err(err) => done.push((
-                        usize::MAX,
-                        StepReport::failed(
-                            "content",
-                            std::time::Duration::ZERO,
-                            StepError::other(
-                                ExitCode::Failure,
-                                format!("the step panicked: {err}"),
-                            ),
-                        ),
-                    )),
-                }
-            }
-            done.sort_by_key(|(i, _)| *i);
-            reports.extend(done.into_iter().map(|(_, r)| r));
         }
     }
     reports

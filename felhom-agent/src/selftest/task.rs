@@ -293,7 +293,7 @@ async fn task_step(host: &Host, vmid: u32, name: &str, op: Op, options: WaitOpti
         }
         let mut step = match &result {
             Ok(outcome) => StepReport::ok(op.name(), took, format!("{} after {} poll(s)", outcome.exit_status, outcome.polls)),
-            Err(error) => StepReport::failed(op.name(), took, task_error(error)),
+            Err(error) => StepReport::failed(op.name(), took, StepError::from_task(error)),
         };
         step.upid = Some(upid.to_string());
         match &step.error {
@@ -304,10 +304,6 @@ async fn task_step(host: &Host, vmid: u32, name: &str, op: Op, options: WaitOpti
     }
     .instrument(span)
     .await
-}
-
-fn task_error(error: &TaskError) -> StepError {
-    StepError::from_task(error)
 }
 
 async fn snapshot_exists(host: &Host, vmid: u32, name: &str) -> Result<bool, Error> {
