@@ -9,9 +9,11 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::HeaderMap;
+use tokio::io::AsyncRead;
 
 use crate::endpoint::HttpMethod;
 use crate::tls::FingerprintMismatch;
@@ -36,7 +38,9 @@ pub trait Transport: Send + Sync + fmt::Debug {
 ///
 /// Credentials travel in `headers` as values marked sensitive, so `http`'s `Debug` prints them
 /// as `Sensitive`; the body (which holds the password of a login) is never printed.
-#[derive(Clone)]
+///
+/// Not `Clone`: a streamed body can be read only once, which is also why the client never
+/// sends a request with a [`RequestBody::Stream`] twice.
 pub struct HttpRequest {
     /// The method.
     pub method: HttpMethod,
@@ -44,8 +48,99 @@ pub struct HttpRequest {
     pub url: String,
     /// Headers to send (authentication, CSRF token, content type).
     pub headers: HeaderMap,
-    /// The `application/x-www-form-urlencoded` body of a `POST`/`PUT`.
-    pub body: Option<Bytes>,
+    /// The body of a `POST`/`PUT`: a form in memory, or a stream of known length (an upload);
+    /// its type is in the `Content-Type` header.
+    pub body: Option<RequestBody>,
+    /// How long this request may take in total, when it differs from the transport's default
+    /// (an upload runs for minutes where an API call takes seconds). `None`: the default.
+    pub timeout: Option<Duration>,
+}
+
+/// The body of a request: bytes in memory or a stream read while sending.
+pub enum RequestBody {
+    /// A complete body (a form).
+    Bytes(Bytes),
+    /// A body read from a stream while it is sent, never held whole in memory.
+    Stream(BodyStream),
+}
+
+impl RequestBody {
+    /// The body's length in bytes (what `Content-Length` says).
+    pub fn len(&self) -> u64 {
+        match self {
+            Self::Bytes(bytes) => bytes.len() as u64,
+            Self::Stream(stream) => stream.len(),
+        }
+    }
+
+    /// Whether the body has no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The bytes of an in-memory body; `None` for a stream.
+    pub fn as_bytes(&self) -> Option<&Bytes> {
+        match self {
+            Self::Bytes(bytes) => Some(bytes),
+            Self::Stream(_) => None,
+        }
+    }
+}
+
+impl From<Bytes> for RequestBody {
+    fn from(bytes: Bytes) -> Self {
+        Self::Bytes(bytes)
+    }
+}
+
+impl fmt::Debug for RequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Bytes(bytes) => write!(f, "<{} bytes>", bytes.len()),
+            Self::Stream(stream) => write!(f, "<stream of {} bytes>", stream.len()),
+        }
+    }
+}
+
+/// A reader and the exact number of bytes it yields.
+///
+/// PVE refuses chunked transfer encoding, so a streamed body always announces its length: a
+/// transport sends `Content-Length: len` and then exactly `len` bytes of the reader. A reader
+/// that ends early makes the request fail; bytes past `len` are not read.
+pub struct BodyStream {
+    reader: Pin<Box<dyn AsyncRead + Send>>,
+    len: u64,
+}
+
+impl BodyStream {
+    /// A body of exactly `len` bytes read from `reader`.
+    pub fn new(reader: impl AsyncRead + Send + 'static, len: u64) -> Self {
+        Self {
+            reader: Box::pin(reader),
+            len,
+        }
+    }
+
+    /// The announced length.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Whether the body is announced empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The reader, to be read up to [`BodyStream::len`] bytes.
+    pub fn into_reader(self) -> Pin<Box<dyn AsyncRead + Send>> {
+        self.reader
+    }
+}
+
+impl fmt::Debug for BodyStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<stream of {} bytes>", self.len)
+    }
 }
 
 impl fmt::Debug for HttpRequest {
@@ -54,10 +149,8 @@ impl fmt::Debug for HttpRequest {
             .field("method", &self.method)
             .field("url", &self.url)
             .field("headers", &self.headers)
-            .field(
-                "body",
-                &self.body.as_ref().map(|b| format!("<{} bytes>", b.len())),
-            )
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
             .finish()
     }
 }

@@ -27,6 +27,7 @@ mod builder;
 mod envelope;
 mod reqwest_transport;
 mod retry;
+mod stream_body;
 #[cfg(test)]
 mod tests;
 mod version;
@@ -52,7 +53,7 @@ pub use version::ServerVersion;
 use crate::endpoint::RequestParts;
 use crate::endpoint::{Endpoint, HttpMethod};
 use crate::error::Error;
-use crate::transport::{HttpRequest, HttpResponse, Transport};
+use crate::transport::{BodyStream, HttpRequest, HttpResponse, RequestBody, Transport};
 use crate::wire::ParamWriter;
 
 /// Everything below the origin that every API path starts with.
@@ -272,6 +273,39 @@ impl fmt::Debug for Client {
     }
 }
 
+/// The streamed body of a call, with what travels with it. A stream can be read only once, so
+/// a call carrying one is attempted once: no retry, no second login after a refused ticket.
+pub(crate) struct Streamed {
+    content_type: HeaderValue,
+    timeout: Option<std::time::Duration>,
+    stream: std::sync::Mutex<Option<BodyStream>>,
+}
+
+impl Streamed {
+    /// `stream` sent with `content_type`, the whole request allowed `timeout` (`None`: the
+    /// transport's default).
+    pub(crate) fn new(
+        stream: BodyStream,
+        content_type: HeaderValue,
+        timeout: Option<std::time::Duration>,
+    ) -> Self {
+        Self {
+            content_type,
+            timeout,
+            stream: std::sync::Mutex::new(Some(stream)),
+        }
+    }
+
+    /// The stream, the first time; the retry loop never asks twice.
+    fn take(&self) -> Result<BodyStream, Error> {
+        self.stream
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+            .ok_or_else(|| Error::config("a streamed request body can be sent only once"))
+    }
+}
+
 impl<'a> Call<'a> {
     fn from_parts(template: &'a str, parts: &RequestParts, authenticated: bool) -> Self {
         Self {
@@ -287,7 +321,20 @@ impl<'a> Call<'a> {
 impl Inner {
     /// Sends one call with retries; returns the first 2xx response or the final error.
     pub(crate) async fn execute(&self, call: Call<'_>) -> Result<HttpResponse, Error> {
-        self.run(call, |method, headers| {
+        self.run(call, None, |method, headers| {
+            self.with_credentials(method, headers)
+        })
+        .await
+    }
+
+    /// Sends an authenticated call whose body is `streamed`: exactly once, whatever fails
+    /// (see [`Streamed`]).
+    pub(crate) async fn execute_streamed(
+        &self,
+        call: Call<'_>,
+        streamed: Streamed,
+    ) -> Result<HttpResponse, Error> {
+        self.run(call, Some(streamed), |method, headers| {
             self.with_credentials(method, headers)
         })
         .await
@@ -297,12 +344,17 @@ impl Inner {
     /// a TFA answer. A separate entry (not [`Inner::execute`]), so authentication can send its
     /// request without re-entering the function that called it.
     pub(crate) async fn execute_login(&self, call: Call<'_>) -> Result<HttpResponse, Error> {
-        self.run(call, |_, headers| std::future::ready(Ok(headers)))
+        self.run(call, None, |_, headers| std::future::ready(Ok(headers)))
             .await
     }
 
     /// The retry loop of both: `credentials` adds what an authenticated attempt carries.
-    async fn run<F, Fut>(&self, call: Call<'_>, credentials: F) -> Result<HttpResponse, Error>
+    async fn run<F, Fut>(
+        &self,
+        call: Call<'_>,
+        streamed: Option<Streamed>,
+        credentials: F,
+    ) -> Result<HttpResponse, Error>
     where
         F: Fn(HttpMethod, HeaderMap) -> Fut,
         Fut: std::future::Future<Output = Result<HeaderMap, Error>>,
@@ -324,15 +376,20 @@ impl Inner {
                 attempt += 1;
                 // Credentials first: a failed login has already been retried on its own and
                 // ends the call.
-                let headers = match self.headers(&call, &credentials).await {
+                let headers = match self.headers(&call, streamed.as_ref(), &credentials).await {
                     Ok(headers) => headers,
                     Err(error) => break Err(error),
                 };
                 let cookie = headers.get(http::header::COOKIE).cloned();
-                let error = match self.attempt(&call, headers).await {
+                let error = match self.attempt(&call, streamed.as_ref(), headers).await {
                     Ok(response) => break Ok(response),
                     Err(error) => error,
                 };
+                // The stream was handed to the transport and may be partly read: it cannot
+                // be sent again, whatever the error says.
+                if streamed.is_some() {
+                    break Err(error);
+                }
                 // A refused ticket: once per call, log in again and resend (nothing ran).
                 if matches!(error, Error::Unauthorized(_))
                     && call.authenticated
@@ -371,14 +428,21 @@ impl Inner {
     }
 
     /// The headers of one attempt, credentials included (which may log in or renew first).
-    async fn headers<F, Fut>(&self, call: &Call<'_>, credentials: &F) -> Result<HeaderMap, Error>
+    async fn headers<F, Fut>(
+        &self,
+        call: &Call<'_>,
+        streamed: Option<&Streamed>,
+        credentials: &F,
+    ) -> Result<HeaderMap, Error>
     where
         F: Fn(HttpMethod, HeaderMap) -> Fut,
         Fut: std::future::Future<Output = Result<HeaderMap, Error>>,
     {
         let mut headers = HeaderMap::new();
         headers.insert(USER_AGENT, self.user_agent.clone());
-        if call.body.is_some() {
+        if let Some(streamed) = streamed {
+            headers.insert(CONTENT_TYPE, streamed.content_type.clone());
+        } else if call.body.is_some() {
             headers.insert(
                 CONTENT_TYPE,
                 HeaderValue::from_static("application/x-www-form-urlencoded"),
@@ -391,12 +455,25 @@ impl Inner {
     }
 
     /// One attempt: transport and status check.
-    async fn attempt(&self, call: &Call<'_>, headers: HeaderMap) -> Result<HttpResponse, Error> {
+    async fn attempt(
+        &self,
+        call: &Call<'_>,
+        streamed: Option<&Streamed>,
+        headers: HeaderMap,
+    ) -> Result<HttpResponse, Error> {
+        let (body, timeout) = match streamed {
+            Some(streamed) => (
+                Some(RequestBody::Stream(streamed.take()?)),
+                streamed.timeout,
+            ),
+            None => (call.body.clone().map(RequestBody::Bytes), None),
+        };
         let request = HttpRequest {
             method: call.method,
             url: self.url(call),
             headers,
-            body: call.body.clone(),
+            body,
+            timeout,
         };
         let response = self.transport.execute(request).await?;
         tracing::trace!(

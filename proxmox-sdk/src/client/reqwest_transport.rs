@@ -4,7 +4,11 @@ use std::error::Error as StdError;
 
 use crate::endpoint::HttpMethod;
 use crate::tls::find_fingerprint_mismatch;
-use crate::transport::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
+use crate::transport::{
+    BoxFuture, HttpRequest, HttpResponse, RequestBody, Transport, TransportError,
+};
+
+use super::stream_body::ReaderBody;
 
 /// The largest response body read. PVE's biggest answers (the resources of a large cluster, a
 /// long task log read whole) are a few MiB; a body past this is not PVE's and is not buffered.
@@ -48,7 +52,8 @@ impl ReqwestTransport {
             Ok(url) if url.has_host() => {
                 let mut prepared = reqwest::Request::new(method, url);
                 *prepared.headers_mut() = request.headers;
-                *prepared.body_mut() = request.body.map(reqwest::Body::from);
+                *prepared.body_mut() = request.body.map(reqwest_body);
+                *prepared.timeout_mut() = request.timeout;
                 self.client.execute(prepared)
             }
             // Let the builder report an unusable URL exactly as it always has.
@@ -58,7 +63,10 @@ impl ReqwestTransport {
                     .request(method, &request.url)
                     .headers(request.headers);
                 if let Some(body) = request.body {
-                    builder = builder.body(body);
+                    builder = builder.body(reqwest_body(body));
+                }
+                if let Some(timeout) = request.timeout {
+                    builder = builder.timeout(timeout);
                 }
                 self.client.execute(builder.build().map_err(classify)?)
             }
@@ -84,6 +92,14 @@ impl ReqwestTransport {
 impl Transport for ReqwestTransport {
     fn execute(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
         Box::pin(self.run(request))
+    }
+}
+
+/// A request body as reqwest sends it: bytes as they are, a stream read as it goes out.
+fn reqwest_body(body: RequestBody) -> reqwest::Body {
+    match body {
+        RequestBody::Bytes(bytes) => reqwest::Body::from(bytes),
+        RequestBody::Stream(stream) => reqwest::Body::wrap(ReaderBody::new(stream)),
     }
 }
 

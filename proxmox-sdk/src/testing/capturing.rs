@@ -4,10 +4,13 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::client::Client;
-use crate::transport::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
+use crate::transport::{
+    BoxFuture, HttpRequest, HttpResponse, RequestBody, Transport, TransportError,
+};
 
 use super::request::CapturedRequest;
 use super::respond;
+use super::stream;
 
 /// Where a captured request goes after it was recorded.
 enum Next {
@@ -102,14 +105,37 @@ impl fmt::Debug for CapturingTransport {
 }
 
 impl Transport for CapturingTransport {
-    fn execute(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
-        self.lock().push(CapturedRequest::capture(&request));
+    fn execute(
+        &self,
+        mut request: HttpRequest,
+    ) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        let stream = stream::take_stream(&mut request);
+        let index = {
+            let mut requests = self.lock();
+            requests.push(CapturedRequest::capture(&request));
+            requests.len() - 1
+        };
         match &*self.next {
             Next::Answer(response) => {
                 let response = response.clone();
-                Box::pin(async move { Ok(response) })
+                let requests = Arc::clone(&self.requests);
+                Box::pin(async move {
+                    if let Some(stream) = stream {
+                        let captured = stream::drain(stream).await;
+                        let mut requests =
+                            requests.lock().unwrap_or_else(PoisonError::into_inner);
+                        requests[index].stream = Some(captured);
+                    }
+                    Ok(response)
+                })
             }
-            Next::Forward(inner) => inner.execute(request),
+            Next::Forward(inner) => {
+                if let Some(stream) = stream {
+                    let recorded = stream::recording(stream, Arc::clone(&self.requests), index);
+                    request.body = Some(RequestBody::Stream(recorded));
+                }
+                inner.execute(request)
+            }
         }
     }
 }

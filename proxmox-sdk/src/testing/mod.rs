@@ -98,11 +98,13 @@ mod capturing;
 mod request;
 pub mod respond;
 mod scripted;
+mod stream;
 mod task;
 
 pub use capturing::CapturingTransport;
 pub use request::CapturedRequest;
 pub use scripted::{Expect, Reply, ScriptedTransport};
+pub use stream::{CapturedStream, STREAM_HEAD_BYTES};
 pub use task::ScriptedTask;
 
 use crate::client::{Client, RetryPolicy};

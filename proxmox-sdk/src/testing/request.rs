@@ -15,6 +15,8 @@ use std::fmt;
 use crate::endpoint::HttpMethod;
 use crate::transport::HttpRequest;
 
+use super::stream::CapturedStream;
+
 /// What a redacted value reads.
 pub(crate) const REDACTED: &str = "***";
 
@@ -75,8 +77,11 @@ pub struct CapturedRequest {
     pub query: Vec<(String, String)>,
     /// The headers in the order sent, names in lower case; sensitive values read `***`.
     pub headers: Vec<(String, String)>,
-    /// The form body exactly as sent, except that credential values read `***`.
+    /// The form body exactly as sent, except that credential values read `***`; `None` for a
+    /// streamed body (see [`CapturedRequest::stream`]).
     pub body: Option<String>,
+    /// A streamed body (an upload) as far as the transport read it.
+    pub stream: Option<CapturedStream>,
 }
 
 impl CapturedRequest {
@@ -111,6 +116,7 @@ impl CapturedRequest {
         let body = request
             .body
             .as_ref()
+            .and_then(|body| body.as_bytes())
             .map(|body| redact_pairs(&String::from_utf8_lossy(body)).into_owned());
         Self {
             method: request.method,
@@ -119,6 +125,7 @@ impl CapturedRequest {
             path,
             headers,
             body,
+            stream: None,
         }
     }
 
@@ -217,7 +224,8 @@ mod tests {
             method: HttpMethod::Post,
             url: url.to_owned(),
             headers,
-            body: body.map(|b| Bytes::from_static(b.as_bytes())),
+            body: body.map(|b| Bytes::from_static(b.as_bytes()).into()),
+            timeout: None,
         }
     }
 

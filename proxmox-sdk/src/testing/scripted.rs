@@ -19,6 +19,7 @@ use crate::transport::{BoxFuture, HttpRequest, HttpResponse, Transport, Transpor
 
 use super::request::CapturedRequest;
 use super::respond;
+use super::stream;
 use super::task::ScriptedTask;
 
 /// How a scripted call is answered.
@@ -285,9 +286,18 @@ impl fmt::Debug for ScriptedTransport {
 }
 
 impl Transport for ScriptedTransport {
-    fn execute(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
-        let reply = self.answer(CapturedRequest::capture(&request));
+    fn execute(
+        &self,
+        mut request: HttpRequest,
+    ) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        let stream = stream::take_stream(&mut request);
+        let mut captured = CapturedRequest::capture(&request);
         Box::pin(async move {
+            // A server reads the body before it answers.
+            if let Some(stream) = stream {
+                captured.stream = Some(stream::drain(stream).await);
+            }
+            let reply = self.answer(captured);
             match reply {
                 Reply::Response(response) => Ok(response),
                 Reply::ConnectFailed => Err(TransportError::Connect(
