@@ -25,6 +25,7 @@
 mod auth;
 mod builder;
 mod envelope;
+mod limits;
 mod reqwest_transport;
 mod retry;
 mod stream_body;
@@ -46,6 +47,7 @@ pub use crate::login::{TfaAnswer, TfaChallenge, TfaMethod};
 pub use crate::secret::Secret;
 pub use builder::ClientBuilder;
 pub use envelope::{ResponseMeta, decode_response};
+pub use limits::MAX_FORM_BODY_BYTES;
 pub use reqwest_transport::{BodyTooLarge, MAX_RESPONSE_BYTES};
 pub use retry::RetryPolicy;
 pub use version::ServerVersion;
@@ -159,7 +161,7 @@ impl Client {
     ) -> Result<(E::Response, ResponseMeta), Error> {
         let parts = request.to_parts()?;
         let info = E::INFO;
-        let call = Call::from_parts(info.path, &parts, true);
+        let call = Call::from_parts(info.path, &parts, true)?;
         let response = self.inner.execute(call).await?;
         // The endpoint's name is only formatted when decoding fails.
         let endpoint = format_args!("{} {}", info.method, info.path);
@@ -200,7 +202,7 @@ impl Client {
         let parts = RequestParts::new(method, encoded, writer)?;
         let response = self
             .inner
-            .execute(Call::from_parts(path, &parts, true))
+            .execute(Call::from_parts(path, &parts, true)?)
             .await?;
         let endpoint = format_args!("{method} {path}");
         Ok(envelope::decode::<serde_json::Value>(&response.body, endpoint)?.data)
@@ -307,14 +309,23 @@ impl Streamed {
 }
 
 impl<'a> Call<'a> {
-    fn from_parts(template: &'a str, parts: &RequestParts, authenticated: bool) -> Self {
-        Self {
+    /// The call of `parts`, refusing a body pveproxy would refuse ([`limits`]).
+    fn from_parts(
+        template: &'a str,
+        parts: &RequestParts,
+        authenticated: bool,
+    ) -> Result<Self, Error> {
+        let body = parts.form_body();
+        if let Some(body) = &body {
+            limits::check_form_body(parts, body)?;
+        }
+        Ok(Self {
             template,
             method: parts.method,
             path_and_query: parts.path_and_query(),
-            body: parts.form_body().map(Bytes::from),
+            body: body.map(Bytes::from),
             authenticated,
-        }
+        })
     }
 }
 
