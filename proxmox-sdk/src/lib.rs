@@ -79,6 +79,7 @@ pub mod testing;
 pub mod tls;
 pub mod transport;
 pub mod upid;
+pub mod upload;
 pub mod wire;
 
 pub use api::{Privilege, SCHEMA_VERSION};

@@ -258,6 +258,27 @@ impl Client {
         self.inner.complete_tfa(challenge, &answer).await
     }
 
+    /// Sends one authenticated `POST` whose body is `streamed` (an upload), once, and returns
+    /// its decoded `data`. `template` names the path in logs; `path` is percent-encoded below
+    /// `/api2/json`.
+    pub(crate) async fn send_streamed<T: crate::wire::FromWire>(
+        &self,
+        template: &str,
+        path: String,
+        streamed: Streamed,
+    ) -> Result<T, Error> {
+        let call = Call {
+            template,
+            method: HttpMethod::Post,
+            path_and_query: path,
+            body: None,
+            authenticated: true,
+        };
+        let response = self.inner.execute_streamed(call, streamed).await?;
+        let endpoint = format_args!("POST {template}");
+        Ok(envelope::decode::<T>(&response.body, endpoint)?.data)
+    }
+
     /// The endpoint this client talks to, e.g. `https://pve1:8006`.
     pub fn endpoint(&self) -> &str {
         &self.inner.origin

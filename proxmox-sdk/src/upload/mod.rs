@@ -1,0 +1,277 @@
+//! Putting files on a storage: streamed uploads and server-side downloads.
+//!
+//! PVE takes files into a storage in two ways, both ending in a worker task whose UPID the
+//! call returns:
+//!
+//! * **Upload** (`POST /nodes/{node}/storage/{storage}/upload`): the client sends the file as
+//!   `multipart/form-data`. [`Upload`] describes one — node, storage, content type, file name,
+//!   a reader and its exact length — and [`Client::upload`](crate::Client::upload) streams it:
+//!   the file is read chunk by chunk while it is sent, so memory stays flat whatever its size
+//!   (lengths are `u64`; there is no 2 GiB limit), its SHA-256 is computed on the way
+//!   ([`Uploaded::sha256`]), a [progress callback](Upload::progress) sees the bytes sent, and
+//!   the request has its own [timeout](Upload::timeout) instead of the API timeout.
+//! * **Download** (`POST /nodes/{node}/storage/{storage}/download-url`): the node fetches a URL
+//!   itself; [`Client::download_url`](crate::Client::download_url) starts it and waits.
+//!
+//! Only `iso`, `vztmpl` and `import` content can arrive this way. Anything else (`snippets`,
+//! `backup`, `images`, `rootdir`) is refused before a byte is sent, with the reason, as an
+//! [`Error::InvalidParameter`](crate::Error::InvalidParameter) on `content`.
+//!
+//! # The checksum comes first
+//!
+//! pveproxy reads `checksum` and `checksum-algorithm` only from the form fields *before* the
+//! file (see [`multipart`]), so a digest computed while streaming is known too late to travel
+//! with the same request. The choice made here: the caller gives the checksum it already has
+//! ([`Upload::sha256`] — from the distribution's `SHA256SUMS`, or computed beforehand with
+//! [`sha256_file`], which reads the file once more), PVE verifies the stored file against it
+//! and fails the task on a mismatch; and the SHA-256 of what was actually streamed is always
+//! returned in [`Uploaded::sha256`], so a caller without a published checksum can still record
+//! or compare it.
+
+mod calls;
+mod digest;
+mod multipart;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+use tokio::io::{AsyncRead, AsyncReadExt};
+
+use crate::api::types::{StorageChecksumAlgorithm, StorageContent};
+use crate::upid::Upid;
+use crate::wire::ParamError;
+
+pub use calls::TransferError;
+pub use digest::Progress;
+
+/// How long an upload may take when [`Upload::timeout`] is not set: long enough for a large
+/// image over a slow link, short enough that a stalled upload ends.
+pub const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(6 * 60 * 60);
+
+/// One file to upload: where it goes, what it is, and where its bytes come from.
+///
+/// ```no_run
+/// # async fn demo(client: proxmox_sdk::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// use proxmox_sdk::api::types::StorageContent;
+/// use proxmox_sdk::task::WaitOptions;
+/// use proxmox_sdk::upload::Upload;
+///
+/// let file = tokio::fs::File::open("debian-13.iso").await?;
+/// let len = file.metadata().await?.len();
+/// let upload = Upload::new("pve1", "local", StorageContent::Iso, "debian-13.iso", file, len)
+///     .sha256("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+///     .progress(move |sent| eprintln!("{sent} of {len} bytes"));
+/// let uploaded = client.upload(upload).await?;
+/// client.wait_task(&uploaded.upid, WaitOptions::default()).await?;
+/// # Ok(()) }
+/// ```
+pub struct Upload {
+    pub(crate) node: String,
+    pub(crate) storage: String,
+    pub(crate) content: StorageContent,
+    pub(crate) file_name: String,
+    pub(crate) reader: Box<dyn AsyncRead + Send + Unpin>,
+    pub(crate) len: u64,
+    pub(crate) checksum: Option<(StorageChecksumAlgorithm, String)>,
+    pub(crate) progress: Option<Progress>,
+    pub(crate) timeout: Duration,
+}
+
+impl Upload {
+    /// `len` bytes of `reader` as `file_name` in `storage` on `node`.
+    ///
+    /// `len` must be the exact number of bytes `reader` yields: PVE needs the length up front
+    /// (it refuses chunked bodies), and a reader that ends early fails the upload.
+    pub fn new(
+        node: impl Into<String>,
+        storage: impl Into<String>,
+        content: impl Into<StorageContent>,
+        file_name: impl Into<String>,
+        reader: impl AsyncRead + Send + Unpin + 'static,
+        len: u64,
+    ) -> Self {
+        Self {
+            node: node.into(),
+            storage: storage.into(),
+            content: content.into(),
+            file_name: file_name.into(),
+            reader: Box::new(reader),
+            len,
+            checksum: None,
+            progress: None,
+            timeout: DEFAULT_UPLOAD_TIMEOUT,
+        }
+    }
+
+    /// The file at `path`, named as on disk, its length read from the file system.
+    ///
+    /// # Errors
+    /// When the file cannot be opened or has no UTF-8 name.
+    pub async fn from_file(
+        node: impl Into<String>,
+        storage: impl Into<String>,
+        content: impl Into<StorageContent>,
+        path: impl AsRef<Path>,
+    ) -> std::io::Result<Self> {
+        let path = path.as_ref();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    format!("{} has no UTF-8 file name", path.display()),
+                )
+            })?
+            .to_owned();
+        let file = tokio::fs::File::open(path).await?;
+        let len = file.metadata().await?.len();
+        Ok(Self::new(node, storage, content, name, file, len))
+    }
+
+    /// The SHA-256 the file must have (hex), sent as `checksum` with
+    /// `checksum-algorithm=sha256`; PVE fails the task when the stored file differs.
+    pub fn sha256(self, hex: impl Into<String>) -> Self {
+        self.checksum(StorageChecksumAlgorithm::Sha256, hex)
+    }
+
+    /// A checksum of any algorithm PVE supports (`md5` … `sha512`), in hex.
+    pub fn checksum(mut self, algorithm: StorageChecksumAlgorithm, hex: impl Into<String>) -> Self {
+        self.checksum = Some((algorithm, hex.into()));
+        self
+    }
+
+    /// Calls `progress` with the number of file bytes sent so far, after every chunk.
+    pub fn progress(mut self, progress: impl Fn(u64) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(progress));
+        self
+    }
+
+    /// How long the whole upload may take (sending and the server's answer), instead of
+    /// [`DEFAULT_UPLOAD_TIMEOUT`]; the client's API timeout does not apply to uploads.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+}
+
+impl std::fmt::Debug for Upload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Upload")
+            .field("node", &self.node)
+            .field("storage", &self.storage)
+            .field("content", &self.content)
+            .field("file_name", &self.file_name)
+            .field("len", &self.len)
+            .field("checksum", &self.checksum)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What an upload sent and started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Uploaded {
+    /// The task that moves the file into the storage (`imgcopy`); wait for it with
+    /// [`Client::wait_task`](crate::Client::wait_task).
+    pub upid: Upid,
+    /// File bytes sent.
+    pub bytes: u64,
+    /// The SHA-256 of the bytes sent, lower-case hex.
+    pub sha256: String,
+}
+
+/// The SHA-256 of the file at `path`, lower-case hex: one full read, for [`Upload::sha256`]
+/// when no published checksum exists.
+///
+/// # Errors
+/// When the file cannot be read.
+pub async fn sha256_file(path: impl AsRef<Path>) -> std::io::Result<String> {
+    let mut file = tokio::fs::File::open(path).await?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0; 256 * 1024];
+    loop {
+        let n = file.read(&mut buf).await?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Refuses content PVE does not take by upload or download, with the reason.
+pub(crate) fn check_content(content: &StorageContent) -> Result<(), ParamError> {
+    let why = match content {
+        StorageContent::Iso | StorageContent::Vztmpl | StorageContent::Import => return Ok(()),
+        StorageContent::UnknownValue(other) => match other.as_str() {
+            "snippets" => "snippets cannot be uploaded through the API; PVE only lists them, so \
+                           they are written to the storage's `snippets/` directory on the node",
+            "backup" => "backups cannot be uploaded through the API; they are made by vzdump \
+                         or copied into the storage's `dump/` directory on the node",
+            "images" | "rootdir" => "guest disks are not uploaded; upload an `import` image \
+                                     (qcow2, raw, vmdk, ova) and import it into a guest",
+            _ => "PVE takes only `iso`, `vztmpl` and `import` content by upload or download",
+        },
+    };
+    Err(ParamError::Invalid {
+        name: "content".to_owned(),
+        problem: format!("`{}` cannot be uploaded: {why}", content.as_str()),
+    })
+}
+
+/// Refuses a file name PVE would refuse or that would break the form's header line.
+pub(crate) fn check_file_name(name: &str) -> Result<(), ParamError> {
+    let problem = if name.is_empty() {
+        Some("is empty".to_owned())
+    } else if name.len() > 255 {
+        Some(format!("is {} bytes long; PVE takes at most 255", name.len()))
+    } else if name.contains(['/', '\\']) {
+        Some("contains a path separator; give the bare file name".to_owned())
+    } else if name.chars().any(|c| c == '"' || c.is_control()) {
+        Some("contains a quote or a control character".to_owned())
+    } else {
+        None
+    };
+    match problem {
+        None => Ok(()),
+        Some(problem) => Err(ParamError::Invalid {
+            name: "filename".to_owned(),
+            problem: format!("{name:?} {problem}"),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_iso_vztmpl_and_import_pass_and_snippets_say_why() {
+        for ok in [StorageContent::Iso, StorageContent::Vztmpl, StorageContent::Import] {
+            assert!(check_content(&ok).is_ok());
+        }
+        let snippets: StorageContent = "snippets".parse().unwrap();
+        let err = check_content(&snippets).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "parameter `content`: `snippets` cannot be uploaded: snippets cannot be uploaded \
+             through the API; PVE only lists them, so they are written to the storage's \
+             `snippets/` directory on the node"
+        );
+        let backup: StorageContent = "backup".parse().unwrap();
+        assert!(check_content(&backup).unwrap_err().to_string().contains("vzdump"));
+    }
+
+    #[test]
+    fn file_names_that_would_break_the_form_are_refused() {
+        assert!(check_file_name("debian-13.0.0-amd64-netinst.iso").is_ok());
+        for bad in ["", "a/b.iso", "a\".iso", "a\r\n.iso", &"x".repeat(256)] {
+            let err = check_file_name(bad).unwrap_err();
+            assert!(matches!(&err, ParamError::Invalid { name, .. } if name == "filename"), "{bad:?}");
+        }
+    }
+}
