@@ -51,9 +51,8 @@ impl http_body::Body for ReaderBody {
         if this.remaining == 0 {
             return Poll::Ready(None);
         }
-        let want = usize::try_from(this.remaining).map_or(this.scratch.len(), |left| {
-            left.min(this.scratch.len())
-        });
+        let want = usize::try_from(this.remaining)
+            .map_or(this.scratch.len(), |left| left.min(this.scratch.len()));
         let reader = this
             .reader
             .get_mut()

@@ -122,8 +122,7 @@ impl Transport for CapturingTransport {
                 Box::pin(async move {
                     if let Some(stream) = stream {
                         let captured = stream::drain(stream).await;
-                        let mut requests =
-                            requests.lock().unwrap_or_else(PoisonError::into_inner);
+                        let mut requests = requests.lock().unwrap_or_else(PoisonError::into_inner);
                         requests[index].stream = Some(captured);
                     }
                     Ok(response)

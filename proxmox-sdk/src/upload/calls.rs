@@ -86,9 +86,16 @@ impl Client {
             Some(upload.timeout),
         );
         let upid: Upid = self
-            .send_streamed(UPLOAD_PATH, upload_path(&upload.node, &upload.storage), streamed)
+            .send_streamed(
+                UPLOAD_PATH,
+                upload_path(&upload.node, &upload.storage),
+                streamed,
+            )
             .await?;
-        let (bytes, sha256) = tally.lock().unwrap_or_else(PoisonError::into_inner).finish();
+        let (bytes, sha256) = tally
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .finish();
         Ok(Uploaded {
             upid,
             bytes,

@@ -24,7 +24,10 @@ impl Tally {
     /// The bytes read so far and the SHA-256 of them, lower-case hex.
     pub(crate) fn finish(&self) -> (u64, String) {
         let digest = self.hasher.clone().finalize();
-        (self.bytes, digest.iter().map(|b| format!("{b:02x}")).collect())
+        (
+            self.bytes,
+            digest.iter().map(|b| format!("{b:02x}")).collect(),
+        )
     }
 }
 
@@ -113,8 +116,7 @@ mod tests {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let record = Arc::clone(&seen);
         let progress: Progress = Arc::new(move |n| record.lock().unwrap().push(n));
-        let mut reader =
-            HashingReader::new(&b"abcdef"[..], 3, Arc::clone(&tally), Some(progress));
+        let mut reader = HashingReader::new(&b"abcdef"[..], 3, Arc::clone(&tally), Some(progress));
         let mut out = Vec::new();
         reader.read_to_end(&mut out).await.unwrap();
         assert_eq!(out, b"abc");
@@ -134,6 +136,9 @@ mod tests {
         let mut reader = HashingReader::new(&b"ab"[..], 5, tally, None);
         let err = reader.read_to_end(&mut Vec::new()).await.unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof);
-        assert_eq!(err.to_string(), "the upload source ended after 2 of its 5 bytes");
+        assert_eq!(
+            err.to_string(),
+            "the upload source ended after 2 of its 5 bytes"
+        );
     }
 }

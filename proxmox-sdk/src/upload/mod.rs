@@ -200,7 +200,11 @@ pub async fn sha256_file(path: impl AsRef<Path>) -> std::io::Result<String> {
         }
         hasher.update(&buf[..n]);
     }
-    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 /// Refuses content PVE does not take by upload or download, with the reason.
@@ -208,12 +212,18 @@ pub(crate) fn check_content(content: &StorageContent) -> Result<(), ParamError> 
     let why = match content {
         StorageContent::Iso | StorageContent::Vztmpl | StorageContent::Import => return Ok(()),
         StorageContent::UnknownValue(other) => match other.as_str() {
-            "snippets" => "snippets cannot be uploaded through the API; PVE only lists them, so \
-                           they are written to the storage's `snippets/` directory on the node",
-            "backup" => "backups cannot be uploaded through the API; they are made by vzdump \
-                         or copied into the storage's `dump/` directory on the node",
-            "images" | "rootdir" => "guest disks are not uploaded; upload an `import` image \
-                                     (qcow2, raw, vmdk, ova) and import it into a guest",
+            "snippets" => {
+                "snippets cannot be uploaded through the API; PVE only lists them, so \
+                           they are written to the storage's `snippets/` directory on the node"
+            }
+            "backup" => {
+                "backups cannot be uploaded through the API; they are made by vzdump \
+                         or copied into the storage's `dump/` directory on the node"
+            }
+            "images" | "rootdir" => {
+                "guest disks are not uploaded; upload an `import` image \
+                                     (qcow2, raw, vmdk, ova) and import it into a guest"
+            }
             _ => "PVE takes only `iso`, `vztmpl` and `import` content by upload or download",
         },
     };
@@ -228,7 +238,10 @@ pub(crate) fn check_file_name(name: &str) -> Result<(), ParamError> {
     let problem = if name.is_empty() {
         Some("is empty".to_owned())
     } else if name.len() > 255 {
-        Some(format!("is {} bytes long; PVE takes at most 255", name.len()))
+        Some(format!(
+            "is {} bytes long; PVE takes at most 255",
+            name.len()
+        ))
     } else if name.contains(['/', '\\']) {
         Some("contains a path separator; give the bare file name".to_owned())
     } else if name.chars().any(|c| c == '"' || c.is_control()) {
@@ -251,7 +264,11 @@ mod tests {
 
     #[test]
     fn only_iso_vztmpl_and_import_pass_and_snippets_say_why() {
-        for ok in [StorageContent::Iso, StorageContent::Vztmpl, StorageContent::Import] {
+        for ok in [
+            StorageContent::Iso,
+            StorageContent::Vztmpl,
+            StorageContent::Import,
+        ] {
             assert!(check_content(&ok).is_ok());
         }
         let snippets: StorageContent = "snippets".parse().unwrap();
@@ -263,7 +280,12 @@ mod tests {
              `snippets/` directory on the node"
         );
         let backup: StorageContent = "backup".parse().unwrap();
-        assert!(check_content(&backup).unwrap_err().to_string().contains("vzdump"));
+        assert!(
+            check_content(&backup)
+                .unwrap_err()
+                .to_string()
+                .contains("vzdump")
+        );
     }
 
     #[test]
@@ -271,7 +293,10 @@ mod tests {
         assert!(check_file_name("debian-13.0.0-amd64-netinst.iso").is_ok());
         for bad in ["", "a/b.iso", "a\".iso", "a\r\n.iso", &"x".repeat(256)] {
             let err = check_file_name(bad).unwrap_err();
-            assert!(matches!(&err, ParamError::Invalid { name, .. } if name == "filename"), "{bad:?}");
+            assert!(
+                matches!(&err, ParamError::Invalid { name, .. } if name == "filename"),
+                "{bad:?}"
+            );
         }
     }
 }

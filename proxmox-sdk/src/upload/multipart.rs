@@ -99,7 +99,11 @@ mod tests {
     fn fields_precede_the_file_and_the_tail_closes_the_form() {
         let form = Form::new(
             "B".into(),
-            &[("content", "iso"), ("checksum-algorithm", "sha256"), ("checksum", "ab")],
+            &[
+                ("content", "iso"),
+                ("checksum-algorithm", "sha256"),
+                ("checksum", "ab"),
+            ],
             "a.iso",
         );
         assert_eq!(

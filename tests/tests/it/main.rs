@@ -10,4 +10,5 @@ mod golden_variants;
 mod malformed;
 mod props;
 mod tasks;
+mod upload;
 mod wire;
