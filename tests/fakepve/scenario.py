@@ -46,6 +46,7 @@ AGENT_PRIVS = (
 )
 AGENT_TOKEN = 'felhom-agent@pve!agent'
 AUDIT_TOKEN = 'auditor@pve!audit'
+UPLOAD_TOKEN = 'uploader@pve!upload'
 BACKUP_VOLID = 'local:backup/vzdump-lxc-200-2026_01_15-02_00_00.tar.zst'
 TEMPLATE_VOLID = 'local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst'
 CT_SECS_KEYS = ('create', 'clone', 'destroy', 'snapshot', 'delsnapshot', 'rollback', 'template',
@@ -223,6 +224,16 @@ def faults(pve, ctx):
     async def hold():
         await pve.hold_config_lock(204, None)
     ctx.after_start.append(hold)
+
+
+@scenario('storage', 'basic plus a token that may upload to and download into storage local')
+def storage(pve, ctx):
+    basic(pve, ctx)
+    # Upload needs Datastore.AllocateTemplate on the storage; download-url also Sys.Audit and
+    # Sys.Modify on / (or Sys.AccessNetwork on the node, which fakepve does not check).
+    ctx.token(pve, UPLOAD_TOKEN, [('/storage/local', ('Datastore.AllocateTemplate', 'Datastore.Audit')),
+                                  ('/', ('Sys.Audit', 'Sys.Modify'))])
+    ctx.extra['upload_token'] = UPLOAD_TOKEN
 
 
 # ----------------------------------------------------------------------------- control

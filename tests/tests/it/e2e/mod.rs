@@ -3,6 +3,7 @@
 //! when `FAKEPVE_REQUIRED=1` (CI). Run `./test.sh` to get the virtualenv.
 
 mod sdk;
+mod upload;
 
 use std::sync::Arc;
 
