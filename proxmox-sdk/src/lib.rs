@@ -25,6 +25,16 @@
 //! let request = proxmox_sdk::api::nodes::GetNodesLxcConfig::new("pve1"); // no vmid
 //! ```
 //!
+//! An upload is not a form: PVE takes it only as a `multipart/form-data` stream, so its request
+//! type is no [`Endpoint`] and only [`Client::upload`] sends it ([`upload`]):
+//!
+//! ```compile_fail
+//! # async fn demo(client: proxmox_sdk::Client) {
+//! use proxmox_sdk::api::{nodes::PostNodesStorageUpload, types::StorageContent};
+//! let _ = client.send(&PostNodesStorageUpload::new("pve1", "local", StorageContent::Iso, "a.iso")).await;
+//! # }
+//! ```
+//!
 //! **Responses decode what real servers send** ([`wire::de`]): numbers as strings, `0`/`1`
 //! booleans, `null` lists, and fields the schema does not know, which are kept in `extra` so a
 //! read-modify-write loses nothing. Property strings such as `net0` are typed

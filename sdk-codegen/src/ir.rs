@@ -180,6 +180,9 @@ pub struct Endpoint {
     pub task: TaskKind,
     /// `download_allowed`.
     pub download: bool,
+    /// The hand-written client call that sends it, when its body cannot be a form (an
+    /// upload): the request type then has no `Endpoint` impl.
+    pub sent_by: Option<String>,
     /// Since when it exists, as a doc sentence (from `history.json`, when there is one).
     pub since: Option<String>,
 }

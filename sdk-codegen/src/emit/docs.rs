@@ -24,6 +24,12 @@ pub(super) fn endpoint(e: &Endpoint) -> Vec<String> {
     if e.download {
         notes.push("Can stream a file download.".to_string());
     }
+    if let Some(call) = &e.sent_by {
+        notes.push(format!(
+            "PVE takes it only as a `multipart/form-data` stream: send it with `{call}`; it is \
+             not an `Endpoint`, so `Client::send` does not accept it."
+        ));
+    }
     if e.additional_params {
         notes.push(
             "Accepts parameters beyond the listed ones (set them with `extra_param`).".to_string(),

@@ -100,6 +100,35 @@ pub(super) fn endpoint(e: &Endpoint) -> TokenStream {
 
     let all_fields: Vec<Field> = all.iter().map(|f| (*f).clone()).collect();
     let (derive, debug) = derive_and_debug(&name, &all_fields, "extra");
+    // A call whose body must be streamed (an upload) is sent by a hand-written client call
+    // only: without the impl, sending it as a form does not compile.
+    let endpoint_impl = if e.sent_by.is_some() {
+        quote!()
+    } else {
+        quote! {
+            impl rt::Endpoint for #name {
+                type Response = #response;
+                const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
+                    method: rt::HttpMethod::#method,
+                    path: #path,
+                    handler: #handler,
+                    permission: &#permission,
+                    protected: #protected,
+                    allow_token: #allow_token,
+                    proxy_to: #proxy_to,
+                    task: rt::TaskReturn::#task,
+                };
+                fn write_path(&self, out: &mut rt::PathWriter) {
+                    #(#segments)*
+                }
+                #[allow(unused_variables)]
+                fn write_params(&self, out: &mut rt::ParamWriter) {
+                    #(#writes)*
+                    out.extra(&self.extra);
+                }
+            }
+        }
+    };
     quote! {
         #doc
         #derive
@@ -125,27 +154,7 @@ pub(super) fn endpoint(e: &Endpoint) -> TokenStream {
             }
         }
 
-        impl rt::Endpoint for #name {
-            type Response = #response;
-            const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
-                method: rt::HttpMethod::#method,
-                path: #path,
-                handler: #handler,
-                permission: &#permission,
-                protected: #protected,
-                allow_token: #allow_token,
-                proxy_to: #proxy_to,
-                task: rt::TaskReturn::#task,
-            };
-            fn write_path(&self, out: &mut rt::PathWriter) {
-                #(#segments)*
-            }
-            #[allow(unused_variables)]
-            fn write_params(&self, out: &mut rt::ParamWriter) {
-                #(#writes)*
-                out.extra(&self.extra);
-            }
-        }
+        #endpoint_impl
     }
 }
 

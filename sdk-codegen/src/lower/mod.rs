@@ -219,6 +219,7 @@ fn lower_endpoint(
             .map(str::to_string),
         task,
         download: shared::truthy(method.download_allowed.as_ref()),
+        sent_by: overrides::streamed_body(&method.method, &method.path).map(str::to_owned),
         since: lowering
             .history()
             .and_then(|h| h.sentence(&method.method, &method.path)),
