@@ -62,6 +62,10 @@
 //! **Tasks** ([`task`], [`Upid`]): calls that start a worker return its [`Upid`]; wait for it and
 //! get a typed outcome.
 //!
+//! **Uploads** ([`upload`]): [`Client::upload`] streams an ISO, template or disk image to a
+//! storage in constant memory, with its checksum, progress and own timeout;
+//! [`Client::download_url`] has the node fetch one itself.
+//!
 //! **Versions**: [`SCHEMA_VERSION`] is the PVE version the bindings were generated from;
 //! [`Client::server_version`] asks the server (once) and warns when the major versions differ.
 //!

@@ -15,8 +15,9 @@ use tokio::io::{AsyncRead, ReadBuf};
 
 use crate::transport::BodyStream;
 
-/// The most read from the stream per frame.
-const CHUNK: usize = 128 * 1024;
+/// The most read from the stream per frame: large enough that a file read through tokio (one
+/// blocking-pool hand-off per read) costs few hand-offs, small enough to stay cheap in memory.
+const CHUNK: usize = 512 * 1024;
 
 /// A stream of known length, read chunk by chunk.
 pub(crate) struct ReaderBody {

@@ -128,6 +128,8 @@ impl Upload {
             .to_owned();
         let file = tokio::fs::File::open(path).await?;
         let len = file.metadata().await?.len();
+        // tokio reads a file on its blocking pool, one hand-off per read, as much as the reader
+        // asks for (up to 2 MiB): the transport asks in large chunks, so hand-offs stay rare.
         Ok(Self::new(node, storage, content, name, file, len))
     }
 
