@@ -43,7 +43,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .timeout(Duration::from_secs(2 * 60 * 60));
     let total = upload_len(&path)?;
     let upload = upload.progress(move |sent| {
-        let percent = if total == 0 { 100 } else { sent * 100 / total };
+        let percent = (sent * 100).checked_div(total).unwrap_or(100);
         eprint!("\r{sent} of {total} bytes ({percent}%)");
         let _ = std::io::stderr().flush();
     });

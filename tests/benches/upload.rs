@@ -114,7 +114,10 @@ fn main() {
     report(&clients, &results, runs);
 }
 
-fn report(clients: &[&str], results: &[Vec<Vec<(f64, u64, f64)>>], runs: usize) {
+/// One upload's measurements: seconds, peak KiB, CPU seconds.
+type Sample = (f64, u64, f64);
+
+fn report(clients: &[&str], results: &[Vec<Vec<Sample>>], runs: usize) {
     println!("\n{runs} runs per client and size; medians\n");
     println!(
         "| client | size | throughput (MiB/s) | vs curl | CPU s per GiB | vs curl | peak RSS (MiB) |"
@@ -122,7 +125,7 @@ fn report(clients: &[&str], results: &[Vec<Vec<(f64, u64, f64)>>], runs: usize) 
     println!("|---|---|---|---|---|---|---|");
     for (s, (len, label)) in SIZES.iter().enumerate() {
         let gib = *len as f64 / (1u64 << 30) as f64;
-        let pick = |c: usize, f: fn(&(f64, u64, f64)) -> f64| {
+        let pick = |c: usize, f: fn(&Sample) -> f64| {
             let mut v: Vec<f64> = results[c][s].iter().map(f).collect();
             median(&mut v)
         };
@@ -159,7 +162,7 @@ fn sparse_file(dir: &Path, len: u64) -> PathBuf {
 }
 
 /// `seconds=… peak_kib=… cpu=…` from a child's output.
-fn parse_child(what: &str, output: &std::process::Output) -> (f64, u64, f64) {
+fn parse_child(what: &str, output: &std::process::Output) -> Sample {
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
@@ -179,7 +182,7 @@ fn parse_child(what: &str, output: &std::process::Output) -> (f64, u64, f64) {
     )
 }
 
-fn run_sdk(sink: &Sink, file: &Path) -> (f64, u64, f64) {
+fn run_sdk(sink: &Sink, file: &Path) -> Sample {
     let output = Command::new(std::env::current_exe().expect("bench binary"))
         .args(["--child-sdk", &sink.origin(), &sink.fingerprint.to_string()])
         .arg(file)
@@ -188,7 +191,7 @@ fn run_sdk(sink: &Sink, file: &Path) -> (f64, u64, f64) {
     parse_child("sdk", &output)
 }
 
-fn run_curl(sink: &Sink, file: &Path) -> (f64, u64, f64) {
+fn run_curl(sink: &Sink, file: &Path) -> Sample {
     // A Python wrapper only to read curl's peak RSS (`ru_maxrss` of the waited child).
     const WRAP: &str = "import resource, subprocess, sys, time\n\
         t = time.monotonic(); subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n\
@@ -209,7 +212,7 @@ fn run_curl(sink: &Sink, file: &Path) -> (f64, u64, f64) {
     parse_child("curl", &output)
 }
 
-fn run_proxmoxer(python: &Path, sink: &Sink, file: &Path) -> (f64, u64, f64) {
+fn run_proxmoxer(python: &Path, sink: &Sink, file: &Path) -> Sample {
     let script = fakepve::workspace_root().join("tests/benches/upload_proxmoxer.py");
     let output = Command::new(python)
         .arg(script)
@@ -248,12 +251,7 @@ fn child_sdk(origin: &str, fingerprint: &str, file: &str) {
         client.upload(upload).await.expect("upload");
         started.elapsed().as_secs_f64()
     });
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    let peak = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .expect("VmHWM");
+    let peak = sdk_tests::memory::peak_rss_kib();
     // utime and stime, fields 14 and 15 of /proc/self/stat, in clock ticks (100 per second).
     let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
     let after_name = &stat[stat.rfind(')').expect("stat") + 2..];

@@ -2,6 +2,7 @@
 //! shared helpers.
 
 pub mod fakepve;
+pub mod memory;
 pub mod oracles;
 pub mod process;
 pub mod tls;

@@ -14,6 +14,7 @@ use sha2::{Digest, Sha256};
 use tokio::io::{AsyncRead, AsyncReadExt, ReadBuf};
 
 use crate::transport::{BodyStream, HttpRequest, RequestBody};
+use crate::upload::digest::hex;
 
 use super::request::CapturedRequest;
 
@@ -163,8 +164,4 @@ impl AsyncRead for RecordingReader {
         this.publish();
         result
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -23,12 +23,13 @@ pub(crate) struct Tally {
 impl Tally {
     /// The bytes read so far and the SHA-256 of them, lower-case hex.
     pub(crate) fn finish(&self) -> (u64, String) {
-        let digest = self.hasher.clone().finalize();
-        (
-            self.bytes,
-            digest.iter().map(|b| format!("{b:02x}")).collect(),
-        )
+        (self.bytes, hex(&self.hasher.clone().finalize()))
     }
+}
+
+/// Lower-case hex, as PVE writes checksums.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Reads exactly `expected` bytes of `inner`, hashing and counting them into `tally`.

@@ -29,7 +29,7 @@
 //! or compare it.
 
 mod calls;
-mod digest;
+pub(crate) mod digest;
 mod multipart;
 
 use std::path::Path;
@@ -202,11 +202,7 @@ pub async fn sha256_file(path: impl AsRef<Path>) -> std::io::Result<String> {
         }
         hasher.update(&buf[..n]);
     }
-    Ok(hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(digest::hex(&hasher.finalize()))
 }
 
 /// Refuses content PVE does not take by upload or download, with the reason.

@@ -5,7 +5,6 @@
 
 use std::process::Command;
 
-use proxmox_sdk::Client;
 use proxmox_sdk::api::types::StorageContent;
 use proxmox_sdk::upload::Upload;
 
@@ -92,12 +91,7 @@ fn child_uploads_and_reports_its_peak_memory() {
         .build()
         .unwrap();
     runtime.block_on(async {
-        let client = Client::builder(&origin)
-            .unwrap()
-            .allow_insecure_http()
-            .token("uploader@pve!up", "secret")
-            .build()
-            .unwrap();
+        let client = sink::client(&origin);
         let upload = Upload::new(
             "pve1",
             "local",
@@ -109,11 +103,6 @@ fn child_uploads_and_reports_its_peak_memory() {
         let uploaded = client.upload(upload).await.expect("upload");
         assert_eq!(uploaded.bytes, len);
     });
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    let peak = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .expect("VmHWM");
+    let peak = sdk_tests::memory::peak_rss_kib();
     println!("peak_rss_kib={peak}");
 }

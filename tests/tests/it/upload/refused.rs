@@ -118,12 +118,7 @@ async fn a_streamed_body_is_not_resent_after_a_connect_failure_that_would_retry_
 #[tokio::test]
 async fn a_source_shorter_than_its_announced_length_fails_the_upload() {
     let (origin, _received) = super::sink::start().await;
-    let client = Client::builder(&origin)
-        .unwrap()
-        .allow_insecure_http()
-        .token("uploader@pve!up", "secret")
-        .build()
-        .unwrap();
+    let client = super::sink::client(&origin);
     let upload = Upload::new(
         "pve1",
         "local",

@@ -104,6 +104,16 @@ async fn serve(socket: &mut tokio::net::TcpStream) -> Option<Received> {
     Some(received)
 }
 
+/// A client for the sink's origin (plain HTTP, a token).
+pub(crate) fn client(origin: &str) -> proxmox_sdk::Client {
+    proxmox_sdk::Client::builder(origin)
+        .expect("origin")
+        .allow_insecure_http()
+        .token("uploader@pve!up", "0b7a4d52-6f1c-4b0e-9d43-7a1f52c3e901")
+        .build()
+        .expect("client")
+}
+
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

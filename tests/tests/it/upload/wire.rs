@@ -2,21 +2,11 @@
 
 use std::sync::{Arc, Mutex};
 
-use proxmox_sdk::Client;
 use proxmox_sdk::api::types::StorageContent;
 use proxmox_sdk::upload::Upload;
 use sha2::{Digest, Sha256};
 
 use super::sink::{self, Generated, UPID};
-
-fn client(origin: &str) -> Client {
-    Client::builder(origin)
-        .expect("origin")
-        .allow_insecure_http()
-        .token("uploader@pve!up", "0b7a4d52-6f1c-4b0e-9d43-7a1f52c3e901")
-        .build()
-        .expect("client")
-}
 
 #[tokio::test]
 async fn the_server_receives_exactly_the_fields_then_the_file_then_the_closing_delimiter() {
@@ -37,7 +27,7 @@ async fn the_server_receives_exactly_the_fields_then_the_file_then_the_closing_d
     .sha256(&sha)
     .progress(move |n| seen.lock().unwrap().push(n));
 
-    let uploaded = client(&origin).upload(upload).await.expect("upload");
+    let uploaded = sink::client(&origin).upload(upload).await.expect("upload");
     assert_eq!(uploaded.upid.to_string(), UPID);
     assert_eq!(uploaded.bytes, len as u64);
     assert_eq!(uploaded.sha256, sha);
@@ -105,7 +95,7 @@ async fn without_a_checksum_only_content_precedes_the_file() {
         &b"xyz"[..],
         3,
     );
-    client(&origin).upload(upload).await.expect("upload");
+    sink::client(&origin).upload(upload).await.expect("upload");
     let got = received.lock().unwrap().clone().expect("upload received");
     let text = String::from_utf8(got.body).unwrap();
     let boundary = text[2..text.find("\r\n").unwrap()].to_owned();
