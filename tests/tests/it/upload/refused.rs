@@ -159,3 +159,24 @@ async fn the_capturing_transport_sees_the_streamed_body() {
     );
     assert_eq!(uploaded.bytes, 3);
 }
+
+#[tokio::test]
+async fn a_wrapping_capture_records_the_stream_as_the_inner_transport_reads_it() {
+    let inner =
+        CapturingTransport::answering(proxmox_sdk::testing::respond::data(super::sink::UPID));
+    let outer = CapturingTransport::wrapping(inner.clone());
+    let upload = Upload::new(
+        "pve1",
+        "local",
+        StorageContent::Iso,
+        "a.iso",
+        &b"abc"[..],
+        3,
+    );
+    outer.client().upload(upload).await.expect("upload");
+    let seen_outside = outer.requests()[0].stream.clone().expect("outer capture");
+    let seen_inside = inner.requests()[0].stream.clone().expect("inner capture");
+    assert_eq!(seen_outside, seen_inside);
+    assert_eq!(seen_outside.read, seen_outside.announced);
+    assert!(seen_outside.sha256.is_some() && seen_outside.error.is_none());
+}
