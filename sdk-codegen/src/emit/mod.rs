@@ -4,6 +4,7 @@
 //! (imported as `rt` at the top of each module) and to sibling modules through `super::`, so the
 //! same output compiles inside `proxmox-sdk` and in golden tests in another crate.
 
+mod builder;
 pub(crate) mod docs;
 mod endpoint;
 mod privilege;

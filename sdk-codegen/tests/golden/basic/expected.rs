@@ -247,6 +247,12 @@ impl rt::Endpoint for PostAccessTicket {
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.required("password", &self.password);
+        out.length(
+            "username",
+            &self.username,
+            ::std::option::Option::None,
+            ::std::option::Option::Some(64),
+        );
         out.required("username", &self.username);
         out.extra(&self.extra);
     }
@@ -653,9 +659,21 @@ impl rt::Endpoint for PostNodesLxc {
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.indexed("net", &self.net);
+        out.length(
+            "ostemplate",
+            &self.ostemplate,
+            ::std::option::Option::None,
+            ::std::option::Option::Some(255),
+        );
         out.required("ostemplate", &self.ostemplate);
         out.optional("restore", &self.restore);
         out.optional("type", &self.r#type);
+        out.range(
+            "vmid",
+            &self.vmid,
+            ::std::option::Option::Some(100.0),
+            ::std::option::Option::Some(999999999.0),
+        );
         out.required("vmid", &self.vmid);
         out.extra(&self.extra);
     }
@@ -730,6 +748,12 @@ impl rt::Endpoint for GetNodesLxcConfig {
     }
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
+        out.range(
+            "vmid",
+            &self.vmid,
+            ::std::option::Option::Some(100.0),
+            ::std::option::Option::Some(999999999.0),
+        );
         out.extra(&self.extra);
     }
 }
@@ -825,7 +849,19 @@ impl rt::Endpoint for PutNodesLxcConfig {
     }
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
+        out.range(
+            "vmid",
+            &self.vmid,
+            ::std::option::Option::Some(100.0),
+            ::std::option::Option::Some(999999999.0),
+        );
         out.optional("delete", &self.delete);
+        out.length(
+            "digest",
+            &self.digest,
+            ::std::option::Option::None,
+            ::std::option::Option::Some(40),
+        );
         out.optional("digest", &self.digest);
         out.extra(&self.extra);
     }
@@ -900,6 +936,12 @@ impl rt::Endpoint for GetNodesQemuConfig {
     }
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
+        out.range(
+            "vmid",
+            &self.vmid,
+            ::std::option::Option::Some(100.0),
+            ::std::option::Option::Some(999999999.0),
+        );
         out.extra(&self.extra);
     }
 }
@@ -976,6 +1018,12 @@ impl rt::Endpoint for GetNodesTasksLog {
     }
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
+        out.range(
+            "limit",
+            &self.limit,
+            ::std::option::Option::Some(0.0),
+            ::std::option::Option::None,
+        );
         out.optional("limit", &self.limit);
         out.extra(&self.extra);
     }

@@ -147,6 +147,12 @@ impl rt::Endpoint for GetNodesQemuConfig {
     }
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
+        out.range(
+            "vmid",
+            &self.vmid,
+            ::std::option::Option::Some(100.0),
+            ::std::option::Option::Some(999999999.0),
+        );
         out.extra(&self.extra);
     }
 }

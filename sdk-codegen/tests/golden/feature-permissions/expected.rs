@@ -222,6 +222,12 @@ impl rt::Endpoint for PostAccessTicket {
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.required("password", &self.password);
+        out.length(
+            "username",
+            &self.username,
+            ::std::option::Option::None,
+            ::std::option::Option::Some(64),
+        );
         out.required("username", &self.username);
         out.extra(&self.extra);
     }

@@ -159,6 +159,12 @@ impl rt::Endpoint for GetNodesLxcConfig {
     }
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
+        out.range(
+            "vmid",
+            &self.vmid,
+            ::std::option::Option::Some(100.0),
+            ::std::option::Option::Some(999999999.0),
+        );
         out.extra(&self.extra);
     }
 }
@@ -254,7 +260,19 @@ impl rt::Endpoint for PutNodesLxcConfig {
     }
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
+        out.range(
+            "vmid",
+            &self.vmid,
+            ::std::option::Option::Some(100.0),
+            ::std::option::Option::Some(999999999.0),
+        );
         out.optional("delete", &self.delete);
+        out.length(
+            "digest",
+            &self.digest,
+            ::std::option::Option::None,
+            ::std::option::Option::Some(40),
+        );
         out.optional("digest", &self.digest);
         out.extra(&self.extra);
     }

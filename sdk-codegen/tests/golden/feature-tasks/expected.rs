@@ -193,9 +193,21 @@ impl rt::Endpoint for PostNodesLxc {
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.indexed("net", &self.net);
+        out.length(
+            "ostemplate",
+            &self.ostemplate,
+            ::std::option::Option::None,
+            ::std::option::Option::Some(255),
+        );
         out.required("ostemplate", &self.ostemplate);
         out.optional("restore", &self.restore);
         out.optional("type", &self.r#type);
+        out.range(
+            "vmid",
+            &self.vmid,
+            ::std::option::Option::Some(100.0),
+            ::std::option::Option::Some(999999999.0),
+        );
         out.required("vmid", &self.vmid);
         out.extra(&self.extra);
     }
@@ -273,6 +285,12 @@ impl rt::Endpoint for GetNodesTasksLog {
     }
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
+        out.range(
+            "limit",
+            &self.limit,
+            ::std::option::Option::Some(0.0),
+            ::std::option::Option::None,
+        );
         out.optional("limit", &self.limit);
         out.extra(&self.extra);
     }

@@ -152,8 +152,26 @@ impl rt::Endpoint for PostNodesQuotas {
     }
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
+        out.range(
+            "burst",
+            &self.burst,
+            ::std::option::Option::Some(1.0),
+            ::std::option::Option::None,
+        );
         out.optional("burst", &self.burst);
+        out.range(
+            "limit",
+            &self.limit,
+            ::std::option::Option::Some(0.0),
+            ::std::option::Option::Some(100.0),
+        );
         out.optional("limit", &self.limit);
+        out.length(
+            "name",
+            &self.name,
+            ::std::option::Option::Some(1),
+            ::std::option::Option::Some(32),
+        );
         out.required("name", &self.name);
         out.extra(&self.extra);
     }

@@ -136,6 +136,12 @@ impl rt::Endpoint for PostNodesGizmos {
     }
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
+        out.range(
+            "size",
+            &self.size,
+            ::std::option::Option::Some(1.0),
+            ::std::option::Option::None,
+        );
         out.required("size", &self.size);
         out.extra(&self.extra);
     }
