@@ -43,6 +43,7 @@ impl Privilege {
         Privilege::VmConfigCpu,
         Privilege::VmConfigDisk,
     ];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -56,6 +57,7 @@ impl Privilege {
             Privilege::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Privilege::UnknownValue(_))
@@ -64,6 +66,7 @@ impl Privilege {
 
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -92,12 +95,14 @@ impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -142,6 +147,7 @@ impl PutAccessAcl {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -155,6 +161,7 @@ impl PutAccessAcl {
 
 impl rt::Endpoint for PutAccessAcl {
     type Response = ();
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Put,
         path: "/access/acl",
@@ -165,9 +172,11 @@ impl rt::Endpoint for PutAccessAcl {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/access/acl");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.required("path", &self.path);
@@ -218,6 +227,7 @@ impl PostAccessTicket {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -231,6 +241,7 @@ impl PostAccessTicket {
 
 impl rt::Endpoint for PostAccessTicket {
     type Response = PostAccessTicketResponse;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Post,
         path: "/access/ticket",
@@ -241,9 +252,11 @@ impl rt::Endpoint for PostAccessTicket {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/access/ticket");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.required("password", &self.password);
@@ -285,6 +298,7 @@ impl PutAccessUsersUserid {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Sets `groups`.
     pub fn groups(
         mut self,
@@ -293,6 +307,7 @@ impl PutAccessUsersUserid {
         self.groups = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -306,6 +321,7 @@ impl PutAccessUsersUserid {
 
 impl rt::Endpoint for PutAccessUsersUserid {
     type Response = ();
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Put,
         path: "/access/users/{userid}",
@@ -326,10 +342,12 @@ impl rt::Endpoint for PutAccessUsersUserid {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/access/users/");
         out.param(&self.userid);
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.optional("groups", &self.groups);
@@ -446,6 +464,7 @@ impl PostClusterReboot {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -459,6 +478,7 @@ impl PostClusterReboot {
 
 impl rt::Endpoint for PostClusterReboot {
     type Response = rt::Value;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Post,
         path: "/cluster/reboot",
@@ -469,9 +489,11 @@ impl rt::Endpoint for PostClusterReboot {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/cluster/reboot");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);
@@ -510,6 +532,7 @@ impl GetNodesLxc {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -523,6 +546,7 @@ impl GetNodesLxc {
 
 impl rt::Endpoint for GetNodesLxc {
     type Response = ::std::vec::Vec<GetNodesLxcItem>;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/lxc",
@@ -533,11 +557,13 @@ impl rt::Endpoint for GetNodesLxc {
         proxy_to: ::std::option::Option::Some("node"),
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/lxc");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);
@@ -589,6 +615,7 @@ impl PostNodesLxc {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Sets `net<index>` (index 0 to 31; a larger index refuses the request when it is built).
     pub fn net(
         mut self,
@@ -598,11 +625,13 @@ impl PostNodesLxc {
         self.net.insert(index, value.into());
         self
     }
+
     /// Sets `restore`.
     pub fn restore(mut self, value: bool) -> Self {
         self.restore = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `type`.
     pub fn r#type(
         mut self,
@@ -611,6 +640,7 @@ impl PostNodesLxc {
         self.r#type = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -624,6 +654,7 @@ impl PostNodesLxc {
 
 impl rt::Endpoint for PostNodesLxc {
     type Response = rt::Upid;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Post,
         path: "/nodes/{node}/lxc",
@@ -651,11 +682,13 @@ impl rt::Endpoint for PostNodesLxc {
         proxy_to: ::std::option::Option::Some("node"),
         task: rt::TaskReturn::Upid,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/lxc");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.indexed("net", &self.net);
@@ -711,6 +744,7 @@ impl GetNodesLxcConfig {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -724,6 +758,7 @@ impl GetNodesLxcConfig {
 
 impl rt::Endpoint for GetNodesLxcConfig {
     type Response = GetNodesLxcConfigResponse;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/lxc/{vmid}/config",
@@ -739,6 +774,7 @@ impl rt::Endpoint for GetNodesLxcConfig {
         proxy_to: ::std::option::Option::Some("node"),
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
@@ -746,6 +782,7 @@ impl rt::Endpoint for GetNodesLxcConfig {
         out.param(&self.vmid);
         out.literal("/config");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.range(
@@ -796,6 +833,7 @@ impl PutNodesLxcConfig {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Sets `delete`.
     pub fn delete(
         mut self,
@@ -804,6 +842,7 @@ impl PutNodesLxcConfig {
         self.delete = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `digest`.
     pub fn digest(
         mut self,
@@ -812,6 +851,7 @@ impl PutNodesLxcConfig {
         self.digest = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -825,6 +865,7 @@ impl PutNodesLxcConfig {
 
 impl rt::Endpoint for PutNodesLxcConfig {
     type Response = ();
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Put,
         path: "/nodes/{node}/lxc/{vmid}/config",
@@ -840,6 +881,7 @@ impl rt::Endpoint for PutNodesLxcConfig {
         proxy_to: ::std::option::Option::Some("node"),
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
@@ -847,6 +889,7 @@ impl rt::Endpoint for PutNodesLxcConfig {
         out.param(&self.vmid);
         out.literal("/config");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.range(
@@ -899,6 +942,7 @@ impl GetNodesQemuConfig {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -912,6 +956,7 @@ impl GetNodesQemuConfig {
 
 impl rt::Endpoint for GetNodesQemuConfig {
     type Response = GetNodesQemuConfigResponse;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/qemu/{vmid}/config",
@@ -927,6 +972,7 @@ impl rt::Endpoint for GetNodesQemuConfig {
         proxy_to: ::std::option::Option::Some("node"),
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
@@ -934,6 +980,7 @@ impl rt::Endpoint for GetNodesQemuConfig {
         out.param(&self.vmid);
         out.literal("/config");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.range(
@@ -981,11 +1028,13 @@ impl GetNodesTasksLog {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Sets `limit`.
     pub fn limit(mut self, value: u64) -> Self {
         self.limit = ::std::option::Option::Some(value);
         self
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -999,6 +1048,7 @@ impl GetNodesTasksLog {
 
 impl rt::Endpoint for GetNodesTasksLog {
     type Response = ::std::vec::Vec<GetNodesTasksLogItem>;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/tasks/{upid}/log",
@@ -1009,6 +1059,7 @@ impl rt::Endpoint for GetNodesTasksLog {
         proxy_to: ::std::option::Option::Some("node"),
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
@@ -1016,6 +1067,7 @@ impl rt::Endpoint for GetNodesTasksLog {
         out.param(&self.upid);
         out.literal("/log");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.range(
@@ -1396,11 +1448,13 @@ impl LxcConfigFeatures {
             extra: rt::PropertyExtra::default(),
         }
     }
+
     /// Sets `keyctl`.
     pub fn keyctl(mut self, value: bool) -> Self {
         self.keyctl = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `nesting`.
     pub fn nesting(mut self, value: bool) -> Self {
         self.nesting = ::std::option::Option::Some(value);
@@ -1427,6 +1481,7 @@ impl rt::PropertyString for LxcConfigFeatures {
         key_aliases: &[],
         aliases: &[],
     };
+
     fn from_pairs(
         pairs: &mut rt::PropertyPairs<'_>,
     ) -> ::std::result::Result<Self, rt::PropertyError> {
@@ -1436,6 +1491,7 @@ impl rt::PropertyString for LxcConfigFeatures {
             extra: pairs.finish()?,
         })
     }
+
     fn write_pairs<'a>(&'a self, out: &mut rt::PropertyWriter<'a>) {
         out.put("keyctl", &self.keyctl);
         out.put("nesting", &self.nesting);
@@ -1471,6 +1527,7 @@ impl LxcNet {
             extra: rt::PropertyExtra::default(),
         }
     }
+
     /// Sets `bridge`.
     pub fn bridge(
         mut self,
@@ -1479,6 +1536,7 @@ impl LxcNet {
         self.bridge = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `firewall`.
     pub fn firewall(mut self, value: bool) -> Self {
         self.firewall = ::std::option::Option::Some(value);
@@ -1510,6 +1568,7 @@ impl rt::PropertyString for LxcNet {
         key_aliases: &[],
         aliases: &[],
     };
+
     fn from_pairs(
         pairs: &mut rt::PropertyPairs<'_>,
     ) -> ::std::result::Result<Self, rt::PropertyError> {
@@ -1520,6 +1579,7 @@ impl rt::PropertyString for LxcNet {
             extra: pairs.finish()?,
         })
     }
+
     fn write_pairs<'a>(&'a self, out: &mut rt::PropertyWriter<'a>) {
         out.put("bridge", &self.bridge);
         out.put("firewall", &self.firewall);
@@ -1547,6 +1607,7 @@ pub enum LxcStatus {
 impl LxcStatus {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [LxcStatus] = &[LxcStatus::Stopped, LxcStatus::Running];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1555,6 +1616,7 @@ impl LxcStatus {
             LxcStatus::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, LxcStatus::UnknownValue(_))
@@ -1563,6 +1625,7 @@ impl LxcStatus {
 
 impl ::std::str::FromStr for LxcStatus {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -1586,12 +1649,14 @@ impl rt::WireEnum for LxcStatus {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -1614,6 +1679,7 @@ pub enum LxcType {
 impl LxcType {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [LxcType] = &[LxcType::Lxc];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1621,6 +1687,7 @@ impl LxcType {
             LxcType::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, LxcType::UnknownValue(_))
@@ -1629,6 +1696,7 @@ impl LxcType {
 
 impl ::std::str::FromStr for LxcType {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -1649,12 +1717,14 @@ impl rt::WireEnum for LxcType {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -1702,6 +1772,7 @@ impl rt::PropertyString for QemuConfigMemory {
         key_aliases: &[],
         aliases: &[],
     };
+
     fn from_pairs(
         pairs: &mut rt::PropertyPairs<'_>,
     ) -> ::std::result::Result<Self, rt::PropertyError> {
@@ -1715,6 +1786,7 @@ impl rt::PropertyString for QemuConfigMemory {
             extra: pairs.finish()?,
         })
     }
+
     fn write_pairs<'a>(&'a self, out: &mut rt::PropertyWriter<'a>) {
         out.put_required("current", &self.current);
         out.extra(&self.extra);
@@ -1755,6 +1827,7 @@ impl QemuConfigNet {
             extra: rt::PropertyExtra::default(),
         }
     }
+
     /// Sets `bridge`.
     pub fn bridge(
         mut self,
@@ -1763,6 +1836,7 @@ impl QemuConfigNet {
         self.bridge = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `macaddr`.
     pub fn macaddr(
         mut self,
@@ -1771,6 +1845,7 @@ impl QemuConfigNet {
         self.macaddr = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `tag`.
     pub fn tag(mut self, value: u32) -> Self {
         self.tag = ::std::option::Option::Some(value);
@@ -1810,6 +1885,7 @@ impl rt::PropertyString for QemuConfigNet {
         key_aliases: &[("e1000", "model", "macaddr"), ("virtio", "model", "macaddr")],
         aliases: &[],
     };
+
     fn from_pairs(
         pairs: &mut rt::PropertyPairs<'_>,
     ) -> ::std::result::Result<Self, rt::PropertyError> {
@@ -1826,6 +1902,7 @@ impl rt::PropertyString for QemuConfigNet {
             extra: pairs.finish()?,
         })
     }
+
     fn write_pairs<'a>(&'a self, out: &mut rt::PropertyWriter<'a>) {
         out.put("bridge", &self.bridge);
         out.put("macaddr", &self.macaddr);
@@ -1857,6 +1934,7 @@ impl QemuConfigNetModel {
         QemuConfigNetModel::E1000,
         QemuConfigNetModel::Virtio,
     ];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1865,6 +1943,7 @@ impl QemuConfigNetModel {
             QemuConfigNetModel::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, QemuConfigNetModel::UnknownValue(_))
@@ -1873,6 +1952,7 @@ impl QemuConfigNetModel {
 
 impl ::std::str::FromStr for QemuConfigNetModel {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -1898,12 +1978,14 @@ impl rt::WireEnum for QemuConfigNetModel {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -1949,6 +2031,7 @@ impl rt::PropertyString for QemuConfigUnused {
         key_aliases: &[],
         aliases: &[("volume", "file")],
     };
+
     fn from_pairs(
         pairs: &mut rt::PropertyPairs<'_>,
     ) -> ::std::result::Result<Self, rt::PropertyError> {
@@ -1957,6 +2040,7 @@ impl rt::PropertyString for QemuConfigUnused {
             extra: pairs.finish()?,
         })
     }
+
     fn write_pairs<'a>(&'a self, out: &mut rt::PropertyWriter<'a>) {
         out.put_required("file", &self.file);
         out.extra(&self.extra);
@@ -2016,6 +2100,7 @@ impl GetVersion {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -2029,6 +2114,7 @@ impl GetVersion {
 
 impl rt::Endpoint for GetVersion {
     type Response = GetVersionResponse;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/version",
@@ -2039,9 +2125,11 @@ impl rt::Endpoint for GetVersion {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/version");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);

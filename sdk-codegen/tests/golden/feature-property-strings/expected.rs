@@ -31,6 +31,7 @@ impl Privilege {
         Privilege::VmConfigCpu,
         Privilege::VmConfigDisk,
     ];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -40,6 +41,7 @@ impl Privilege {
             Privilege::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Privilege::UnknownValue(_))
@@ -48,6 +50,7 @@ impl Privilege {
 
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -72,12 +75,14 @@ impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -122,6 +127,7 @@ impl GetNodesLxcConfig {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -135,6 +141,7 @@ impl GetNodesLxcConfig {
 
 impl rt::Endpoint for GetNodesLxcConfig {
     type Response = GetNodesLxcConfigResponse;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/lxc/{vmid}/config",
@@ -150,6 +157,7 @@ impl rt::Endpoint for GetNodesLxcConfig {
         proxy_to: ::std::option::Option::Some("node"),
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
@@ -157,6 +165,7 @@ impl rt::Endpoint for GetNodesLxcConfig {
         out.param(&self.vmid);
         out.literal("/config");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.range(
@@ -207,6 +216,7 @@ impl PutNodesLxcConfig {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Sets `delete`.
     pub fn delete(
         mut self,
@@ -215,6 +225,7 @@ impl PutNodesLxcConfig {
         self.delete = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `digest`.
     pub fn digest(
         mut self,
@@ -223,6 +234,7 @@ impl PutNodesLxcConfig {
         self.digest = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -236,6 +248,7 @@ impl PutNodesLxcConfig {
 
 impl rt::Endpoint for PutNodesLxcConfig {
     type Response = ();
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Put,
         path: "/nodes/{node}/lxc/{vmid}/config",
@@ -251,6 +264,7 @@ impl rt::Endpoint for PutNodesLxcConfig {
         proxy_to: ::std::option::Option::Some("node"),
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
@@ -258,6 +272,7 @@ impl rt::Endpoint for PutNodesLxcConfig {
         out.param(&self.vmid);
         out.literal("/config");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.range(
@@ -415,11 +430,13 @@ impl LxcConfigFeatures {
             extra: rt::PropertyExtra::default(),
         }
     }
+
     /// Sets `keyctl`.
     pub fn keyctl(mut self, value: bool) -> Self {
         self.keyctl = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `nesting`.
     pub fn nesting(mut self, value: bool) -> Self {
         self.nesting = ::std::option::Option::Some(value);
@@ -446,6 +463,7 @@ impl rt::PropertyString for LxcConfigFeatures {
         key_aliases: &[],
         aliases: &[],
     };
+
     fn from_pairs(
         pairs: &mut rt::PropertyPairs<'_>,
     ) -> ::std::result::Result<Self, rt::PropertyError> {
@@ -455,6 +473,7 @@ impl rt::PropertyString for LxcConfigFeatures {
             extra: pairs.finish()?,
         })
     }
+
     fn write_pairs<'a>(&'a self, out: &mut rt::PropertyWriter<'a>) {
         out.put("keyctl", &self.keyctl);
         out.put("nesting", &self.nesting);
@@ -490,6 +509,7 @@ impl LxcConfigNet {
             extra: rt::PropertyExtra::default(),
         }
     }
+
     /// Sets `bridge`.
     pub fn bridge(
         mut self,
@@ -498,6 +518,7 @@ impl LxcConfigNet {
         self.bridge = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `firewall`.
     pub fn firewall(mut self, value: bool) -> Self {
         self.firewall = ::std::option::Option::Some(value);
@@ -529,6 +550,7 @@ impl rt::PropertyString for LxcConfigNet {
         key_aliases: &[],
         aliases: &[],
     };
+
     fn from_pairs(
         pairs: &mut rt::PropertyPairs<'_>,
     ) -> ::std::result::Result<Self, rt::PropertyError> {
@@ -539,6 +561,7 @@ impl rt::PropertyString for LxcConfigNet {
             extra: pairs.finish()?,
         })
     }
+
     fn write_pairs<'a>(&'a self, out: &mut rt::PropertyWriter<'a>) {
         out.put("bridge", &self.bridge);
         out.put("firewall", &self.firewall);
@@ -569,6 +592,7 @@ impl LxcConfigStatus {
         LxcConfigStatus::Stopped,
         LxcConfigStatus::Running,
     ];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -577,6 +601,7 @@ impl LxcConfigStatus {
             LxcConfigStatus::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, LxcConfigStatus::UnknownValue(_))
@@ -585,6 +610,7 @@ impl LxcConfigStatus {
 
 impl ::std::str::FromStr for LxcConfigStatus {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -610,12 +636,14 @@ impl rt::WireEnum for LxcConfigStatus {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
