@@ -133,17 +133,32 @@ mod tests {
 
     #[test]
     fn the_bounds_themselves_and_unset_values_pass() {
-        assert_eq!(refused(|w| w.range("vmid", &100u32, Some(100.0), Some(999_999_999.0))), None);
-        assert_eq!(refused(|w| w.range("vmid", &999_999_999u64, Some(100.0), Some(999_999_999.0))), None);
-        assert_eq!(refused(|w| w.range("vmid", &None::<u32>, Some(100.0), None)), None);
+        assert_eq!(
+            refused(|w| w.range("vmid", &100u32, Some(100.0), Some(999_999_999.0))),
+            None
+        );
+        assert_eq!(
+            refused(|w| w.range("vmid", &999_999_999u64, Some(100.0), Some(999_999_999.0))),
+            None
+        );
+        assert_eq!(
+            refused(|w| w.range("vmid", &None::<u32>, Some(100.0), None)),
+            None
+        );
     }
 
     #[test]
     fn lengths_count_characters_above_and_bytes_below_and_never_show_the_text() {
         // 5 characters, 10 bytes: within `at most 5` by PVE's count in either unit.
-        assert_eq!(refused(|w| w.length("name", &"ääääää"[2..].to_string(), None, Some(5))), None);
+        assert_eq!(
+            refused(|w| w.length("name", &"ääääää"[2..].to_string(), None, Some(5))),
+            None
+        );
         let err = refused(|w| w.length("password", &"hunter2".to_string(), Some(8), None)).unwrap();
-        assert_eq!(err, "parameter `password` has 7 characters, out of range: at least 8");
+        assert_eq!(
+            err,
+            "parameter `password` has 7 characters, out of range: at least 8"
+        );
         assert!(!err.contains("hunter2"));
         assert_eq!(
             refused(|w| w.length("comment", &Some("abc".to_string()), None, Some(2))).as_deref(),

@@ -367,4 +367,3 @@ pub(super) fn property_string_registry(api: &Api) -> TokenStream {
         pub const PROPERTY_STRINGS: &[rt::PropertyStringInfo] = &[#(#entries),*];
     }
 }
-
