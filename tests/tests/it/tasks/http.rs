@@ -12,7 +12,7 @@ use proxmox_sdk::task::{ExitStatus, StopAttempt, TaskError, WaitOptions};
 use proxmox_sdk::{Client, Privilege};
 use serde_json::{Value, json};
 
-use super::script::{Script, UPID};
+use super::script::{UPID, upid};
 
 const TASKS: &str = "/api2/json/nodes/pve2/tasks/";
 
@@ -89,7 +89,7 @@ async fn a_task_on_another_node_is_polled_there_until_ok() {
     let unmatched = catch_all(&server).await;
 
     let outcome = client(&server)
-        .wait_task(&Script::upid(), quick())
+        .wait_task(&upid(), quick())
         .await
         .expect("task succeeds");
     assert_eq!(outcome.exit_status, ExitStatus::Ok);
@@ -120,7 +120,7 @@ async fn a_failed_task_brings_its_log_over_http() {
     let unmatched = catch_all(&server).await;
 
     let err = client(&server)
-        .wait_task(&Script::upid(), quick())
+        .wait_task(&upid(), quick())
         .await
         .unwrap_err();
     assert_eq!(err.missing_privileges(), [Privilege::SdnUse]);
@@ -141,7 +141,7 @@ async fn time_out(stop: bool) -> (TaskError, usize, usize) {
     let unmatched = catch_all(&server).await;
     let err = client(&server)
         .wait_task(
-            &Script::upid(),
+            &upid(),
             quick()
                 .timeout(Duration::from_millis(50))
                 .stop_on_timeout(stop),
@@ -209,7 +209,7 @@ async fn dropping_the_wait_stops_the_requests_reaching_the_server() {
     let server = MockServer::start_async().await;
     let running = status_mock(&server, status(None), None).await;
     let client = client(&server);
-    let upid = Script::upid();
+    let upid = upid();
     tokio::select! {
         result = client.wait_task(&upid, quick()) => panic!("the task never ends: {result:?}"),
         () = async {
