@@ -33,7 +33,10 @@ async fn log_pages_send_start_and_limit_and_return_the_total() {
     let seen = &script.requests()[0];
     assert_eq!(seen.path, format!("/nodes/pve2/tasks/{UPID}/log"));
     assert_eq!(
-        (seen.param("start").as_deref(), seen.param("limit").as_deref()),
+        (
+            seen.param("start").as_deref(),
+            seen.param("limit").as_deref()
+        ),
         (Some("4"), Some("3"))
     );
 
@@ -44,11 +47,7 @@ async fn log_pages_send_start_and_limit_and_return_the_total() {
 #[tokio::test]
 async fn the_tail_of_a_short_log_takes_one_request() {
     let script = node(endless().log(["a", "b"]));
-    let tail = script
-        .client()
-        .task_log_tail(&upid(), 50)
-        .await
-        .unwrap();
+    let tail = script.client().task_log_tail(&upid(), 50).await.unwrap();
     assert_eq!(tail.lines.len(), 2);
     assert_eq!(script.requests().len(), 1);
 }
@@ -56,11 +55,7 @@ async fn the_tail_of_a_short_log_takes_one_request() {
 #[tokio::test]
 async fn an_empty_log_is_a_placeholder() {
     let script = node(endless());
-    let page = script
-        .client()
-        .task_log(&upid(), 0, 50)
-        .await
-        .unwrap();
+    let page = script.client().task_log(&upid(), 0, 50).await.unwrap();
     assert!(page.is_placeholder());
 }
 

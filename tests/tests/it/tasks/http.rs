@@ -1,6 +1,9 @@
 //! `wait_task` and the task calls over real HTTP (httpmock, the built-in reqwest transport),
 //! with a catch-all mock that names any call nothing else matched. Pauses are a few
 //! milliseconds; nothing asserts timing.
+//!
+//! A real server on purpose: the same waits as `wait.rs` (which uses `proxmox_sdk::testing`) once
+//! over the built-in reqwest transport, so the kit and the wire agree.
 
 use std::time::Duration;
 

@@ -298,10 +298,7 @@ async fn too_many_transient_failures_in_a_row_end_the_wait() {
     let script = node(endless().status_fails(2.., respond::raw(503, BUSY)));
     let err = script
         .client()
-        .wait_task(
-            &upid(),
-            WaitOptions::default().max_transient_failures(3),
-        )
+        .wait_task(&upid(), WaitOptions::default().max_transient_failures(3))
         .await
         .unwrap_err();
     let TaskError::Status(status) = &err else {
@@ -345,9 +342,7 @@ async fn requests_go_to_the_node_named_in_the_upid() {
     let script = node(task(1, "received interrupt").log(["x"]));
     let client = script.client();
     assert!(client.endpoint().contains("pve1"));
-    let _ = client
-        .wait_task(&upid(), WaitOptions::default())
-        .await;
+    let _ = client.wait_task(&upid(), WaitOptions::default()).await;
     let seen = script.requests();
     assert!(!seen.is_empty());
     for request in &seen {
