@@ -18,8 +18,7 @@
 //! [`task`](super::ScriptedTransport::task); the wait's pauses cost no real time under
 //! tokio's paused clock (`#[tokio::test(start_paused = true)]`).
 
-use std::ops::RangeBounds;
-use std::sync::Arc;
+use std::ops::{Bound, RangeBounds};
 
 use serde_json::{Value, json};
 
@@ -34,6 +33,9 @@ use super::scripted::Reply;
 /// The exit status of a task stopped by `DELETE /nodes/{node}/tasks/{upid}`.
 const INTERRUPTED: &str = "received interrupt";
 
+/// Which status reads (numbered from 1) a failure answers.
+type Reads = (Bound<u64>, Bound<u64>);
+
 /// A scripted worker task: `running` for a number of status polls, then stopped with an exit
 /// status, and a log.
 ///
@@ -46,7 +48,7 @@ const INTERRUPTED: &str = "received interrupt";
 ///     .exit("WARNINGS: 1");
 /// # let _ = task;
 /// ```
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct ScriptedTask {
     upid: Upid,
     running_polls: u64,
@@ -55,23 +57,10 @@ pub struct ScriptedTask {
     polls: u64,
     stopped_by_request: bool,
     /// `(which reads, answer)`: status reads answered with something else, first match wins.
-    failures: Vec<(Arc<dyn Fn(u64) -> bool + Send + Sync>, Reply)>,
+    failures: Vec<(Reads, Reply)>,
     /// Log lines that exist after each status read (the last count repeats).
     visible: Vec<usize>,
     without_total: bool,
-}
-
-impl std::fmt::Debug for ScriptedTask {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ScriptedTask")
-            .field("upid", &self.upid)
-            .field("running_polls", &self.running_polls)
-            .field("exit", &self.exit)
-            .field("log_lines", &self.log.len())
-            .field("polls", &self.polls)
-            .field("failing_reads", &self.failures.len())
-            .finish_non_exhaustive()
-    }
 }
 
 impl ScriptedTask {
@@ -131,11 +120,11 @@ impl ScriptedTask {
     /// ```
     pub fn status_fails(
         mut self,
-        reads: impl RangeBounds<u64> + Send + Sync + 'static,
+        reads: impl RangeBounds<u64>,
         reply: impl Into<Reply>,
     ) -> Self {
-        self.failures
-            .push((Arc::new(move |read| reads.contains(&read)), reply.into()));
+        let reads = (reads.start_bound().cloned(), reads.end_bound().cloned());
+        self.failures.push((reads, reply.into()));
         self
     }
 
@@ -165,7 +154,7 @@ impl ScriptedTask {
         match (request.method, rest) {
             (HttpMethod::Get, "/status") => {
                 let read = self.polls.saturating_add(1);
-                let failure = self.failures.iter().find(|(reads, _)| reads(read));
+                let failure = self.failures.iter().find(|(reads, _)| reads.contains(&read));
                 match failure.map(|(_, reply)| reply.clone()) {
                     Some(reply) => {
                         self.polls = read;
