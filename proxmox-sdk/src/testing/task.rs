@@ -118,11 +118,7 @@ impl ScriptedTask {
     ///     .status_fails(2..=2, respond::error(503, "proxy busy"));
     /// # let _ = task;
     /// ```
-    pub fn status_fails(
-        mut self,
-        reads: impl RangeBounds<u64>,
-        reply: impl Into<Reply>,
-    ) -> Self {
+    pub fn status_fails(mut self, reads: impl RangeBounds<u64>, reply: impl Into<Reply>) -> Self {
         let reads = (reads.start_bound().cloned(), reads.end_bound().cloned());
         self.failures.push((reads, reply.into()));
         self
@@ -154,7 +150,10 @@ impl ScriptedTask {
         match (request.method, rest) {
             (HttpMethod::Get, "/status") => {
                 let read = self.polls.saturating_add(1);
-                let failure = self.failures.iter().find(|(reads, _)| reads.contains(&read));
+                let failure = self
+                    .failures
+                    .iter()
+                    .find(|(reads, _)| reads.contains(&read));
                 match failure.map(|(_, reply)| reply.clone()) {
                     Some(reply) => {
                         self.polls = read;
