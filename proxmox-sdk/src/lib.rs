@@ -49,8 +49,10 @@
 //! retries only where they are safe, `tracing` spans without secrets, and one [`Error`] type that
 //! says whether a failed request may have been processed.
 //!
-//! **Tasks** ([`task`], [`Upid`]): calls that start a worker return its [`Upid`]; wait for it and
-//! get a typed outcome.
+//! **Tasks** ([`task`], [`Upid`]): calls that start a worker return its [`Upid`];
+//! [`Client::run`] sends such a call and waits for its task in one step, and
+//! [`Client::wait_task`] waits for any UPID. `?` works across [`Client::send`],
+//! [`Client::run`] and [`Client::wait_task`] in one function returning [`Error`].
 //!
 //! **Versions**: [`SCHEMA_VERSION`] is the PVE version the bindings were generated from;
 //! [`Client::server_version`] asks the server (once) and warns when the major versions differ.
@@ -88,6 +90,10 @@ pub use error::Error;
 pub use permission::{Check, Permission};
 pub use task::TaskStarted;
 pub use upid::Upid;
+
+/// The `serde_json` this crate uses, for the JSON [`Client::raw`] returns (`Value`, `json!`),
+/// so an application needs no second dependency that must match its version.
+pub use serde_json;
 
 /// The package README's Rust examples, compiled by `cargo test --doc`.
 #[cfg(doctest)]

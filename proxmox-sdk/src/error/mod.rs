@@ -11,6 +11,18 @@
 //!   failures: connection problems, timeouts, 502–504 and other non-500 server errors, the
 //!   pveproxy hop errors 595–599, and PVE's lock contention (`… got timeout`).
 //!
+//! **Tasks are inside it too.** A call that starts a worker task has succeeded when the task
+//! is accepted; the work itself can still fail. [`Client::wait_task`](crate::Client::wait_task)
+//! describes that with its own [`TaskError`] (failed, timed out, status unreadable), and
+//! [`Error::Task`] holds one whole, so [`Client::send`](crate::Client::send),
+//! [`Client::run`](crate::Client::run) and `wait_task` all `?` into one `Result<_, Error>`.
+//! An umbrella rather than `From` both ways: a [`TaskError`] cannot stand for a refused
+//! HTTP call without a made-up variant, while an [`Error`] can hold a task error with nothing
+//! lost — `match` reaches the exit status, the log tail and the missing privilege through
+//! `Error::Task(TaskError::Failed(failure))`, and [`Error::permission_denied`] looks inside.
+//! The two types refer to each other on purpose (a task error keeps the call error that ended
+//! the wait); nothing else here depends on [`crate::task`].
+//!
 //! `Display` describes only the error itself and never repeats its source (RFC0022 style);
 //! print the whole chain with [`Report`]. No variant ever holds a credential.
 
@@ -27,6 +39,7 @@ pub(crate) use bounded::{MAX_NAME, MAX_TEXT, bound};
 use crate::Privilege;
 use crate::login::TfaChallenge;
 use crate::permission::PermissionDenied;
+use crate::task::TaskError;
 use crate::tls::FingerprintMismatch;
 use crate::transport::{BoxError, TransportError};
 use crate::wire::ParamError;
@@ -119,6 +132,11 @@ pub enum Error {
     /// Ticket authentication has no valid ticket and no password to log in with.
     #[error("not logged in: no valid ticket, and no password is kept to log in again")]
     LoginRequired,
+    /// The call started a task, and the task failed, outlived the wait, or could not be
+    /// followed ([`TaskError`]). From [`Client::run`](crate::Client::run), and from `?` on
+    /// [`Client::wait_task`](crate::Client::wait_task).
+    #[error(transparent)]
+    Task(#[from] TaskError),
 }
 
 impl Error {
@@ -140,7 +158,10 @@ impl Error {
             | Error::TfaRequired(_)
             | Error::LoginRequired => false,
             Error::Timeout { sent, .. } => *sent,
-            Error::Interrupted(_) | Error::Decode { .. } | Error::MissingData { .. } => true,
+            Error::Interrupted(_)
+            | Error::Decode { .. }
+            | Error::MissingData { .. }
+            | Error::Task(_) => true,
             Error::ProxyHop(api) => api.status() != 595,
             Error::Api(api) => api.status() >= 500 && api.status() != 501,
         }
@@ -151,7 +172,9 @@ impl Error {
     /// This says nothing about whether repeating it is *safe*; see
     /// [`Error::may_have_been_processed`]. A plain 500 is not transient (PVE reports missing
     /// guests and failed checks that way) unless its message is lock contention
-    /// (`got timeout`).
+    /// (`got timeout`). A task error is not: the task was started, so sending the call again
+    /// starts a second one (wait again with [`Client::wait_task`](crate::Client::wait_task)
+    /// and the error's [`TaskError::upid`] instead).
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Connect(_)
@@ -184,15 +207,25 @@ impl Error {
         }
     }
 
-    /// The parsed permission failure of a 403, when its text names one.
+    /// The parsed permission failure of a 403 — or of a task's exit status, or of a 403
+    /// reading a task's status — when its text names one.
     pub fn permission_denied(&self) -> Option<&PermissionDenied> {
         match self {
             Error::Forbidden(api) => api.permission_denied(),
+            Error::Task(task) => task.permission_denied(),
             _ => None,
         }
     }
 
-    /// The privileges a 403 says are missing; empty when it names none.
+    /// The task error of [`Error::Task`].
+    pub fn task_error(&self) -> Option<&TaskError> {
+        match self {
+            Error::Task(task) => Some(task),
+            _ => None,
+        }
+    }
+
+    /// The privileges a 403 or a failed task says are missing; empty when it names none.
     pub fn missing_privileges(&self) -> &[Privilege] {
         self.permission_denied()
             .map(PermissionDenied::privileges)
