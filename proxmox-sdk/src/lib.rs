@@ -72,6 +72,7 @@ pub mod api;
 pub mod client;
 pub mod endpoint;
 pub mod error;
+pub mod handle;
 mod login;
 pub mod permission;
 mod secret;

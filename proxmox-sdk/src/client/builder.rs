@@ -39,6 +39,7 @@ pub struct ClientBuilder {
     allow_http: bool,
     renew_after: Duration,
     keep_password: bool,
+    location_ttl: Duration,
 }
 
 impl ClientBuilder {
@@ -56,6 +57,7 @@ impl ClientBuilder {
             allow_http: false,
             renew_after: DEFAULT_RENEW_AFTER,
             keep_password: false,
+            location_ttl: crate::handle::DEFAULT_LOCATION_TTL,
         })
     }
 
@@ -121,6 +123,16 @@ impl ClientBuilder {
     /// The `User-Agent` header (default `proxmox-sdk/<version>`).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
+        self
+    }
+
+    /// How long [`Client::locate`](crate::Client::locate) and its guest handles trust one
+    /// reading of the cluster's guest locations (default
+    /// [`DEFAULT_LOCATION_TTL`](crate::handle::DEFAULT_LOCATION_TTL)). A handle still
+    /// looks again at once when a node says the guest is not there; `Duration::ZERO` reads
+    /// the locations before every call.
+    pub fn location_ttl(mut self, ttl: Duration) -> Self {
+        self.location_ttl = ttl;
         self
     }
 
@@ -211,6 +223,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 user_agent,
                 server_version: tokio::sync::OnceCell::new(),
+                locations: crate::handle::Locations::new(self.location_ttl),
             }),
         })
     }

@@ -84,6 +84,8 @@ pub(crate) struct Inner {
     user_agent: HeaderValue,
     /// `GET /version`, once asked (see [`Client::server_version`]).
     server_version: tokio::sync::OnceCell<ServerVersion>,
+    /// Where guests are, for [`Client::locate`].
+    locations: crate::handle::Locations,
 }
 
 /// One logical call, before credentials are added.
@@ -258,6 +260,11 @@ impl Client {
     /// The endpoint this client talks to, e.g. `https://pve1:8006`.
     pub fn endpoint(&self) -> &str {
         &self.inner.origin
+    }
+
+    /// The guest locations of [`Client::locate`].
+    pub(crate) fn locations(&self) -> &crate::handle::Locations {
+        &self.inner.locations
     }
 }
 

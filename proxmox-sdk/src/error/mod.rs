@@ -132,6 +132,13 @@ pub enum Error {
     /// Ticket authentication has no valid ticket and no password to log in with.
     #[error("not logged in: no valid ticket, and no password is kept to log in again")]
     LoginRequired,
+    /// [`Client::locate`](crate::Client::locate): the cluster lists no guest with this vmid
+    /// (`GET /cluster/resources`); nothing else was sent.
+    #[error("no guest {vmid} in the cluster")]
+    NoSuchGuest {
+        /// The vmid looked for.
+        vmid: u32,
+    },
     /// The call started a task, and the task failed, outlived the wait, or could not be
     /// followed ([`TaskError`]). From [`Client::run`](crate::Client::run), and from `?` on
     /// [`Client::wait_task`](crate::Client::wait_task).
@@ -156,7 +163,8 @@ impl Error {
             | Error::Unauthorized(_)
             | Error::Forbidden(_)
             | Error::TfaRequired(_)
-            | Error::LoginRequired => false,
+            | Error::LoginRequired
+            | Error::NoSuchGuest { .. } => false,
             Error::Timeout { sent, .. } => *sent,
             Error::Interrupted(_)
             | Error::Decode { .. }
