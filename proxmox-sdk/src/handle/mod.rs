@@ -53,6 +53,8 @@ mod call;
 mod guest;
 mod locate;
 mod node;
+#[cfg(test)]
+mod tests;
 
 pub use call::TaskCall;
 pub use guest::{LxcHandle, QemuHandle};
