@@ -30,14 +30,14 @@
 //! of its own endpoint, and its required ones are method arguments, so misuse does not
 //! compile:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0599
 //! # async fn demo(client: proxmox_sdk::Client) -> Result<(), proxmox_sdk::Error> {
 //! let ct = client.node("pve1").lxc(100);
 //! ct.start().with(|start| start.full(true)).await?; // `full` is a clone parameter
 //! # Ok(()) }
 //! ```
 //!
-//! ```compile_fail
+//! ```compile_fail,E0061
 //! # async fn demo(client: proxmox_sdk::Client) -> Result<(), proxmox_sdk::Error> {
 //! let ct = client.node("pve1").lxc(100);
 //! ct.snapshot().await?; // a snapshot needs its name

@@ -4,7 +4,7 @@
 //! check at run time: [`TaskResponse`] is implemented only for [`Upid`] (the call always
 //! starts a task) and [`TaskStarted`] (it usually does). Any other endpoint does not compile:
 //!
-//! ```compile_fail
+//! ```compile_fail,E0277
 //! # async fn demo(client: proxmox_sdk::Client) -> Result<(), proxmox_sdk::Error> {
 //! use proxmox_sdk::api::nodes::GetNodesLxc;
 //! use proxmox_sdk::task::WaitOptions;
