@@ -25,6 +25,18 @@
 //! let request = proxmox_sdk::api::nodes::GetNodesLxcConfig::new("pve1"); // no vmid
 //! ```
 //!
+//! **Handles** ([`handle`]) are the short way to the common calls: `client.node("pve1")`,
+//! `.lxc(100)` / `.qemu(100)`, and `client.locate(100)` for a guest wherever it runs. They
+//! build the same request types and wait for the tasks they start:
+//!
+//! ```no_run
+//! # async fn tour(client: proxmox_sdk::Client) -> Result<(), proxmox_sdk::Error> {
+//! let ct = client.node("pve1").lxc(100);
+//! ct.snapshot("before-upgrade").await?;
+//! ct.update(|config| config.memory = Some(2048)).await?;
+//! # Ok(()) }
+//! ```
+//!
 //! **Responses decode what real servers send** ([`wire::de`]): numbers as strings, `0`/`1`
 //! booleans, `null` lists, and fields the schema does not know, which are kept in `extra` so a
 //! read-modify-write loses nothing. Property strings such as `net0` are typed
