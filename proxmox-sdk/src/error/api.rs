@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::bounded::{MAX_NAME, MAX_TEXT, bound};
+use super::kind::FailureKind;
 use crate::permission::PermissionDenied;
 
 /// Most parameters of a 400 `errors` map kept; the rest are only counted.
@@ -92,9 +93,28 @@ impl ApiError {
         self.denied.as_ref()
     }
 
-    /// Whether the message reports PVE's lock contention (`can't lock file … - got timeout`).
+    /// Whether the message reports PVE's lock contention (`can't lock file … - got timeout`);
+    /// [`FailureKind::LockTimeout`].
     pub fn is_lock_timeout(&self) -> bool {
-        self.message().is_some_and(|m| m.contains("got timeout"))
+        self.failure_kind() == Some(FailureKind::LockTimeout)
+    }
+
+    /// What the answer says went wrong ([`FailureKind`]): every 403 is
+    /// [`FailureKind::PermissionDenied`] and a 595 [`FailureKind::NodeUnreachable`]; other
+    /// answers are read from the message, then from the per-parameter errors of a 400 (`vmid:
+    /// VM 100 already exists`).
+    pub fn failure_kind(&self) -> Option<FailureKind> {
+        match self.status {
+            403 => return Some(FailureKind::PermissionDenied),
+            595 => return Some(FailureKind::NodeUnreachable),
+            _ => {}
+        }
+        self.message().and_then(FailureKind::classify).or_else(|| {
+            self.errors
+                .values()
+                .flatten()
+                .find_map(|text| FailureKind::classify(text))
+        })
     }
 }
 

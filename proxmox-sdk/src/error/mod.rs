@@ -9,13 +9,17 @@
 //!   otherwise. A write that may have been processed is never replayed automatically.
 //! * **Is trying again likely to help?** [`Error::is_retryable`] is `true` for transient
 //!   failures: connection problems, timeouts, 502–504 and other non-500 server errors, the
-//!   pveproxy hop errors 595–599, and PVE's lock contention (`… got timeout`).
+//!   pveproxy hop errors 595–599, and PVE's lock contention (`can't lock file … got timeout`).
+//! * **What went wrong, in PVE's terms?** [`Error::failure_kind`] reads the server's text
+//!   with the same table as [`TaskError::failure_kind`](crate::task::TaskError::failure_kind):
+//!   not found, already exists, locked (and by what), lock timeout, no quorum, …
 //!
 //! `Display` describes only the error itself and never repeats its source (RFC0022 style);
 //! print the whole chain with [`Report`]. No variant ever holds a credential.
 
 mod api;
 pub(crate) mod bounded;
+mod kind;
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -23,6 +27,7 @@ use std::fmt;
 pub use api::ApiError;
 pub use bounded::DecodeDetail;
 pub(crate) use bounded::{MAX_NAME, MAX_TEXT, bound};
+pub use kind::{FailureKind, LockKind};
 
 use crate::Privilege;
 use crate::login::TfaChallenge;
@@ -151,7 +156,7 @@ impl Error {
     /// This says nothing about whether repeating it is *safe*; see
     /// [`Error::may_have_been_processed`]. A plain 500 is not transient (PVE reports missing
     /// guests and failed checks that way) unless its message is lock contention
-    /// (`got timeout`).
+    /// ([`FailureKind::LockTimeout`]).
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Connect(_)
@@ -165,6 +170,25 @@ impl Error {
             },
             _ => false,
         }
+    }
+
+    /// What PVE's error text says went wrong, read by the table of [`FailureKind`]; `None`
+    /// for errors without a server answer and for texts the table does not know.
+    ///
+    /// ```
+    /// # use proxmox_sdk::error::{Error, FailureKind};
+    /// fn advice(err: &Error) -> &'static str {
+    ///     match err.failure_kind() {
+    ///         Some(FailureKind::NotFound) => "it is gone",
+    ///         Some(FailureKind::Locked(_)) => "wait for the other operation",
+    ///         Some(kind) if kind.is_retryable() => "try again",
+    ///         _ => "look at the message",
+    ///     }
+    /// }
+    /// # let _ = advice;
+    /// ```
+    pub fn failure_kind(&self) -> Option<FailureKind> {
+        self.api_error().and_then(ApiError::failure_kind)
     }
 
     /// The HTTP status of an error response.

@@ -7,6 +7,7 @@ mod faults;
 #[macro_use] // `generated_code!`, for every module of generated code
 mod generated;
 mod golden_variants;
+mod kinds;
 mod malformed;
 mod props;
 mod tasks;
