@@ -158,6 +158,11 @@ impl Client {
     ) -> Result<(E::Response, ResponseMeta), Error> {
         let parts = request.to_parts()?;
         let info = E::INFO;
+        if !info.allow_token && self.inner.token_id().is_some() {
+            return Err(Error::TokenNotAllowed {
+                endpoint: format!("{} {}", info.method, info.path),
+            });
+        }
         let call = Call::from_parts(info.path, &parts, true);
         let response = self.inner.execute(call).await?;
         // The endpoint's name is only formatted when decoding fails.
@@ -407,7 +412,24 @@ impl Inner {
         if (200..300).contains(&response.status) {
             Ok(response)
         } else {
-            Err(envelope::error_from_response(&response))
+            let mut error = envelope::error_from_response(&response);
+            if let (Error::Forbidden(api), Some(token)) = (&mut error, self.token_id()) {
+                api.set_token(token);
+            }
+            Err(error)
+        }
+    }
+
+    /// The API token id (`user@realm!name`, never the secret) when the client uses a token.
+    fn token_id(&self) -> Option<&str> {
+        match &self.auth {
+            auth::Auth::Token(value) => value
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("PVEAPIToken="))
+                .and_then(|v| v.split_once('='))
+                .map(|(id, _)| id),
+            _ => None,
         }
     }
 

@@ -30,6 +30,8 @@ pub struct ApiError {
     /// Parameters of the `errors` map beyond [`MAX_PARAMS`], not kept.
     errors_left_out: usize,
     denied: Option<PermissionDenied>,
+    /// The API token id (never its secret) a refused (403) call was made with.
+    token: Option<String>,
 }
 
 impl ApiError {
@@ -56,7 +58,23 @@ impl ApiError {
             errors,
             errors_left_out,
             denied,
+            token: None,
         }
+    }
+
+    /// Notes the API token id a 403 was answered to (for the privilege-separation hint).
+    pub(crate) fn set_token(&mut self, token_id: &str) {
+        if self.status == 403 {
+            self.token = Some(bound(token_id, MAX_NAME));
+        }
+    }
+
+    /// The API token id (`user@realm!name`) of a call refused with 403. PVE checks a
+    /// privilege-separated token (`privsep=1`, the default) against the privileges granted to
+    /// the token *and* to its user: a privilege the user has but the token lacks is missing.
+    /// `Display` says so.
+    pub fn api_token(&self) -> Option<&str> {
+        self.token.as_deref()
     }
 
     /// The HTTP status (595–599 for pveproxy's hop errors).
@@ -157,6 +175,13 @@ impl ApiError {
         }
         if !self.errors.is_empty() {
             f.write_str(")")?;
+        }
+        if let Some(token) = &self.token {
+            write!(
+                f,
+                " [API token {token}: a privilege-separated token needs the privilege granted \
+                 to the token as well as to its user]"
+            )?;
         }
         Ok(())
     }

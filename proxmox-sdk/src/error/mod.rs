@@ -121,6 +121,14 @@ pub enum Error {
     /// [`Client::complete_tfa`](crate::Client::complete_tfa).
     #[error("two-factor authentication required (offered: {})", .0.offered())]
     TfaRequired(Box<TfaChallenge>),
+    /// The endpoint does not accept API tokens (its schema says `allowtoken: 0`, e.g. TFA
+    /// management and the ticket request) and the client authenticates with one; nothing was
+    /// sent. Use a ticket login for it.
+    #[error("{endpoint} does not accept API tokens (allowtoken 0); nothing was sent")]
+    TokenNotAllowed {
+        /// Method and path template of the call.
+        endpoint: String,
+    },
     /// Ticket authentication has no valid ticket and no password to log in with.
     #[error("not logged in: no valid ticket, and no password is kept to log in again")]
     LoginRequired,
@@ -143,6 +151,7 @@ impl Error {
             | Error::Unauthorized(_)
             | Error::Forbidden(_)
             | Error::TfaRequired(_)
+            | Error::TokenNotAllowed { .. }
             | Error::LoginRequired => false,
             Error::Timeout { sent, .. } => *sent,
             Error::Interrupted(_) | Error::Decode { .. } | Error::MissingData { .. } => true,
