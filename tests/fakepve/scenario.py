@@ -292,6 +292,15 @@ async def control(pve, cmd):
     if op in ('release_config_lock', 'unlock'):
         getattr(pve, op)(int(cmd['vmid']))
         return None
+    if op == 'add_token':
+        # One token on several servers that stand for the nodes of one cluster (tests/it/cluster);
+        # token and user get the same grants on '/'. The secret arrives on stdin, never in argv.
+        tokenid = cmd['id']
+        pve.apitokens[tokenid] = cmd['secret']
+        privs = tuple(cmd.get('privs') or AGENT_PRIVS)
+        pve.grant(tokenid, '/', *privs)
+        pve.grant(tokenid.split('!', 1)[0], '/', *privs)
+        return None
     if op == 'set_lock':
         pve.snapshot_lock(int(cmd['vmid']), cmd.get('lock', 'snapshot'))
         return None
