@@ -9,7 +9,10 @@
 //!   otherwise. A write that may have been processed is never replayed automatically.
 //! * **Is trying again likely to help?** [`Error::is_retryable`] is `true` for transient
 //!   failures: connection problems, timeouts, 502–504 and other non-500 server errors, the
-//!   pveproxy hop errors 595–599, and PVE's lock contention (`… got timeout`).
+//!   pveproxy hop errors 595–599, and PVE's lock contention (`can't lock file … got timeout`).
+//! * **What went wrong, in PVE's terms?** [`Error::failure_kind`] reads the server's text
+//!   with the same table as [`TaskError::failure_kind`](crate::task::TaskError::failure_kind):
+//!   not found, already exists, locked (and by what), lock timeout, no quorum, …
 //!
 //! **Tasks are inside it too.** A call that starts a worker task has succeeded when the task
 //! is accepted; the work itself can still fail. [`Client::wait_task`](crate::Client::wait_task)
@@ -28,6 +31,7 @@
 
 mod api;
 pub(crate) mod bounded;
+mod kind;
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -35,6 +39,7 @@ use std::fmt;
 pub use api::ApiError;
 pub use bounded::DecodeDetail;
 pub(crate) use bounded::{MAX_NAME, MAX_TEXT, bound};
+pub use kind::{FailureKind, LockKind};
 
 use crate::Privilege;
 use crate::login::TfaChallenge;
@@ -129,6 +134,14 @@ pub enum Error {
     /// [`Client::complete_tfa`](crate::Client::complete_tfa).
     #[error("two-factor authentication required (offered: {})", .0.offered())]
     TfaRequired(Box<TfaChallenge>),
+    /// The endpoint does not accept API tokens (its schema says `allowtoken: 0`, e.g. TFA
+    /// management and the ticket request) and the client authenticates with one; nothing was
+    /// sent. Use a ticket login for it.
+    #[error("{endpoint} does not accept API tokens (allowtoken 0); nothing was sent")]
+    TokenNotAllowed {
+        /// Method and path template of the call.
+        endpoint: String,
+    },
     /// Ticket authentication has no valid ticket and no password to log in with.
     #[error("not logged in: no valid ticket, and no password is kept to log in again")]
     LoginRequired,
@@ -163,6 +176,7 @@ impl Error {
             | Error::Unauthorized(_)
             | Error::Forbidden(_)
             | Error::TfaRequired(_)
+            | Error::TokenNotAllowed { .. }
             | Error::LoginRequired
             | Error::NoSuchGuest { .. } => false,
             Error::Timeout { sent, .. } => *sent,
@@ -180,9 +194,9 @@ impl Error {
     /// This says nothing about whether repeating it is *safe*; see
     /// [`Error::may_have_been_processed`]. A plain 500 is not transient (PVE reports missing
     /// guests and failed checks that way) unless its message is lock contention
-    /// (`got timeout`). A task error is not: the task was started, so sending the call again
-    /// starts a second one (wait again with [`Client::wait_task`](crate::Client::wait_task)
-    /// and the error's [`TaskError::upid`] instead).
+    /// ([`FailureKind::LockTimeout`]). A task error is retryable only as
+    /// [`TaskError::is_retryable`] says (a task that ended on a lock timeout did nothing);
+    /// otherwise the task ran, and starting it again is a new decision, not a retry.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Connect(_)
@@ -194,7 +208,31 @@ impl Error {
                 501 => false,
                 s => s >= 500,
             },
+            Error::Task(task) => task.is_retryable(),
             _ => false,
+        }
+    }
+
+    /// What PVE's error text says went wrong, read by the table of [`FailureKind`] — from an
+    /// error response, or from a failed task's exit status; `None` for errors without a server
+    /// answer and for texts the table does not know.
+    ///
+    /// ```
+    /// # use proxmox_sdk::error::{Error, FailureKind};
+    /// fn advice(err: &Error) -> &'static str {
+    ///     match err.failure_kind() {
+    ///         Some(FailureKind::NotFound) => "it is gone",
+    ///         Some(FailureKind::Locked(_)) => "wait for the other operation",
+    ///         Some(kind) if kind.is_retryable() => "try again",
+    ///         _ => "look at the message",
+    ///     }
+    /// }
+    /// # let _ = advice;
+    /// ```
+    pub fn failure_kind(&self) -> Option<FailureKind> {
+        match self {
+            Error::Task(task) => task.failure_kind(),
+            _ => self.api_error().and_then(ApiError::failure_kind),
         }
     }
 

@@ -20,7 +20,7 @@ use tokio::time::Instant;
 use crate::api::cluster::GetClusterResources;
 use crate::api::types::{ClusterResourcesType, ClusterType};
 use crate::client::Client;
-use crate::error::Error;
+use crate::error::{Error, FailureKind};
 use crate::task::{TaskOutcome, WaitOptions};
 
 use super::guest::{LxcHandle, QemuHandle};
@@ -163,17 +163,12 @@ impl Locations {
     }
 }
 
-/// Whether `error` says the guest is not on the node the call went to: PVE's
-/// `Configuration file 'nodes/pve1/lxc/100.conf' does not exist`, answered before the
-/// handler does anything.
-// The one place that reads PVE's wording; to become a typed failure kind.
-fn guest_is_elsewhere(error: &Error) -> bool {
-    match error {
-        Error::Api(api) if api.status() == 500 => api.message().is_some_and(|message| {
-            message.contains("Configuration file 'nodes/") && message.contains("' does not exist")
-        }),
-        _ => false,
-    }
+/// Whether `error` may mean the guest is not on the node the call went to: a refused call
+/// of kind [`FailureKind::NotFound`] (PVE's `Configuration file 'nodes/pve1/lxc/100.conf'
+/// does not exist`, answered by the handler's checks before it does anything). A failed
+/// *task* never is: the call was accepted there.
+fn guest_may_have_moved(error: &Error) -> bool {
+    matches!(error, Error::Api(_)) && error.failure_kind() == Some(FailureKind::NotFound)
 }
 
 /// A guest found by vmid, wherever it runs: `client.locate(100).await?`.
@@ -258,8 +253,8 @@ impl Guest {
         }
     }
 
-    /// Runs `call` where the guest is; once more after a fresh lookup when that node says
-    /// the guest is not there.
+    /// Runs `call` where the guest is; once more, after a fresh lookup, when that node
+    /// answered "not found" and the guest is now on another node.
     async fn on_located<T, F, Fut>(&self, call: F) -> Result<T, Error>
     where
         F: Fn(Located) -> Fut,
@@ -268,12 +263,16 @@ impl Guest {
         let locations = self.client.locations();
         let (location, read_at) = locations.locate(&self.client, self.vmid, None).await?;
         match call(self.handle(&location)).await {
-            Err(error) if guest_is_elsewhere(&error) => {
-                tracing::debug!(vmid = self.vmid, node = %location.node, "the guest is not on its node any more; looking again");
-                let (moved, _) = locations
+            Err(error) if guest_may_have_moved(&error) => {
+                tracing::debug!(vmid = self.vmid, node = %location.node, "not found on its node; looking again");
+                let (now, _) = locations
                     .locate(&self.client, self.vmid, Some(read_at))
                     .await?;
-                call(self.handle(&moved)).await
+                if now == location {
+                    // Something else is missing (a snapshot, a storage): the answer stands.
+                    return Err(error);
+                }
+                call(self.handle(&now)).await
             }
             other => other,
         }

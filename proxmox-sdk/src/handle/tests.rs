@@ -151,6 +151,29 @@ async fn other_failures_are_not_resent_and_the_table_is_kept() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_not_found_about_something_else_is_answered_after_one_look_and_not_resent() {
+    let script = ScriptedTransport::new()
+        .expect(resources(json!([ct_on("pve1", 200)])))
+        .expect(
+            Expect::post("/nodes/pve1/lxc/200/snapshot/gone/rollback")
+                .respond(respond::error(500, "snapshot 'gone' does not exist")),
+        )
+        .expect(resources(json!([ct_on("pve1", 200)])));
+    let guest = script.client().locate(200).await.unwrap();
+    let err = guest.rollback("gone").await.unwrap_err();
+    assert_eq!(
+        err.failure_kind(),
+        Some(crate::error::FailureKind::NotFound),
+        "{err}"
+    );
+    assert_eq!(
+        count(&script, "/nodes/pve1/lxc/200/snapshot/gone/rollback"),
+        1
+    );
+    script.finish();
+}
+
+#[tokio::test(start_paused = true)]
 async fn one_reading_serves_every_lookup_until_it_is_too_old() {
     let script = ScriptedTransport::new()
         .expect(resources(json!([ct_on("pve1", 200), {"id": "qemu/100", "type": "qemu", "vmid": 100, "node": "pve2"}])))
