@@ -221,4 +221,29 @@ mod tests {
         assert!(err.to_string().contains("vzstart:100"), "{err}");
         script.finish();
     }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_task_that_timed_out_on_the_lock_is_retryable_through_the_umbrella() {
+        let start = upid("pve1", "vzstart", "100");
+        let script = ScriptedTransport::new()
+            .expect(Expect::post("/nodes/pve1/lxc/100/status/start").respond(respond::upid(&start)))
+            .task(
+                ScriptedTask::new(start)
+                    .exit("can't lock file '/run/lock/lxc/pve-config-100.lock' - got timeout"),
+            );
+        let err = script
+            .client()
+            .run(
+                &PostNodesLxcStatusStart::new("pve1", 100),
+                WaitOptions::default(),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.failure_kind(),
+            Some(crate::error::FailureKind::LockTimeout)
+        );
+        assert!(err.is_retryable() && err.may_have_been_processed(), "{err}");
+        script.finish();
+    }
 }
