@@ -197,53 +197,44 @@ mod tests {
         failing.finish();
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn a_task_that_lacks_a_privilege_names_it_through_the_umbrella() {
+    /// What `run` of a container start returns when the start task ends with `exit`.
+    async fn failed_start(exit: &str) -> Error {
         let start = upid("pve1", "vzstart", "100");
         let script = ScriptedTransport::new()
             .expect(Expect::post("/nodes/pve1/lxc/100/status/start").respond(respond::upid(&start)))
-            .task(ScriptedTask::new(start).exit(
-                "startup for container '100' failed - 403 Permission check failed (/sdn/zones/localnetwork/vmbr0, SDN.Use)",
-            ));
+            .task(ScriptedTask::new(start).exit(exit));
+        let request = PostNodesLxcStatusStart::new("pve1", 100);
         let err = script
             .client()
-            .run(
-                &PostNodesLxcStatusStart::new("pve1", 100),
-                WaitOptions::default(),
-            )
+            .run(&request, WaitOptions::default())
             .await
             .unwrap_err();
+        script.finish();
+        err
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_task_that_lacks_a_privilege_names_it_through_the_umbrella() {
+        let err = failed_start(
+            "startup for container '100' failed - 403 Permission check failed (/sdn/zones/localnetwork/vmbr0, SDN.Use)",
+        )
+        .await;
         assert_eq!(
             err.missing_privileges(),
             [crate::Privilege::SdnUse],
             "{err}"
         );
         assert!(err.to_string().contains("vzstart:100"), "{err}");
-        script.finish();
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_task_that_timed_out_on_the_lock_is_retryable_through_the_umbrella() {
-        let start = upid("pve1", "vzstart", "100");
-        let script = ScriptedTransport::new()
-            .expect(Expect::post("/nodes/pve1/lxc/100/status/start").respond(respond::upid(&start)))
-            .task(
-                ScriptedTask::new(start)
-                    .exit("can't lock file '/run/lock/lxc/pve-config-100.lock' - got timeout"),
-            );
-        let err = script
-            .client()
-            .run(
-                &PostNodesLxcStatusStart::new("pve1", 100),
-                WaitOptions::default(),
-            )
-            .await
-            .unwrap_err();
+        let err =
+            failed_start("can't lock file '/run/lock/lxc/pve-config-100.lock' - got timeout").await;
         assert_eq!(
             err.failure_kind(),
             Some(crate::error::FailureKind::LockTimeout)
         );
         assert!(err.is_retryable() && err.may_have_been_processed(), "{err}");
-        script.finish();
     }
 }
