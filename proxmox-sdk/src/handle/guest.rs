@@ -90,7 +90,7 @@ macro_rules! guest_handle {
             }
 
             /// Reads the configuration, lets `change` edit it, and writes back only the keys
-            /// that differ ([`wire::changes`](crate::wire::changes)) with the digest of the
+            /// that differ ([`wire::changes`](crate::wire::changes())) with the digest of the
             /// read, so PVE refuses the write if someone else changed the configuration in
             /// between. Returns whether anything was written (nothing is sent when `change`
             /// changed nothing).
