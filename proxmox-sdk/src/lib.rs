@@ -25,6 +25,18 @@
 //! let request = proxmox_sdk::api::nodes::GetNodesLxcConfig::new("pve1"); // no vmid
 //! ```
 //!
+//! **Handles** ([`handle`]) are the short way to the common calls: `client.node("pve1")`,
+//! `.lxc(100)` / `.qemu(100)`, and `client.locate(100)` for a guest wherever it runs. They
+//! build the same request types and wait for the tasks they start:
+//!
+//! ```no_run
+//! # async fn tour(client: proxmox_sdk::Client) -> Result<(), proxmox_sdk::Error> {
+//! let ct = client.node("pve1").lxc(100);
+//! ct.snapshot("before-upgrade").await?;
+//! ct.update(|config| config.memory = Some(2048)).await?;
+//! # Ok(()) }
+//! ```
+//!
 //! **Responses decode what real servers send** ([`wire::de`]): numbers as strings, `0`/`1`
 //! booleans, `null` lists, and fields the schema does not know, which are kept in `extra` so a
 //! read-modify-write loses nothing. Property strings such as `net0` are typed
@@ -49,8 +61,10 @@
 //! retries only where they are safe, `tracing` spans without secrets, and one [`Error`] type that
 //! says whether a failed request may have been processed.
 //!
-//! **Tasks** ([`task`], [`Upid`]): calls that start a worker return its [`Upid`]; wait for it and
-//! get a typed outcome.
+//! **Tasks** ([`task`], [`Upid`]): calls that start a worker return its [`Upid`];
+//! [`Client::run`] sends such a call and waits for its task in one step, and
+//! [`Client::wait_task`] waits for any UPID. `?` works across [`Client::send`],
+//! [`Client::run`] and [`Client::wait_task`] in one function returning [`Error`].
 //!
 //! **Versions**: [`SCHEMA_VERSION`] is the PVE version the bindings were generated from;
 //! [`Client::server_version`] asks the server (once) and warns when the major versions differ.
@@ -70,6 +84,7 @@ pub mod api;
 pub mod client;
 pub mod endpoint;
 pub mod error;
+pub mod handle;
 mod login;
 pub mod permission;
 mod secret;
@@ -88,6 +103,10 @@ pub use error::Error;
 pub use permission::{Check, Permission};
 pub use task::TaskStarted;
 pub use upid::Upid;
+
+/// The `serde_json` this crate uses, for the JSON [`Client::raw`] returns (`Value`, `json!`),
+/// so an application needs no second dependency that must match its version.
+pub use serde_json;
 
 /// The package README's Rust examples, compiled by `cargo test --doc`.
 #[cfg(doctest)]

@@ -172,6 +172,19 @@ def tasks(pve, ctx):
         vm.start_secs, vm.stop_secs, vm.shutdown_secs = 2, 2, 4
 
 
+@scenario('clones', 'basic with LXC clones of template 9000 that take 10 PVE s (the clone benchmark)')
+def clones(pve, ctx):
+    basic(pve, ctx)
+    # fakepve's own lock emulation: a clone sets the `disk` lock on its source for the whole
+    # task, so concurrent clones of one template meet `CT is locked (disk)` (and the config
+    # lock's `got timeout` after lock_wait). 10 PVE s at 0.01 = 0.1 real s per clone.
+    pve.time_scale = 0.01
+    pve.ct_secs.update(clone=10)
+    for grantee in (AGENT_TOKEN, AGENT_TOKEN.split('!', 1)[0]):
+        pve.grant(grantee, '/', 'VM.Clone')
+    ctx.extra['clone_source'] = 9000
+
+
 @scenario('acl', 'basic plus narrowly granted tokens (one guest only, no VM.Snapshot*, no VM.PowerMgmt, nothing)')
 def acl(pve, ctx):
     basic(pve, ctx)
@@ -291,6 +304,15 @@ async def control(pve, cmd):
         return None
     if op in ('release_config_lock', 'unlock'):
         getattr(pve, op)(int(cmd['vmid']))
+        return None
+    if op == 'add_token':
+        # One token on several servers that stand for the nodes of one cluster (tests/it/cluster);
+        # token and user get the same grants on '/'. The secret arrives on stdin, never in argv.
+        tokenid = cmd['id']
+        pve.apitokens[tokenid] = cmd['secret']
+        privs = tuple(cmd.get('privs') or AGENT_PRIVS)
+        pve.grant(tokenid, '/', *privs)
+        pve.grant(tokenid.split('!', 1)[0], '/', *privs)
         return None
     if op == 'set_lock':
         pve.snapshot_lock(int(cmd['vmid']), cmd.get('lock', 'snapshot'))

@@ -24,7 +24,9 @@
 
 mod auth;
 mod builder;
+mod endpoints;
 mod envelope;
+mod limit;
 mod reqwest_transport;
 mod retry;
 #[cfg(test)]
@@ -44,7 +46,9 @@ use tracing::Instrument as _;
 pub use crate::login::{TfaAnswer, TfaChallenge, TfaMethod};
 pub use crate::secret::Secret;
 pub use builder::ClientBuilder;
+pub use endpoints::NodeEndpoint;
 pub use envelope::{ResponseMeta, decode_response};
+pub use limit::InFlightLimit;
 pub use reqwest_transport::{BodyTooLarge, MAX_RESPONSE_BYTES};
 pub use retry::RetryPolicy;
 pub use version::ServerVersion;
@@ -52,7 +56,7 @@ pub use version::ServerVersion;
 use crate::endpoint::RequestParts;
 use crate::endpoint::{Endpoint, HttpMethod};
 use crate::error::Error;
-use crate::transport::{HttpRequest, HttpResponse, Transport};
+use crate::transport::{HttpRequest, HttpResponse};
 use crate::wire::ParamWriter;
 
 /// Everything below the origin that every API path starts with.
@@ -77,13 +81,17 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
-    origin: String,
-    transport: Arc<dyn Transport>,
+    /// The cluster endpoints (one, unless [`ClientBuilder::endpoints`] added more).
+    endpoints: endpoints::EndpointSet,
+    /// How long a call may wait for a slot of the in-flight limit (the client's timeout).
+    queue_timeout: Option<std::time::Duration>,
     auth: auth::Auth,
     retry: RetryPolicy,
     user_agent: HeaderValue,
     /// `GET /version`, once asked (see [`Client::server_version`]).
     server_version: tokio::sync::OnceCell<ServerVersion>,
+    /// Where guests are, for [`Client::locate`].
+    locations: crate::handle::Locations,
 }
 
 /// One logical call, before credentials are added.
@@ -158,8 +166,13 @@ impl Client {
     ) -> Result<(E::Response, ResponseMeta), Error> {
         let parts = request.to_parts()?;
         let info = E::INFO;
+        if !info.allow_token && self.inner.token_id().is_some() {
+            return Err(Error::TokenNotAllowed {
+                endpoint: format!("{} {}", info.method, info.path),
+            });
+        }
         let call = Call::from_parts(info.path, &parts, true);
-        let response = self.inner.execute(call).await?;
+        let response = self.inner.execute_as(call, info.protected).await?;
         // The endpoint's name is only formatted when decoding fails.
         let endpoint = format_args!("{} {}", info.method, info.path);
         let envelope = envelope::decode::<E::Response>(&response.body, endpoint)?;
@@ -258,19 +271,26 @@ impl Client {
             .await
     }
 
-    /// The endpoint this client talks to, e.g. `https://pve1:8006`.
+    /// The endpoint this client talks to now, e.g. `https://pve1:8006`: the one it sticks
+    /// to among those of [`ClientBuilder::endpoints`].
     pub fn endpoint(&self) -> &str {
-        &self.inner.origin
+        &self.inner.endpoints.current().origin
+    }
+
+    /// The guest locations of [`Client::locate`].
+    pub(crate) fn locations(&self) -> &crate::handle::Locations {
+        &self.inner.locations
     }
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("endpoint", &self.inner.origin)
+            .field("endpoint", &self.endpoint())
+            .field("endpoints", &self.inner.endpoints.len())
             .field("auth", &self.inner.auth)
             .field("retry", &self.inner.retry)
-            .field("transport", &self.inner.transport)
+            .field("transport", &self.inner.endpoints.current().transport)
             .finish()
     }
 }
@@ -290,7 +310,17 @@ impl<'a> Call<'a> {
 impl Inner {
     /// Sends one call with retries; returns the first 2xx response or the final error.
     pub(crate) async fn execute(&self, call: Call<'_>) -> Result<HttpResponse, Error> {
-        self.run(call, |method, headers| {
+        self.execute_as(call, false).await
+    }
+
+    /// [`Inner::execute`] for a call whose schema says `protected` (pveproxy hands it to
+    /// pvedaemon): it takes a slot of the tighter lane of the in-flight limit.
+    pub(crate) async fn execute_as(
+        &self,
+        call: Call<'_>,
+        protected: bool,
+    ) -> Result<HttpResponse, Error> {
+        self.run(call, protected, |method, headers| {
             self.auth.with_credentials(self, method, headers)
         })
         .await
@@ -300,12 +330,17 @@ impl Inner {
     /// a TFA answer. A separate entry (not [`Inner::execute`]), so authentication can send its
     /// request without re-entering the function that called it.
     pub(crate) async fn execute_login(&self, call: Call<'_>) -> Result<HttpResponse, Error> {
-        self.run(call, |_, headers| std::future::ready(Ok(headers)))
+        self.run(call, false, |_, headers| std::future::ready(Ok(headers)))
             .await
     }
 
     /// The retry loop of both: `credentials` adds what an authenticated attempt carries.
-    async fn run<F, Fut>(&self, call: Call<'_>, credentials: F) -> Result<HttpResponse, Error>
+    async fn run<F, Fut>(
+        &self,
+        call: Call<'_>,
+        protected: bool,
+        credentials: F,
+    ) -> Result<HttpResponse, Error>
     where
         F: Fn(HttpMethod, HeaderMap) -> Fut,
         Fut: std::future::Future<Output = Result<HeaderMap, Error>>,
@@ -314,6 +349,7 @@ impl Inner {
             "pve_request",
             method = call.method.as_str(),
             path = call.template,
+            endpoint = tracing::field::Empty,
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
@@ -323,8 +359,16 @@ impl Inner {
             let started = Instant::now();
             let mut attempt = 0u32;
             let mut logged_in_again = false;
+            // Endpoints this call left because they certainly did not process it.
+            let mut left: Vec<usize> = Vec::new();
             let result = loop {
                 attempt += 1;
+                let index = self
+                    .endpoints
+                    .pick(&left)
+                    .unwrap_or_else(|| self.endpoints.pick(&[]).unwrap_or(0));
+                let member = self.endpoints.member(index);
+                recorder.record("endpoint", member.origin.as_str());
                 // Credentials first: a failed login has already been retried on its own and
                 // ends the call.
                 let headers = match self.headers(&call, &credentials).await {
@@ -332,10 +376,39 @@ impl Inner {
                     Err(error) => break Err(error),
                 };
                 let cookie = headers.get(http::header::COOKIE).cloned();
-                let error = match self.attempt(&call, headers).await {
-                    Ok(response) => break Ok(response),
+                // A slot of the in-flight limit; waiting for it sends nothing.
+                let slot = match &member.lanes {
+                    Some(lanes) => match lanes.enter(protected, self.queue_timeout).await {
+                        Ok(slot) => Some(slot),
+                        Err(error) => break Err(error),
+                    },
+                    None => None,
+                };
+                let outcome = self.attempt(&call, index, headers).await;
+                drop(slot);
+                let error = match outcome {
+                    Ok(response) => {
+                        self.endpoints.succeeded(index);
+                        break Ok(response);
+                    }
                     Err(error) => error,
                 };
+                if self.endpoints.len() > 1 {
+                    if self
+                        .endpoints
+                        .moves_on(index, call.method, &call.path_and_query, &error)
+                    {
+                        self.endpoints.failed(index);
+                        left.push(index);
+                        if self.endpoints.pick(&left).is_some() {
+                            tracing::warn!(endpoint = %member.origin, error = %error, "endpoint failed before processing the call; trying the next one");
+                            continue;
+                        }
+                    } else if error.api_error().is_some() {
+                        // An answer: the endpoint itself works.
+                        self.endpoints.succeeded(index);
+                    }
+                }
                 // A refused ticket: once per call, log in again and resend (nothing ran).
                 if matches!(error, Error::Unauthorized(_))
                     && call.authenticated
@@ -346,7 +419,8 @@ impl Inner {
                     tracing::debug!("the ticket was refused; logging in again");
                     continue;
                 }
-                match self.retry.next_delay(call.method, &error, attempt) {
+                let counted = attempt.saturating_sub(u32::try_from(left.len()).unwrap_or(u32::MAX));
+                match self.retry.next_delay(call.method, &error, counted.max(1)) {
                     Some(delay) => {
                         tracing::warn!(attempt, delay_ms = millis(delay), error = %error, "retrying");
                         tokio::time::sleep(delay).await;
@@ -394,14 +468,20 @@ impl Inner {
     }
 
     /// One attempt: transport and status check.
-    async fn attempt(&self, call: &Call<'_>, headers: HeaderMap) -> Result<HttpResponse, Error> {
+    async fn attempt(
+        &self,
+        call: &Call<'_>,
+        index: usize,
+        headers: HeaderMap,
+    ) -> Result<HttpResponse, Error> {
+        let member = self.endpoints.member(index);
         let request = HttpRequest {
             method: call.method,
-            url: self.url(call),
+            url: url(&member.origin, call),
             headers,
             body: call.body.clone(),
         };
-        let response = self.transport.execute(request).await?;
+        let response = member.transport.execute(request).await?;
         tracing::trace!(
             status = response.status,
             bytes = response.body.len(),
@@ -410,18 +490,25 @@ impl Inner {
         if (200..300).contains(&response.status) {
             Ok(response)
         } else {
-            Err(envelope::error_from_response(&response))
+            let mut error = envelope::error_from_response(&response);
+            if let (Error::Forbidden(api), Some(token)) = (&mut error, self.token_id()) {
+                api.set_token(token);
+            }
+            Err(error)
         }
     }
 
-    /// The absolute URL of `call`, built with a single allocation.
-    fn url(&self, call: &Call<'_>) -> String {
-        let parts = [self.origin.as_str(), API_PREFIX, &call.path_and_query];
-        let mut url = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-        for part in parts {
-            url.push_str(part);
+    /// The API token id (`user@realm!name`, never the secret) when the client uses a token.
+    fn token_id(&self) -> Option<&str> {
+        match &self.auth {
+            auth::Auth::Token(value) => value
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("PVEAPIToken="))
+                .and_then(|v| v.split_once('='))
+                .map(|(id, _)| id),
+            _ => None,
         }
-        url
     }
 }
 
@@ -436,6 +523,16 @@ impl auth::SendLogin for Inner {
         };
         Ok(self.execute_login(call).await?.body)
     }
+}
+
+/// The absolute URL of `call` at `origin`, built with a single allocation.
+fn url(origin: &str, call: &Call<'_>) -> String {
+    let parts = [origin, API_PREFIX, &call.path_and_query];
+    let mut url = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        url.push_str(part);
+    }
+    url
 }
 
 /// Whole milliseconds, for log fields.

@@ -1,12 +1,14 @@
 //! The single integration-test binary: every cross-crate and end-to-end test is a module here.
 
 mod client;
+mod cluster;
 mod dependencies;
 mod e2e;
 mod faults;
 #[macro_use] // `generated_code!`, for every module of generated code
 mod generated;
 mod golden_variants;
+mod kinds;
 mod malformed;
 mod props;
 mod tasks;

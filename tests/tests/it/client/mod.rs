@@ -4,6 +4,7 @@
 mod auth;
 mod errors;
 mod limits;
+mod refusals;
 mod retry;
 mod secrets;
 mod send;
