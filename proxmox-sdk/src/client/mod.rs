@@ -24,6 +24,7 @@
 
 mod auth;
 mod builder;
+mod discover;
 mod endpoints;
 mod envelope;
 mod limit;
@@ -353,12 +354,6 @@ impl Inner {
             let mut left: Vec<usize> = Vec::new();
             let result = loop {
                 attempt += 1;
-                let index = self
-                    .endpoints
-                    .pick(&left)
-                    .unwrap_or_else(|| self.endpoints.pick(&[]).unwrap_or(0));
-                let member = self.endpoints.member(index);
-                recorder.record("endpoint", member.origin.as_str());
                 // Credentials first: a failed login has already been retried on its own and
                 // ends the call.
                 let headers = match self.headers(&call, &credentials).await {
@@ -366,6 +361,13 @@ impl Inner {
                     Err(error) => break Err(error),
                 };
                 let cookie = headers.get(http::header::COOKIE).cloned();
+                // Picked after the credentials: a login on the way may have found a node down.
+                let index = self
+                    .endpoints
+                    .pick(&left)
+                    .unwrap_or_else(|| self.endpoints.pick(&[]).unwrap_or(0));
+                let member = self.endpoints.member(index);
+                recorder.record("endpoint", member.origin.as_str());
                 // A slot of the in-flight limit; waiting for it sends nothing.
                 let slot = match &member.lanes {
                     Some(lanes) => match lanes.enter(protected, self.queue_timeout).await {
