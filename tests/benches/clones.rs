@@ -36,7 +36,7 @@ use proxmox_sdk::client::InFlightLimit;
 use proxmox_sdk::error::FailureKind;
 use proxmox_sdk::task::WaitOptions;
 use proxmox_sdk::tls::TlsTrust;
-use pydriver::{PyDriver, number};
+use pydriver::{PyDriver, bench_main, number};
 use sdk_tests::fakepve::FakePve;
 
 const NODE: &str = "pve1";
@@ -211,15 +211,5 @@ async fn bench() -> Result<(), Box<dyn Error>> {
 }
 
 fn main() {
-    if std::env::args().any(|a| a == "--list") {
-        return;
-    }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    if let Err(e) = runtime.block_on(bench()) {
-        eprintln!("clones bench failed: {e}");
-        std::process::exit(1);
-    }
+    bench_main("clones", bench);
 }

@@ -32,7 +32,7 @@ use proxmox_sdk::Client;
 use proxmox_sdk::api::nodes::PostNodesLxcSnapshot;
 use proxmox_sdk::task::WaitOptions;
 use proxmox_sdk::tls::TlsTrust;
-use pydriver::{PyDriver, number};
+use pydriver::{PyDriver, bench_main, number};
 use sdk_tests::fakepve::FakePve;
 use serde_json::json;
 
@@ -214,16 +214,5 @@ async fn set_length(pve: &mut FakePve, secs: f64) -> Result<(), Box<dyn Error>> 
 }
 
 fn main() {
-    if std::env::args().any(|a| a == "--list") {
-        // `cargo test --benches` lists benches; nothing to list here.
-        return;
-    }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    if let Err(e) = runtime.block_on(bench()) {
-        eprintln!("tasks bench failed: {e}");
-        std::process::exit(1);
-    }
+    bench_main("tasks", bench);
 }

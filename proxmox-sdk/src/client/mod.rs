@@ -20,7 +20,7 @@
 //! [`Transport`], classify the answer into [`Error`] variants, retry what is safe to retry
 //! ([`RetryPolicy`]), and unwrap the `{data}` envelope. Each call runs in a `tracing` span
 //! named `pve_request` with the method, the path *template* (never parameter values), the
-//! final status, the attempt count and the duration; credentials never appear in it.
+//! endpoint that served it, the final status, the attempt count and the duration; credentials never appear in it.
 
 mod auth;
 mod builder;

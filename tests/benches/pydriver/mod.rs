@@ -74,3 +74,22 @@ pub(crate) fn number(answer: &serde_json::Value, key: &str) -> Result<f64, Strin
         .as_f64()
         .ok_or_else(|| format!("no {key} in {answer}"))
 }
+
+/// The `main` of a bench that drives fakepve and a Python peer: nothing to list for
+/// `cargo test --benches`, else `bench` on a multi-threaded runtime, exit code 1 on failure.
+pub(crate) fn bench_main<F>(name: &str, bench: impl FnOnce() -> F)
+where
+    F: std::future::Future<Output = Result<(), Box<dyn Error>>>,
+{
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    if let Err(e) = runtime.block_on(bench()) {
+        eprintln!("{name} bench failed: {e}");
+        std::process::exit(1);
+    }
+}
