@@ -352,6 +352,8 @@ impl Inner {
             let mut logged_in_again = false;
             // Endpoints this call left because they certainly did not process it.
             let mut left: Vec<usize> = Vec::new();
+            // Attempts that moved on to another endpoint (not counted by the retry policy).
+            let mut moved = 0u32;
             let result = loop {
                 attempt += 1;
                 // Credentials first: a failed login has already been retried on its own and
@@ -391,8 +393,11 @@ impl Inner {
                         .moves_on(index, call.method, &call.path_and_query, &error)
                     {
                         self.endpoints.failed(index);
-                        left.push(index);
+                        if !left.contains(&index) {
+                            left.push(index);
+                        }
                         if self.endpoints.pick(&left).is_some() {
+                            moved += 1;
                             tracing::warn!(endpoint = %member.origin, error = %error, "endpoint failed before processing the call; trying the next one");
                             continue;
                         }
@@ -411,8 +416,8 @@ impl Inner {
                     tracing::debug!("the ticket was refused; logging in again");
                     continue;
                 }
-                let counted = attempt.saturating_sub(u32::try_from(left.len()).unwrap_or(u32::MAX));
-                match self.retry.next_delay(call.method, &error, counted.max(1)) {
+                let counted = attempt - moved;
+                match self.retry.next_delay(call.method, &error, counted) {
                     Some(delay) => {
                         tracing::warn!(attempt, delay_ms = millis(delay), error = %error, "retrying");
                         tokio::time::sleep(delay).await;

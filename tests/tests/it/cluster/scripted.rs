@@ -18,6 +18,8 @@ type Seen = Arc<Mutex<Vec<(String, String, Option<String>)>>>;
 #[derive(Debug, Clone, Default)]
 struct TwoNodes {
     cut: bool,
+    /// pve2 refuses connections too.
+    all_down: bool,
     seen: Seen,
 }
 
@@ -36,7 +38,7 @@ impl Transport for TwoNodes {
                 .lock()
                 .unwrap()
                 .push((host.clone(), path.clone(), cookie));
-            if host.starts_with("pve1") {
+            if host.starts_with("pve1") || self.all_down {
                 return Err(if self.cut {
                     TransportError::Interrupted("connection reset".into())
                 } else {
@@ -176,4 +178,27 @@ async fn endpoints_and_pins_are_learned_from_the_cluster() {
         Some(&TlsTrust::Fingerprints(vec![fp.parse().unwrap()]))
     );
     let _: Vec<NodeEndpoint> = found;
+}
+
+#[tokio::test(start_paused = true)]
+async fn with_every_endpoint_down_the_retry_policy_still_ends_the_call() {
+    let transport = TwoNodes {
+        all_down: true,
+        ..TwoNodes::default()
+    };
+    let client = Client::builder("https://pve1.test:8006")
+        .unwrap()
+        .endpoints(["https://pve2.test:8006"])
+        .token("ops@pve!t", "00000000-0000-4000-8000-000000000000")
+        .retry(RetryPolicy::default().max_attempts(3))
+        .transport(transport.clone())
+        .build()
+        .unwrap();
+    let err = client
+        .raw(HttpMethod::Get, "/version", &[])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Connect(_)), "{err:?}");
+    // Both endpoints once (the move does not count as a retry), then the policy's two retries.
+    assert_eq!(transport.seen.lock().unwrap().len(), 4);
 }
