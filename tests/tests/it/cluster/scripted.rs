@@ -202,3 +202,66 @@ async fn with_every_endpoint_down_the_retry_policy_still_ends_the_call() {
     // Both endpoints once (the move does not count as a retry), then the policy's two retries.
     assert_eq!(transport.seen.lock().unwrap().len(), 4);
 }
+
+/// Two nodes whose state the test switches: a refused connection while `down`.
+#[derive(Debug, Clone, Default)]
+struct Switchable {
+    down: Arc<Mutex<[bool; 2]>>,
+    served: Seen,
+}
+
+impl Transport for Switchable {
+    fn execute(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
+        Box::pin(async move {
+            let node = usize::from(request.url.contains("pve2"));
+            if self.down.lock().unwrap()[node] {
+                return Err(TransportError::Connect("connection refused".into()));
+            }
+            self.served.lock().unwrap().push((
+                format!("pve{}", node + 1),
+                request.url.clone(),
+                None,
+            ));
+            Ok(respond::data(
+                serde_json::json!({"version": "9.1.4", "release": "9.1", "repoid": "x"}),
+            ))
+        })
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_revived_endpoint_serves_again_when_the_current_one_fails() {
+    let transport = Switchable::default();
+    let client = Client::builder("https://pve1.test:8006")
+        .unwrap()
+        .endpoints(["https://pve2.test:8006"])
+        .token("ops@pve!t", "00000000-0000-4000-8000-000000000000")
+        .retry(RetryPolicy::disabled())
+        .transport(transport.clone())
+        .build()
+        .unwrap();
+    let served_by = |t: &Switchable| t.served.lock().unwrap().last().map(|s| s.0.clone());
+
+    *transport.down.lock().unwrap() = [true, false];
+    client
+        .raw(HttpMethod::Get, "/version", &[])
+        .await
+        .expect("pve2 serves");
+    assert_eq!(served_by(&transport).as_deref(), Some("pve2"));
+    // pve1 is back, but pve2 is healthy: the client stays.
+    *transport.down.lock().unwrap() = [false, false];
+    client
+        .raw(HttpMethod::Get, "/version", &[])
+        .await
+        .expect("pve2 serves");
+    assert_eq!(served_by(&transport).as_deref(), Some("pve2"));
+    // pve2 goes down: the revived pve1 serves again.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    *transport.down.lock().unwrap() = [false, true];
+    client
+        .raw(HttpMethod::Get, "/version", &[])
+        .await
+        .expect("pve1 serves");
+    assert_eq!(served_by(&transport).as_deref(), Some("pve1"));
+    assert_eq!(client.endpoint(), "https://pve1.test:8006");
+}
