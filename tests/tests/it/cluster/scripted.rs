@@ -65,6 +65,18 @@ fn cluster(transport: TwoNodes) -> Client {
         .unwrap()
 }
 
+/// pve1 and pve2 behind `transport`, with an API token.
+fn token_cluster(transport: impl Transport + 'static, retry: RetryPolicy) -> Client {
+    Client::builder("https://pve1.test:8006")
+        .unwrap()
+        .endpoints(["https://pve2.test:8006"])
+        .token("ops@pve!t", "00000000-0000-4000-8000-000000000000")
+        .retry(retry)
+        .transport(transport)
+        .build()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn one_ticket_serves_every_node_and_a_refused_connection_moves_on() {
     let transport = TwoNodes::default();
@@ -110,14 +122,7 @@ async fn a_write_whose_connection_broke_after_sending_is_not_moved() {
         cut: true,
         ..TwoNodes::default()
     };
-    let client = Client::builder("https://pve1.test:8006")
-        .unwrap()
-        .endpoints(["https://pve2.test:8006"])
-        .token("ops@pve!t", "00000000-0000-4000-8000-000000000000")
-        .retry(RetryPolicy::disabled())
-        .transport(transport.clone())
-        .build()
-        .unwrap();
+    let client = token_cluster(transport.clone(), RetryPolicy::disabled());
     let err = client
         .raw(HttpMethod::Post, "/nodes/pve1/lxc/100/status/start", &[])
         .await
@@ -186,14 +191,7 @@ async fn with_every_endpoint_down_the_retry_policy_still_ends_the_call() {
         all_down: true,
         ..TwoNodes::default()
     };
-    let client = Client::builder("https://pve1.test:8006")
-        .unwrap()
-        .endpoints(["https://pve2.test:8006"])
-        .token("ops@pve!t", "00000000-0000-4000-8000-000000000000")
-        .retry(RetryPolicy::default().max_attempts(3))
-        .transport(transport.clone())
-        .build()
-        .unwrap();
+    let client = token_cluster(transport.clone(), RetryPolicy::default().max_attempts(3));
     let err = client
         .raw(HttpMethod::Get, "/version", &[])
         .await
@@ -232,14 +230,7 @@ impl Transport for Switchable {
 #[tokio::test(start_paused = true)]
 async fn a_revived_endpoint_serves_again_when_the_current_one_fails() {
     let transport = Switchable::default();
-    let client = Client::builder("https://pve1.test:8006")
-        .unwrap()
-        .endpoints(["https://pve2.test:8006"])
-        .token("ops@pve!t", "00000000-0000-4000-8000-000000000000")
-        .retry(RetryPolicy::disabled())
-        .transport(transport.clone())
-        .build()
-        .unwrap();
+    let client = token_cluster(transport.clone(), RetryPolicy::disabled());
     let served_by = |t: &Switchable| t.served.lock().unwrap().last().map(|s| s.0.clone());
 
     *transport.down.lock().unwrap() = [true, false];
