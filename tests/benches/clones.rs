@@ -22,11 +22,12 @@
 //! Runs are interleaved (run 1 of every driver, then run 2, …); medians are printed as a
 //! Markdown table.
 
+#[path = "pydriver/mod.rs"]
+mod pydriver;
 #[allow(dead_code)] // each bench uses a part of the shared statistics
 mod stats;
 
 use std::error::Error;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use proxmox_sdk::Client;
@@ -35,8 +36,8 @@ use proxmox_sdk::client::InFlightLimit;
 use proxmox_sdk::error::FailureKind;
 use proxmox_sdk::task::WaitOptions;
 use proxmox_sdk::tls::TlsTrust;
-use sdk_tests::fakepve::{self, FakePve};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use pydriver::{PyDriver, bench_main, number};
+use sdk_tests::fakepve::FakePve;
 
 const NODE: &str = "pve1";
 const SOURCE: u32 = 9000;
@@ -116,34 +117,20 @@ async fn sdk_run(client: &Client, first: u32, count: u32, retry: bool, series: &
     series.failures.push(f64::from(count - completed));
 }
 
-struct Proxmoxer {
-    child: tokio::process::Child,
-    stdin: tokio::process::ChildStdin,
-    stdout: tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
-}
+/// The proxmoxer side, started once: one run per line on its stdin.
+struct Proxmoxer(PyDriver);
 
 impl Proxmoxer {
     fn start(pve: &FakePve) -> Result<Self, Box<dyn Error>> {
-        let script = fakepve::workspace_root().join("tests/benches/clones_proxmoxer.py");
-        let mut child = tokio::process::Command::new(fakepve::python_path())
-            .arg(script)
-            .args(["--host", &pve.host, "--port", &pve.port.to_string()])
-            .args(["--ca", &pve.ca_pem_path.to_string_lossy()])
-            .args(["--token-id", &pve.token_id, "--node", NODE])
-            .args(["--source", &SOURCE.to_string()])
-            .env("CLONES_BENCH_TOKEN_SECRET", pve.token_secret.expose())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()?;
-        let stdin = child.stdin.take().ok_or("no stdin")?;
-        let stdout = child.stdout.take().ok_or("no stdout")?;
-        Ok(Self {
-            child,
-            stdin,
-            stdout: BufReader::new(stdout).lines(),
-        })
+        let source = SOURCE.to_string();
+        let args = ["--node", NODE, "--source", &source];
+        PyDriver::start(
+            "clones_proxmoxer.py",
+            pve,
+            "CLONES_BENCH_TOKEN_SECRET",
+            &args,
+        )
+        .map(Self)
     }
 
     async fn run(
@@ -153,26 +140,10 @@ impl Proxmoxer {
         mode: &str,
         series: &mut Series,
     ) -> Result<(), Box<dyn Error>> {
-        self.stdin
-            .write_all(format!("{first} {count} {mode}\n").as_bytes())
-            .await?;
-        self.stdin.flush().await?;
-        let line = self
-            .stdout
-            .next_line()
-            .await?
-            .ok_or("clones_proxmoxer.py ended early")?;
-        let run: serde_json::Value = serde_json::from_str(&line)?;
-        let number = |key: &str| run[key].as_f64().ok_or(format!("no {key} in {line}"));
-        series.secs.push(number("secs")?);
-        series.completed.push(number("completed")?);
-        series.failures.push(number("failures")?);
-        Ok(())
-    }
-
-    async fn finish(mut self) -> Result<(), Box<dyn Error>> {
-        drop(self.stdin);
-        self.child.wait().await?;
+        let run = self.0.run(&format!("{first} {count} {mode}")).await?;
+        series.secs.push(number(&run, "secs")?);
+        series.completed.push(number(&run, "completed")?);
+        series.failures.push(number(&run, "failures")?);
         Ok(())
     }
 }
@@ -224,7 +195,7 @@ async fn bench() -> Result<(), Box<dyn Error>> {
         proxmoxer.run(ids(), count, "naive", &mut series[4]).await?;
         proxmoxer.run(ids(), count, "retry", &mut series[5]).await?;
     }
-    proxmoxer.finish().await?;
+    proxmoxer.0.finish().await?;
     println!(
         "{count} concurrent clones of CT {SOURCE}, {runs} runs per driver, {:.1} s in all\n",
         started.elapsed().as_secs_f64()
@@ -240,15 +211,5 @@ async fn bench() -> Result<(), Box<dyn Error>> {
 }
 
 fn main() {
-    if std::env::args().any(|a| a == "--list") {
-        return;
-    }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    if let Err(e) = runtime.block_on(bench()) {
-        eprintln!("clones bench failed: {e}");
-        std::process::exit(1);
-    }
+    bench_main("clones", bench);
 }

@@ -67,6 +67,21 @@ impl NodeEndpoint {
         self
     }
 
+    /// The URL as given.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The node name, if set.
+    pub fn node(&self) -> Option<&str> {
+        self.node.as_deref()
+    }
+
+    /// This endpoint's own TLS trust, if set.
+    pub fn tls_trust(&self) -> Option<&TlsTrust> {
+        self.trust.as_ref()
+    }
+
     /// The PVE node name behind this URL, so that a 595 for a call proxied to this very
     /// node reads as a failure of this endpoint (and moves on) rather than of another node.
     pub fn node_name(mut self, node: impl Into<String>) -> Self {

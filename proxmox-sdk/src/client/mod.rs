@@ -20,10 +20,11 @@
 //! [`Transport`], classify the answer into [`Error`] variants, retry what is safe to retry
 //! ([`RetryPolicy`]), and unwrap the `{data}` envelope. Each call runs in a `tracing` span
 //! named `pve_request` with the method, the path *template* (never parameter values), the
-//! final status, the attempt count and the duration; credentials never appear in it.
+//! endpoint that served it, the final status, the attempt count and the duration; credentials never appear in it.
 
 mod auth;
 mod builder;
+mod discover;
 mod endpoints;
 mod envelope;
 mod limit;
@@ -361,14 +362,10 @@ impl Inner {
             let mut logged_in_again = false;
             // Endpoints this call left because they certainly did not process it.
             let mut left: Vec<usize> = Vec::new();
+            // Attempts that moved on to another endpoint (not counted by the retry policy).
+            let mut moved = 0u32;
             let result = loop {
                 attempt += 1;
-                let index = self
-                    .endpoints
-                    .pick(&left)
-                    .unwrap_or_else(|| self.endpoints.pick(&[]).unwrap_or(0));
-                let member = self.endpoints.member(index);
-                recorder.record("endpoint", member.origin.as_str());
                 // Credentials first: a failed login has already been retried on its own and
                 // ends the call.
                 let headers = match self.headers(&call, &credentials).await {
@@ -376,6 +373,13 @@ impl Inner {
                     Err(error) => break Err(error),
                 };
                 let cookie = headers.get(http::header::COOKIE).cloned();
+                // Picked after the credentials: a login on the way may have found a node down.
+                let index = self
+                    .endpoints
+                    .pick(&left)
+                    .unwrap_or_else(|| self.endpoints.pick(&[]).unwrap_or(0));
+                let member = self.endpoints.member(index);
+                recorder.record("endpoint", member.origin.as_str());
                 // A slot of the in-flight limit; waiting for it sends nothing.
                 let slot = match &member.lanes {
                     Some(lanes) => match lanes.enter(protected, self.queue_timeout).await {
@@ -399,8 +403,11 @@ impl Inner {
                         .moves_on(index, call.method, &call.path_and_query, &error)
                     {
                         self.endpoints.failed(index);
-                        left.push(index);
+                        if !left.contains(&index) {
+                            left.push(index);
+                        }
                         if self.endpoints.pick(&left).is_some() {
+                            moved += 1;
                             tracing::warn!(endpoint = %member.origin, error = %error, "endpoint failed before processing the call; trying the next one");
                             continue;
                         }
@@ -419,8 +426,8 @@ impl Inner {
                     tracing::debug!("the ticket was refused; logging in again");
                     continue;
                 }
-                let counted = attempt.saturating_sub(u32::try_from(left.len()).unwrap_or(u32::MAX));
-                match self.retry.next_delay(call.method, &error, counted.max(1)) {
+                let counted = attempt - moved;
+                match self.retry.next_delay(call.method, &error, counted) {
                     Some(delay) => {
                         tracing::warn!(attempt, delay_ms = millis(delay), error = %error, "retrying");
                         tokio::time::sleep(delay).await;

@@ -5,3 +5,4 @@
 mod failover;
 mod limiter;
 mod relay;
+mod scripted;

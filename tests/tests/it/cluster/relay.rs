@@ -2,7 +2,7 @@
 //! connections are refused) and every relayed connection is cut, while fakepve behind it keeps
 //! running and can still be asked what it received.
 
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tokio::sync::watch;
 
 pub(super) struct KillableRelay {
@@ -14,12 +14,7 @@ pub(super) struct KillableRelay {
 impl KillableRelay {
     /// Relays to the `host:port` of `upstream_url` (`https://127.0.0.1:PORT`).
     pub(super) async fn start(upstream_url: &str) -> Self {
-        let upstream = upstream_url
-            .trim_start_matches("https://")
-            .trim_end_matches('/')
-            .to_owned();
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let url = format!("https://{}", listener.local_addr().expect("addr"));
+        let (listener, url, upstream) = crate::faults::proxy::listen(upstream_url).await;
         let (kill, killed) = watch::channel(false);
         let mut stop = killed.clone();
         tokio::spawn(async move {
