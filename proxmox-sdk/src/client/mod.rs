@@ -17,7 +17,7 @@
 //!
 //! Every call goes through one path: render the request ([`Endpoint::to_parts`]), add
 //! credentials (logging in or renewing the ticket when needed), hand it to the
-//! [`Transport`], classify the answer into [`Error`] variants, retry what is safe to retry
+//! [`Transport`](crate::transport::Transport), classify the answer into [`Error`] variants, retry what is safe to retry
 //! ([`RetryPolicy`]), and unwrap the `{data}` envelope. Each call runs in a `tracing` span
 //! named `pve_request` with the method, the path *template* (never parameter values), the
 //! endpoint that served it, the final status, the attempt count and the duration; credentials never appear in it.
