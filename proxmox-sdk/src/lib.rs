@@ -68,6 +68,7 @@ extern crate self as proxmox_sdk;
 
 pub mod api;
 pub mod client;
+pub mod console;
 pub mod endpoint;
 pub mod error;
 mod login;
