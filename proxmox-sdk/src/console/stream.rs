@@ -216,3 +216,47 @@ fn io_error(e: tungstenite::Error) -> io::Error {
         other => io::Error::other(other),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use tokio::io::AsyncReadExt as _;
+    use tungstenite::protocol::Role;
+
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn an_idle_terminal_that_is_read_sends_keepalives_and_shows_no_greeting_answer() {
+        let (ours, theirs) = tokio::io::duplex(4096);
+        let server = tokio::spawn(async move {
+            let mut ws = WebSocketStream::from_raw_socket(theirs, Role::Server, None).await;
+            let greeting = ws.next().await.unwrap().unwrap();
+            ws.send(Message::binary(&b"OK"[..])).await.unwrap();
+            let first = ws.next().await.unwrap().unwrap();
+            let second = ws.next().await.unwrap().unwrap();
+            ws.send(Message::binary(&b"$ "[..])).await.unwrap();
+            (greeting, first, second)
+        });
+        let ticket = Secret::from("PVEVNC:T");
+        let mut console = Console::start(
+            Upgraded::new(ours),
+            Protocol::Terminal,
+            "u@pam",
+            &ticket,
+            None,
+        )
+        .await
+        .unwrap();
+        let mut buf = [0u8; 8];
+        // Nothing arrives for 61 s (paused clock): the read waits and keeps the session alive.
+        let n = tokio::time::timeout(Duration::from_secs(61), console.read(&mut buf))
+            .await
+            .expect("the prompt arrives after two keepalives")
+            .unwrap();
+        assert_eq!(&buf[..n], b"$ ");
+        let (greeting, first, second) = server.await.unwrap();
+        assert_eq!(greeting, Message::text("u@pam:PVEVNC:T\n"));
+        assert_eq!((first, second), (Message::text("2"), Message::text("2")));
+    }
+}

@@ -1,6 +1,7 @@
 //! The single integration-test binary: every cross-crate and end-to-end test is a module here.
 
 mod client;
+mod console;
 mod dependencies;
 mod e2e;
 mod faults;

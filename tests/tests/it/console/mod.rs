@@ -1,0 +1,6 @@
+//! Consoles: the websocket handshake and PVE's terminal framing on the wire (a local HTTPS
+//! server that checks every byte), and against fakepve's `termproxy`/`vncwebsocket`.
+
+mod fakepve;
+mod server;
+mod wire;
