@@ -66,6 +66,7 @@ extern crate self as proxmox_sdk;
 // `tests` submodule (`client/tests.rs`, `tls/tests/`). Cross-crate and end-to-end tests
 // live in the workspace's `tests/` crate; `tests/testing_kit.rs` uses only the public API.
 
+pub mod agent;
 pub mod api;
 pub mod client;
 pub mod console;
