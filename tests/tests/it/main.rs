@@ -1,5 +1,6 @@
 //! The single integration-test binary: every cross-crate and end-to-end test is a module here.
 
+mod agent;
 mod client;
 mod console;
 mod dependencies;
