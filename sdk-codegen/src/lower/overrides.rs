@@ -111,3 +111,36 @@ pub(super) const RESPONSE_OVERRIDES: &[(&str, &str, &str)] = &[
                     "dev": {"type": "string", "optional": 1}}}}}}}}}"#,
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::RESPONSE_OVERRIDES;
+    use crate::model::MethodDef;
+
+    fn method(path: &str, returns: serde_json::Value) -> MethodDef {
+        serde_json::from_value(serde_json::json!({
+            "path": path, "method": "GET", "name": "x", "parameters": {}, "returns": returns
+        }))
+        .expect("method")
+    }
+
+    #[test]
+    fn every_response_override_is_a_typed_object_schema() {
+        for (_, path, _) in RESPONSE_OVERRIDES {
+            let m = method(path, serde_json::json!({"type": "object"}));
+            let schema = super::super::response_schema(&m, path).expect("parses");
+            assert!(schema.properties.is_some(), "{path}");
+        }
+    }
+
+    #[test]
+    fn an_override_for_a_response_the_schema_now_types_is_refused() {
+        let (_, path, _) = RESPONSE_OVERRIDES[0];
+        let m = method(
+            path,
+            serde_json::json!({"type": "object", "properties": {"result": {"type": "array"}}}),
+        );
+        let err = super::super::response_schema(&m, path).unwrap_err();
+        assert!(err.problem.contains("no longer needed"), "{err:?}");
+    }
+}

@@ -3,4 +3,5 @@
 
 mod fakepve;
 mod server;
+mod substituted;
 mod wire;
