@@ -148,10 +148,11 @@ where
             let _ = ws.send(Message::binary(&b"OKwelcome\r\n"[..])).await;
             continue;
         }
-        if let Some(rest) = payload.strip_prefix(b"0:") {
-            if let Some(colon) = rest.iter().position(|b| *b == b':') {
-                let _ = ws.send(Message::binary(rest[colon + 1..].to_vec())).await;
-            }
+        let data = payload
+            .strip_prefix(b"0:")
+            .and_then(|rest| Some(&rest[rest.iter().position(|b| *b == b':')? + 1..]));
+        if let Some(data) = data {
+            let _ = ws.send(Message::binary(data.to_vec())).await;
         }
     }
 }

@@ -38,7 +38,7 @@ async fn read_until(console: &mut proxmox_sdk::console::Console, want: &[u8]) ->
 #[tokio::test]
 async fn a_node_shell_opens_with_pves_handshake_and_frames_over_the_pinned_connection() {
     let server = server::start(Answer::Terminal).await;
-    let client = ticket_client(&server.url, server.fingerprint.clone());
+    let client = ticket_client(&server.url, server.fingerprint);
     let mut console = client
         .console(ConsoleTarget::node_shell("pve1"))
         .await
@@ -114,7 +114,7 @@ async fn a_wrong_pin_refuses_the_console_before_any_request() {
 #[tokio::test]
 async fn a_101_with_the_wrong_accept_key_is_a_handshake_error() {
     let server = server::start(Answer::WrongAccept).await;
-    let err = ticket_client(&server.url, server.fingerprint.clone())
+    let err = ticket_client(&server.url, server.fingerprint)
         .console(ConsoleTarget::qemu_serial("pve1", 100))
         .await
         .unwrap_err();
