@@ -52,6 +52,11 @@
 //! **Tasks** ([`task`], [`Upid`]): calls that start a worker return its [`Upid`]; wait for it and
 //! get a typed outcome.
 //!
+//! **Consoles and the guest agent**: [`Client::console`] opens a node shell, container or VM
+//! console as an `AsyncRead + AsyncWrite` stream over the client's own TLS connection
+//! ([`console`]); [`Client::agent`] waits for a VM's guest agent, runs commands, reads and
+//! writes files and waits for an IP address ([`agent`]).
+//!
 //! **Versions**: [`SCHEMA_VERSION`] is the PVE version the bindings were generated from;
 //! [`Client::server_version`] asks the server (once) and warns when the major versions differ.
 //!
