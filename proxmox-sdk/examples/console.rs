@@ -8,21 +8,15 @@
 //!
 //! Consoles need a ticket login: PVE refuses websockets to API tokens.
 
-use proxmox_sdk::Client;
+mod common;
+
 use proxmox_sdk::console::ConsoleTarget;
-use proxmox_sdk::tls::TlsTrust;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let var = |name: &str| std::env::var(name).map_err(|_| format!("set {name}"));
-    let client = Client::builder(&var("PVE_URL")?)?
-        .ticket_login(var("PVE_USER")?, var("PVE_PASSWORD")?)
-        .trust(TlsTrust::Fingerprints(vec![
-            var("PVE_FINGERPRINT")?.parse()?,
-        ]))
-        .build()?;
-    let node = std::env::var("PVE_NODE").unwrap_or_else(|_| "pve".into());
+    let client = common::ticket_client()?;
+    let node = common::node();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let vmid = || -> Result<u32, Box<dyn std::error::Error>> {
         Ok(args.get(1).ok_or("give the VMID")?.parse()?)

@@ -4,26 +4,15 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use proxmox_sdk::Client;
 use proxmox_sdk::agent::{AgentError, IpFilter};
-use proxmox_sdk::tls::{Fingerprint, TlsTrust};
-use sdk_tests::fakepve::FakePve;
 use sdk_tests::fakepve_or_skip;
 
-fn agent_client(pve: &FakePve) -> Client {
-    let pin: Fingerprint = pve.fingerprint.parse().expect("scenario fingerprint");
-    Client::builder(&pve.url)
-        .expect("url")
-        .ticket_login(&pve.user, pve.password.expose())
-        .trust(TlsTrust::Fingerprints(vec![pin]))
-        .build()
-        .expect("client")
-}
+use crate::console::fakepve::root_client;
 
 #[tokio::test]
 async fn a_running_agent_answers_exec_files_inventory_and_its_ip() {
     let pve = fakepve_or_skip!("agent");
-    let vm = agent_client(&pve).agent(&pve.node, 100);
+    let vm = root_client(&pve).agent(&pve.node, 100);
     vm.wait_agent(Duration::from_secs(10))
         .await
         .expect("agent up");
@@ -66,7 +55,7 @@ async fn a_running_agent_answers_exec_files_inventory_and_its_ip() {
 #[tokio::test]
 async fn a_stopped_vm_and_a_hanging_agent_are_told_apart() {
     let pve = fakepve_or_skip!("agent");
-    let client = agent_client(&pve);
+    let client = root_client(&pve);
     let err = client
         .agent(&pve.node, 101)
         .wait_agent(Duration::from_secs(2))

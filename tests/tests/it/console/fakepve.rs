@@ -8,7 +8,8 @@ use sdk_tests::fakepve::FakePve;
 use sdk_tests::fakepve_or_skip;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
-fn root_client(pve: &FakePve) -> Client {
+/// `root@pam` by ticket login (consoles need one), the certificate pinned.
+pub(crate) fn root_client(pve: &FakePve) -> Client {
     let pin: Fingerprint = pve.fingerprint.parse().expect("scenario fingerprint");
     Client::builder(&pve.url)
         .expect("url")
