@@ -72,7 +72,7 @@ impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
-            .field("url", &self.url)
+            .field("url", &upgrade::redact_ticket(&self.url))
             .field("headers", &self.headers)
             .field(
                 "body",

@@ -38,7 +38,7 @@ impl ReqwestTransport {
     }
 
     /// Hands `request` to reqwest and waits for the status line and headers.
-    async fn send(&self, request: HttpRequest) -> Result<reqwest::Response, TransportError> {
+    async fn send(&self, request: HttpRequest) -> Result<reqwest::Response, reqwest::Error> {
         let method = match request.method {
             HttpMethod::Get => reqwest::Method::GET,
             HttpMethod::Post => reqwest::Method::POST,
@@ -63,14 +63,14 @@ impl ReqwestTransport {
                 if let Some(body) = request.body {
                     builder = builder.body(body);
                 }
-                self.client.execute(builder.build().map_err(classify)?)
+                self.client.execute(builder.build()?)
             }
         };
-        pending.await.map_err(classify)
+        pending.await
     }
 
     async fn run(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let response = self.send(request).await?;
+        let response = self.send(request).await.map_err(classify)?;
         read_response(response).await
     }
 
@@ -78,7 +78,11 @@ impl ReqwestTransport {
     /// TLS configuration with its CA or fingerprint pin — makes the connection that is then
     /// upgraded; reqwest is built for HTTP/1.1 only, where upgrades exist.
     async fn run_upgrade(&self, request: HttpRequest) -> Result<UpgradeResponse, TransportError> {
-        let mut response = self.send(request).await?;
+        // The URL carries the one-time console ticket: kept out of the error.
+        let mut response = self
+            .send(request)
+            .await
+            .map_err(|e| classify(e.without_url()))?;
         if response.status() != reqwest::StatusCode::SWITCHING_PROTOCOLS {
             return Ok(UpgradeResponse {
                 response: read_response(response).await?,
@@ -91,7 +95,10 @@ impl ReqwestTransport {
             headers: std::mem::take(response.headers_mut()),
             body: bytes::Bytes::new(),
         };
-        let io = response.upgrade().await.map_err(classify)?;
+        let io = response
+            .upgrade()
+            .await
+            .map_err(|e| classify(e.without_url()))?;
         Ok(UpgradeResponse {
             response: head,
             connection: Some(Upgraded::new(io)),

@@ -80,3 +80,51 @@ pub struct UpgradeResponse {
 #[derive(Debug, Clone, Copy, thiserror::Error)]
 #[error("this transport cannot upgrade a connection (websocket consoles need one)")]
 pub struct UpgradeUnsupported;
+
+/// `url` with the value of a `vncticket` query parameter (the one-time console ticket of a
+/// websocket request) replaced by `***`, for `Debug` output.
+pub(super) fn redact_ticket(url: &str) -> std::borrow::Cow<'_, str> {
+    const KEY: &str = "vncticket=";
+    let Some((_, query)) = url.split_once('?') else {
+        return url.into();
+    };
+    let start = url.len() - query.len();
+    let Some(at) = query
+        .split('&')
+        .scan(start, |offset, pair| {
+            let here = *offset;
+            *offset += pair.len() + 1;
+            Some((here, pair))
+        })
+        .find(|(_, pair)| pair.starts_with(KEY))
+        .map(|(here, _)| here + KEY.len())
+    else {
+        return url.into();
+    };
+    let end = url[at..].find('&').map_or(url.len(), |n| at + n);
+    format!("{}***{}", &url[..at], &url[end..]).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_ticket;
+
+    #[test]
+    fn the_console_ticket_is_blanked_and_nothing_else() {
+        assert_eq!(
+            redact_ticket(
+                "https://h/api2/json/nodes/n/vncwebsocket?port=5900&vncticket=PVEVNC%3AX"
+            ),
+            "https://h/api2/json/nodes/n/vncwebsocket?port=5900&vncticket=***"
+        );
+        assert_eq!(
+            redact_ticket("https://h/x?vncticket=T&port=1"),
+            "https://h/x?vncticket=***&port=1"
+        );
+        assert_eq!(
+            redact_ticket("https://h/x?myvncticket=T"),
+            "https://h/x?myvncticket=T"
+        );
+        assert_eq!(redact_ticket("https://h/x"), "https://h/x");
+    }
+}

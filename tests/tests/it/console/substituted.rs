@@ -76,6 +76,7 @@ async fn the_upgrade_carries_the_sensitive_cookie_and_a_403_names_the_privilege(
     );
     let printed = format!("{sent:?}");
     assert!(!printed.contains("dGVzdC1zaWduYXR1cmU"), "{printed}");
+    assert!(!printed.contains("SECRET"), "{printed}");
 }
 
 /// Shares the test's transport with the client.
