@@ -127,3 +127,42 @@ async fn a_transport_that_cannot_upgrade_says_so() {
         "{source:?}"
     );
 }
+
+#[tokio::test]
+async fn a_capturing_transport_records_the_upgrade_with_its_credentials_blanked() {
+    let capture = proxmox_sdk::testing::CapturingTransport::wrapping(Refusing::default());
+    let client = Client::builder("https://pve1:8006")
+        .expect("url")
+        .ticket_login("root@pam", "pw")
+        .transport(capture.clone())
+        .build()
+        .expect("client");
+    let err = client
+        .console(ConsoleTarget::qemu_vnc("pve1", 100))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ConsoleError::Api(Error::Forbidden(_))),
+        "{err:?}"
+    );
+    let sent = capture.requests();
+    let calls: Vec<String> = sent.iter().map(|r| r.call()).collect();
+    assert_eq!(
+        calls,
+        [
+            "POST /access/ticket",
+            "POST /nodes/pve1/qemu/100/vncproxy",
+            "GET /nodes/pve1/qemu/100/vncwebsocket",
+        ]
+    );
+    assert_eq!(sent[1].param("websocket").as_deref(), Some("1"));
+    assert_eq!(sent[2].header("cookie"), Some("***"));
+    assert!(
+        sent[2]
+            .url
+            .ends_with("vncwebsocket?port=5900&vncticket=***"),
+        "{}",
+        sent[2].url
+    );
+    assert_eq!(sent[2].header("sec-websocket-protocol"), Some("binary"));
+}
