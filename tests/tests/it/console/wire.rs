@@ -135,3 +135,39 @@ async fn an_api_token_client_is_refused_before_anything_is_sent() {
     assert!(matches!(err, ConsoleError::TokenNotAccepted), "{err:?}");
     assert!(transport.requests().is_empty());
 }
+
+#[tokio::test]
+async fn container_and_serial_consoles_use_their_own_ticket_and_websocket_paths() {
+    use proxmox_sdk::api::types::QemuTermproxySerial;
+
+    let targets = [
+        (ConsoleTarget::lxc("pve1", 200), "/nodes/pve1/lxc/200"),
+        (
+            ConsoleTarget::QemuSerial {
+                node: "pve1".into(),
+                vmid: 100,
+                serial: Some(QemuTermproxySerial::Serial1),
+            },
+            "/nodes/pve1/qemu/100",
+        ),
+    ];
+    for (target, base) in targets {
+        let server = server::start(Answer::Terminal).await;
+        let client = ticket_client(&server.url, server.fingerprint);
+        let mut console = client.console(target).await.expect("console opens");
+        assert_eq!(read_until(&mut console, b"\r\n").await, b"welcome\r\n");
+        drop(console);
+        let seen = server.seen.lock().unwrap();
+        let lines: Vec<&str> = seen.heads.iter().map(|h| h.request_line.as_str()).collect();
+        assert_eq!(
+            lines[1],
+            format!("POST /api2/json{base}/termproxy HTTP/1.1")
+        );
+        assert!(
+            lines[2].starts_with(&format!(
+                "GET /api2/json{base}/vncwebsocket?port=5901&vncticket="
+            )),
+            "{lines:?}"
+        );
+    }
+}
