@@ -66,6 +66,11 @@
 //! [`Client::wait_task`] waits for any UPID. `?` works across [`Client::send`],
 //! [`Client::run`] and [`Client::wait_task`] in one function returning [`Error`].
 //!
+//! **Consoles and the guest agent**: [`Client::console`] opens a node shell, container or VM
+//! console as an `AsyncRead + AsyncWrite` stream over the client's own TLS connection
+//! ([`console`]); [`Client::agent`] waits for a VM's guest agent, runs commands, reads and
+//! writes files and waits for an IP address ([`agent`]).
+//!
 //! **Versions**: [`SCHEMA_VERSION`] is the PVE version the bindings were generated from;
 //! [`Client::server_version`] asks the server (once) and warns when the major versions differ.
 //!
@@ -80,8 +85,10 @@ extern crate self as proxmox_sdk;
 // `tests` submodule (`client/tests.rs`, `tls/tests/`). Cross-crate and end-to-end tests
 // live in the workspace's `tests/` crate; `tests/testing_kit.rs` uses only the public API.
 
+pub mod agent;
 pub mod api;
 pub mod client;
+pub mod console;
 pub mod endpoint;
 pub mod error;
 pub mod handle;

@@ -238,6 +238,27 @@ def faults(pve, ctx):
     ctx.after_start.append(hold)
 
 
+@scenario('agent', 'basic with a running guest agent on VM 100 and a hanging one on VM 102')
+def agent(pve, ctx):
+    basic(pve, ctx)
+    # fakepve runs nothing: exec answers come from this table, keyed by the joined argv.
+    pve.vm(100).agent = {
+        'files': {'/etc/hostname': 'vm-app\n'},
+        'exec': {'uname -r': {'exitcode': 0, 'out-data': '6.12.0\n', 'err-data': ''},
+                 'false': {'exitcode': 1, 'out-data': '', 'err-data': 'failed\n'}},
+        'interfaces': [
+            {'name': 'lo', 'hardware-address': '00:00:00:00:00:00',
+             'ip-addresses': [{'ip-address': '127.0.0.1', 'ip-address-type': 'ipv4', 'prefix': 8}]},
+            {'name': 'eth0', 'hardware-address': 'bc:24:11:2a:00:64',
+             'ip-addresses': [{'ip-address': 'fe80::be24:11ff:fe2a:64', 'ip-address-type': 'ipv6', 'prefix': 64},
+                              {'ip-address': '2001:db8::64', 'ip-address-type': 'ipv6', 'prefix': 64},
+                              {'ip-address': '192.0.2.100', 'ip-address-type': 'ipv4', 'prefix': 24}]}],
+    }
+    pve.vm(102).agent = {}
+    pve.vm(102).agent_hangs = True
+    ctx.extra['agent'] = {'running': 100, 'stopped': 101, 'hanging': 102}
+
+
 # ----------------------------------------------------------------------------- control
 
 def apply_fail(pve, spec):

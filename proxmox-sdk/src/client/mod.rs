@@ -32,6 +32,7 @@ mod reqwest_transport;
 mod retry;
 #[cfg(test)]
 mod tests;
+mod upgrade;
 mod version;
 
 use std::fmt;

@@ -4,7 +4,10 @@ use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::client::Client;
-use crate::transport::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
+use crate::transport::{
+    BoxFuture, HttpRequest, HttpResponse, Transport, TransportError, UpgradeResponse,
+    UpgradeUnsupported,
+};
 
 use super::request::CapturedRequest;
 use super::respond;
@@ -110,6 +113,21 @@ impl Transport for CapturingTransport {
                 Box::pin(async move { Ok(response) })
             }
             Next::Forward(inner) => inner.execute(request),
+        }
+    }
+
+    /// Records the request; a wrapping transport passes it on, an answering one refuses as
+    /// the trait's default does (nothing to upgrade to).
+    fn upgrade(
+        &self,
+        request: HttpRequest,
+    ) -> BoxFuture<'_, Result<UpgradeResponse, TransportError>> {
+        self.lock().push(CapturedRequest::capture(&request));
+        match &*self.next {
+            Next::Answer(_) => {
+                Box::pin(async { Err(TransportError::Connect(Box::new(UpgradeUnsupported))) })
+            }
+            Next::Forward(inner) => inner.upgrade(request),
         }
     }
 }

@@ -100,6 +100,25 @@ fn site(method: &MethodDef) -> String {
     format!("{} {}", method.method, method.path)
 }
 
+/// The `returns` schema of `method`, or its reviewed replacement from
+/// [`overrides::RESPONSE_OVERRIDES`].
+fn response_schema(method: &MethodDef, here: &str) -> Result<PropDef, LowerError> {
+    let found = overrides::RESPONSE_OVERRIDES
+        .iter()
+        .find(|(m, p, _)| *m == method.method && *p == method.path);
+    let Some((_, _, schema)) = found else {
+        return Ok(method.returns.clone());
+    };
+    if method.returns.properties.is_some() || method.returns.items.is_some() {
+        return Err(LowerError::new(
+            here,
+            "the response override is no longer needed: the schema now types this response",
+        ));
+    }
+    serde_json::from_str(schema)
+        .map_err(|e| LowerError::new(here, format!("the response override is not a schema: {e}")))
+}
+
 fn lower_endpoint(
     method: &MethodDef,
     http: Method,
@@ -177,7 +196,13 @@ fn lower_endpoint(
 
     let response = match (
         task,
-        lowering.response(&method.returns, &module, &name, &here, &method.path)?,
+        lowering.response(
+            &response_schema(method, &here)?,
+            &module,
+            &name,
+            &here,
+            &method.path,
+        )?,
     ) {
         (TaskKind::Upid, Ty::String) => Ty::Upid,
         (TaskKind::UpidOrOther, Ty::String | Ty::Unit) => Ty::TaskStarted,

@@ -1,7 +1,9 @@
 //! The single integration-test binary: every cross-crate and end-to-end test is a module here.
 
+mod agent;
 mod client;
 mod cluster;
+mod console;
 mod dependencies;
 mod e2e;
 mod faults;
