@@ -216,6 +216,10 @@ pub struct Field {
     /// The builder method that sets the field: the identifier, or `with_<name>` where that
     /// would clash with a generated method (decided by lowering).
     pub setter: String,
+    /// A readable second name for a raw identifier (`kind` for `r#type`; rule in
+    /// [`crate::naming`]): a second setter on request and property-string types, an accessor on
+    /// response structs. `None` when the field's identifier is not raw or the name is taken.
+    pub alias: Option<String>,
     /// The value type (for indexed families: the element type).
     pub ty: Ty,
     /// Whether the field may be absent.

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 
 use super::docs;
 use super::spell::{
-    arg_conv, arg_ty, derive_and_debug, doc_attr, doc_lines, field_ty, ident, init_from_arg, ty,
+    alias_setter, arg_conv, arg_ty, derive_and_debug, doc_attr, doc_lines, field_ty, ident, init_from_arg, ty,
 };
 use crate::ir::{Check, Endpoint, Field, Permission, Segment, TaskKind};
 use crate::naming;
@@ -44,6 +44,7 @@ pub(super) fn endpoint(e: &Endpoint) -> TokenStream {
         .iter()
         .filter(|f| f.optional)
         .map(|f| setter(f, &e.module));
+    let aliases = all.iter().map(|f| alias_setter(f, &e.module));
 
     let segments = e.segments.iter().map(|s| match s {
         Segment::Literal(text) => quote!(out.literal(#text);),
@@ -117,6 +118,7 @@ pub(super) fn endpoint(e: &Endpoint) -> TokenStream {
             }
 
             #(#setters)*
+            #(#aliases)*
 
             /// Adds a parameter the schema does not list.
             pub fn extra_param(mut self, key: impl ::std::convert::Into<::std::string::String>, value: impl ::std::convert::Into<::std::string::String>) -> Self {

@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::docs;
 use super::spell::{
-    arg_conv, arg_ty, derive_and_debug, doc_attr, doc_lines, field_ty, ident, init_from_arg, ty,
+    alias_getter, alias_setter, arg_conv, arg_ty, derive_and_debug, doc_attr, doc_lines, field_ty, ident, init_from_arg, ty,
 };
 use std::collections::BTreeMap;
 
@@ -65,6 +65,17 @@ pub(super) fn structure(s: &StructDef, module: &str) -> TokenStream {
             quote!(#field: #id.ok_or_else(|| rt::missing_field(#wire))?,)
         }
     });
+    let getters: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .map(|f| alias_getter(f, module))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let getters = if getters.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(impl #name { #(#getters)* })
+    };
     let expecting = format!("a {} object", s.name);
     let (derive, debug) = derive_and_debug(&name, &s.fields, "extra");
     quote! {
@@ -76,6 +87,7 @@ pub(super) fn structure(s: &StructDef, module: &str) -> TokenStream {
             pub extra: rt::Extra,
         }
         #debug
+        #getters
 
         impl<'de> rt::serde::Deserialize<'de> for #name {
             fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
@@ -283,6 +295,7 @@ pub(super) fn property_string(
             }
         }
     });
+    let alias_setters = p.fields.iter().map(|f| alias_setter(f, module));
     let takes = p.fields.iter().map(|f| {
         let id = ident(&f.ident);
         let wire = &f.wire;
@@ -347,6 +360,7 @@ pub(super) fn property_string(
             }
 
             #(#setters)*
+            #(#alias_setters)*
         }
 
         impl rt::PropertyString for #name {

@@ -10,6 +10,7 @@ mod collide;
 mod facts;
 mod fields;
 pub mod lenient;
+mod measures;
 mod overrides;
 mod permissions;
 pub mod shared;

@@ -166,9 +166,18 @@ impl PostNodesBatches {
     /// Sets `ids`.
     pub fn ids(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<rt::Value>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<rt::Value>,
+        >,
     ) -> Self {
-        self.ids = ::std::option::Option::Some(value.into());
+        self.ids = ::std::option::Option::Some(
+            ::std::iter::Iterator::collect(
+                ::std::iter::Iterator::map(
+                    ::std::iter::IntoIterator::into_iter(value),
+                    ::std::convert::Into::into,
+                ),
+            ),
+        );
         self
     }
     /// Adds a parameter the schema does not list.

@@ -134,11 +134,18 @@ impl PutAccessAcl {
     /// A request with its required parameters: `path`, `roles`.
     pub fn new(
         path: impl ::std::convert::Into<::std::string::String>,
-        roles: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        roles: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
         Self {
             path: path.into(),
-            roles: roles.into(),
+            roles: ::std::iter::Iterator::collect(
+                ::std::iter::Iterator::map(
+                    ::std::iter::IntoIterator::into_iter(roles),
+                    ::std::convert::Into::into,
+                ),
+            ),
             extra: rt::ExtraParams::new(),
         }
     }
@@ -604,6 +611,10 @@ impl PostNodesLxc {
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self
+    }
+    /// Sets `type`: the same as `r#type`, by a name that needs no `r#`.
+    pub fn kind(self, value: impl ::std::convert::Into<super::types::LxcType>) -> Self {
+        self.r#type(value)
     }
     /// Adds a parameter the schema does not list.
     pub fn extra_param(

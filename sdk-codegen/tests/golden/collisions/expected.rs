@@ -517,6 +517,13 @@ impl PutNodesThingsFooBar {
         self.ref_2 = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sets `Ref`: the same as `r#ref`, by a name that needs no `r#`.
+    pub fn reference(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref(value)
+    }
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -582,6 +589,13 @@ pub struct GetNodesThingsFooBarResponse {
     pub x_y_2: ::std::option::Option<GetNodesThingsFooBarResponseXY2>,
     /// Fields the schema does not declare, kept as received.
     pub extra: rt::Extra,
+}
+
+impl GetNodesThingsFooBarResponse {
+    /// `Ref`: the field `r#ref`, by a name that needs no `r#`.
+    pub fn reference(&self) -> ::std::option::Option<&i64> {
+        self.r#ref.as_ref()
+    }
 }
 
 impl<'de> rt::serde::Deserialize<'de> for GetNodesThingsFooBarResponse {

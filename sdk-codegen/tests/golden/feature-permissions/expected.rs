@@ -109,11 +109,18 @@ impl PutAccessAcl {
     /// A request with its required parameters: `path`, `roles`.
     pub fn new(
         path: impl ::std::convert::Into<::std::string::String>,
-        roles: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        roles: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
         Self {
             path: path.into(),
-            roles: roles.into(),
+            roles: ::std::iter::Iterator::collect(
+                ::std::iter::Iterator::map(
+                    ::std::iter::IntoIterator::into_iter(roles),
+                    ::std::convert::Into::into,
+                ),
+            ),
             extra: rt::ExtraParams::new(),
         }
     }

@@ -145,6 +145,10 @@ impl PostNodesLxc {
         self.r#type = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sets `type`: the same as `r#type`, by a name that needs no `r#`.
+    pub fn kind(self, value: impl ::std::convert::Into<super::types::LxcType>) -> Self {
+        self.r#type(value)
+    }
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,

@@ -123,9 +123,18 @@ impl PostNodesNotes {
     /// Sets `tags`.
     pub fn tags(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.tags = ::std::option::Option::Some(value.into());
+        self.tags = ::std::option::Option::Some(
+            ::std::iter::Iterator::collect(
+                ::std::iter::Iterator::map(
+                    ::std::iter::IntoIterator::into_iter(value),
+                    ::std::convert::Into::into,
+                ),
+            ),
+        );
         self
     }
     /// Adds a parameter the schema does not list.
