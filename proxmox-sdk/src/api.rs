@@ -5,6 +5,19 @@
 //! Generated at build time by `sdk-codegen` from the vendored schema in `schema/`; the naming
 //! rules are documented in `sdk_codegen::naming`.
 //!
+//! # Finding the type of a path
+//!
+//! A request type is named after the HTTP method and the path: the method, then every literal
+//! path segment, then the last path parameter when the path ends in one, each in PascalCase,
+//! in the module of the first segment. So `GET /nodes/{node}/lxc/{vmid}/config` is
+//! [`nodes::GetNodesLxcConfig`], `POST /nodes/{node}/qemu/{vmid}/status/start` is
+//! [`nodes::PostNodesQemuStatusStart`] and `DELETE /nodes/{node}/lxc/{vmid}` is
+//! [`nodes::DeleteNodesLxcVmid`]. Responses are `<Type>Response` (an object) or `<Type>Item`
+//! (the objects of a list). Rustdoc's search also finds a type by `POST /nodes/{node}/qemu`,
+//! by the bare path, and by the upstream handler name (`create_vm`); the table at the end of
+//! this page lists every endpoint. Each type's docs link to PVE's API viewer for the path, and
+//! the [`glossary`] explains the `format` names the field docs mention.
+//!
 //! # Parameters take what people write
 //!
 //! Array parameters take any iterator of items that convert into the element type, enum
@@ -60,6 +73,7 @@
 //! * `clippy::match_single_binding`: a schema that names no privilege (the generator's small
 //!   fixtures) still gets a `Privilege` enum, whose parser is then one catch-all arm.
 
+#![doc = include_str!(concat!(env!("OUT_DIR"), "/api_paths.md"))]
 #![allow(
     clippy::new_without_default,
     clippy::wrong_self_convention,

@@ -21,6 +21,8 @@ pub struct Api {
     pub privileges: Vec<String>,
     /// The read-modify-write pairs: a `GET` response that builds its `PUT`/`POST` update.
     pub write_backs: Vec<WriteBack>,
+    /// The explained formats the API uses (from `formats.json`), sorted by name.
+    pub glossary: Vec<GlossaryEntry>,
     /// Numbers for the build report.
     pub stats: Stats,
 }
@@ -84,6 +86,17 @@ pub enum CopyHow {
     OptionalAsText,
     /// Different types, required, with a text form: as received.
     RequiredAsText,
+}
+
+/// One `format` explained in our own words (`formats.json`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GlossaryEntry {
+    /// The format name (`pve-node`).
+    pub format: String,
+    /// What a value of it is, in one line.
+    pub meaning: String,
+    /// A value of it.
+    pub example: String,
 }
 
 /// Counts printed by the build report.
@@ -239,6 +252,8 @@ pub struct Facts {
     pub ty: String,
     /// Registered format name.
     pub format: Option<String>,
+    /// Whether the glossary explains `format` (its doc then links there).
+    pub format_explained: bool,
     /// Regex the value must match.
     pub pattern: Option<String>,
     /// Lower bound.

@@ -5,6 +5,19 @@ use serde_json::Value;
 use crate::ir::{Check, Endpoint, Facts, Field, Permission, TaskKind, Ty};
 use crate::wording::{self, Worded, Words};
 
+/// Where PVE's own API viewer shows a path (the path follows the `#`).
+pub(super) const API_VIEWER: &str = "https://pve.proxmox.com/pve-docs/api-viewer/index.html#";
+
+/// The `#[doc(alias)]`es of an endpoint type, so rustdoc's search finds it by what a user
+/// knows: `GET /nodes/{node}/status`, the bare path, and the upstream handler (`create_vm`).
+pub(super) fn aliases(e: &Endpoint) -> Vec<String> {
+    vec![
+        format!("{} {}", e.method, e.path),
+        e.path.clone(),
+        e.handler.clone(),
+    ]
+}
+
 /// `#[doc = "..."]` lines for an endpoint type.
 pub(super) fn endpoint(e: &Endpoint) -> Vec<String> {
     let mut lines = vec![format!("`{} {}`", e.method, e.path), String::new()];
@@ -34,7 +47,10 @@ pub(super) fn endpoint(e: &Endpoint) -> Vec<String> {
         lines.push(notes.join(" "));
     }
     lines.push(String::new());
-    lines.push(format!("Upstream handler name: `{}`.", e.handler));
+    lines.push(format!(
+        "Upstream handler name: `{}`. In the PVE API viewer: [{}]({API_VIEWER}{}).",
+        e.handler, e.path, e.path
+    ));
     if let Some(since) = &e.since {
         lines.push(String::new());
         lines.push(since.clone());
@@ -125,6 +141,11 @@ impl Worded for Check {
     }
 }
 
+/// The HTML anchor of a format's entry on the glossary page.
+pub(super) fn glossary_anchor(format: &str) -> String {
+    format!("format-{format}")
+}
+
 fn num(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
@@ -164,8 +185,13 @@ pub(super) fn facts(f: &Facts) -> String {
         (None, Some(hi)) => out.push(format!("at most {} characters", num(hi))),
         (None, None) => {}
     }
-    if let Some(fmt) = &f.format {
-        out.push(format!("format `{fmt}`"));
+    match &f.format {
+        Some(fmt) if f.format_explained => out.push(format!(
+            "format [`{fmt}`](super::glossary#{})",
+            glossary_anchor(fmt)
+        )),
+        Some(fmt) => out.push(format!("format `{fmt}`")),
+        None => {}
     }
     if !f.enum_values.is_empty() {
         let values: Vec<String> = f.enum_values.iter().map(|v| format!("`{v}`")).collect();

@@ -15,6 +15,8 @@ use crate::naming;
 pub(super) fn endpoint(e: &Endpoint) -> TokenStream {
     let name = format_ident!("{}", e.name);
     let doc = doc_lines(&docs::endpoint(e));
+    let search = docs::aliases(e);
+    let search = quote!(#(#[doc(alias = #search)])*);
     let all: Vec<&Field> = e.path_params.iter().chain(e.params.iter()).collect();
 
     let fields = all.iter().map(|f| {
@@ -103,6 +105,7 @@ pub(super) fn endpoint(e: &Endpoint) -> TokenStream {
     let (derive, debug) = derive_and_debug(&name, &all_fields, "extra");
     quote! {
         #doc
+        #search
         #derive
         pub struct #name {
             #(#fields)*

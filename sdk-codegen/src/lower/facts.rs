@@ -28,16 +28,20 @@ pub(super) fn integer(def: &PropDef) -> Ty {
     }
 }
 
+/// The format word of an inline property-string format (which has no name to explain).
+pub(super) const INLINE_FORMAT: &str = "property string";
+
 /// Schema facts for docs.
 pub(super) fn facts(def: &PropDef) -> Facts {
     let format = match &def.format {
         Some(Format::Named(n)) => Some(n.clone()),
-        Some(Format::Inline(_)) => Some("property string".into()),
+        Some(Format::Inline(_)) => Some(INLINE_FORMAT.into()),
         None => None,
     };
     Facts {
         ty: def.ty.clone().unwrap_or_default(),
         format,
+        format_explained: false,
         pattern: def.pattern.clone(),
         minimum: def.minimum.clone(),
         maximum: def.maximum.clone(),

@@ -9,6 +9,7 @@
 mod collide;
 mod facts;
 mod fields;
+mod glossary;
 pub mod lenient;
 mod measures;
 mod overrides;
@@ -85,7 +86,8 @@ pub fn lower(set: &SchemaSet, strict: bool) -> Result<Api, LowerError> {
             name,
         )?);
     }
-    let (types, stats) = lowering.finish();
+    let (mut types, stats) = lowering.finish();
+    let glossary = glossary::apply(set, &mut endpoints, &mut types, strict)?;
     let write_backs = write_back::pair(&endpoints, &types);
     Ok(Api {
         pve_version: set.api.pve_version.clone(),
@@ -93,6 +95,7 @@ pub fn lower(set: &SchemaSet, strict: bool) -> Result<Api, LowerError> {
         types,
         privileges,
         write_backs,
+        glossary,
         stats,
     })
 }

@@ -118,7 +118,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Protected: pveproxy forwards it to the privileged daemon.
 ///
-/// Upstream handler name: `update_acl`.
+/// Upstream handler name: `update_acl`. In the PVE API viewer: [/access/acl](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/access/acl).
+#[doc(alias = "PUT /access/acl")]
+#[doc(alias = "/access/acl")]
+#[doc(alias = "update_acl")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutAccessAcl {
@@ -191,7 +194,10 @@ impl rt::Endpoint for PutAccessAcl {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `create_ticket`.
+/// Upstream handler name: `create_ticket`. In the PVE API viewer: [/access/ticket](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/access/ticket).
+#[doc(alias = "POST /access/ticket")]
+#[doc(alias = "/access/ticket")]
+#[doc(alias = "create_ticket")]
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostAccessTicket {
@@ -265,7 +271,10 @@ impl rt::Endpoint for PostAccessTicket {
 ///
 /// **Returns** nothing.
 ///
-/// Upstream handler name: `update_user`.
+/// Upstream handler name: `update_user`. In the PVE API viewer: [/access/users/{userid}](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/access/users/{userid}).
+#[doc(alias = "PUT /access/users/{userid}")]
+#[doc(alias = "/access/users/{userid}")]
+#[doc(alias = "update_user")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutAccessUsersUserid {
@@ -432,7 +441,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// **Returns** JSON the schema does not describe.
 ///
-/// Upstream handler name: `reboot`.
+/// Upstream handler name: `reboot`. In the PVE API viewer: [/cluster/reboot](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/cluster/reboot).
+#[doc(alias = "POST /cluster/reboot")]
+#[doc(alias = "/cluster/reboot")]
+#[doc(alias = "reboot")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostClusterReboot {
@@ -493,7 +505,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Runs on the node named by `node`.
 ///
-/// Upstream handler name: `vmlist`.
+/// Upstream handler name: `vmlist`. In the PVE API viewer: [/nodes/{node}/lxc](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/lxc).
+#[doc(alias = "GET /nodes/{node}/lxc")]
+#[doc(alias = "/nodes/{node}/lxc")]
+#[doc(alias = "vmlist")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesLxc {
@@ -553,7 +568,10 @@ impl rt::Endpoint for GetNodesLxc {
 ///
 /// Runs on the node named by `node`. Protected: pveproxy forwards it to the privileged daemon.
 ///
-/// Upstream handler name: `create_vm`.
+/// Upstream handler name: `create_vm`. In the PVE API viewer: [/nodes/{node}/lxc](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/lxc).
+#[doc(alias = "POST /nodes/{node}/lxc")]
+#[doc(alias = "/nodes/{node}/lxc")]
+#[doc(alias = "create_vm")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostNodesLxc {
@@ -680,7 +698,10 @@ impl rt::Endpoint for PostNodesLxc {
 ///
 /// Runs on the node named by `node`.
 ///
-/// Upstream handler name: `vm_config`.
+/// Upstream handler name: `vm_config`. In the PVE API viewer: [/nodes/{node}/lxc/{vmid}/config](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/lxc/{vmid}/config).
+#[doc(alias = "GET /nodes/{node}/lxc/{vmid}/config")]
+#[doc(alias = "/nodes/{node}/lxc/{vmid}/config")]
+#[doc(alias = "vm_config")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesLxcConfig {
@@ -753,7 +774,10 @@ impl rt::Endpoint for GetNodesLxcConfig {
 ///
 /// Runs on the node named by `node`. Protected: pveproxy forwards it to the privileged daemon.
 ///
-/// Upstream handler name: `update_vm`.
+/// Upstream handler name: `update_vm`. In the PVE API viewer: [/nodes/{node}/lxc/{vmid}/config](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/lxc/{vmid}/config).
+#[doc(alias = "PUT /nodes/{node}/lxc/{vmid}/config")]
+#[doc(alias = "/nodes/{node}/lxc/{vmid}/config")]
+#[doc(alias = "update_vm")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutNodesLxcConfig {
@@ -850,7 +874,10 @@ impl rt::Endpoint for PutNodesLxcConfig {
 ///
 /// Runs on the node named by `node`.
 ///
-/// Upstream handler name: `vm_config`.
+/// Upstream handler name: `vm_config`. In the PVE API viewer: [/nodes/{node}/qemu/{vmid}/config](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/qemu/{vmid}/config).
+#[doc(alias = "GET /nodes/{node}/qemu/{vmid}/config")]
+#[doc(alias = "/nodes/{node}/qemu/{vmid}/config")]
+#[doc(alias = "vm_config")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesQemuConfig {
@@ -923,7 +950,10 @@ impl rt::Endpoint for GetNodesQemuConfig {
 ///
 /// Runs on the node named by `node`.
 ///
-/// Upstream handler name: `read_task_log`.
+/// Upstream handler name: `read_task_log`. In the PVE API viewer: [/nodes/{node}/tasks/{upid}/log](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/tasks/{upid}/log).
+#[doc(alias = "GET /nodes/{node}/tasks/{upid}/log")]
+#[doc(alias = "/nodes/{node}/tasks/{upid}/log")]
+#[doc(alias = "read_task_log")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesTasksLog {
@@ -1964,7 +1994,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// **Returns** [`GetVersionResponse`].
 ///
-/// Upstream handler name: `version`.
+/// Upstream handler name: `version`. In the PVE API viewer: [/version](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/version).
+#[doc(alias = "GET /version")]
+#[doc(alias = "/version")]
+#[doc(alias = "version")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetVersion {

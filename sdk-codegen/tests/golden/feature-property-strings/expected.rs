@@ -98,7 +98,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Runs on the node named by `node`.
 ///
-/// Upstream handler name: `vm_config`.
+/// Upstream handler name: `vm_config`. In the PVE API viewer: [/nodes/{node}/lxc/{vmid}/config](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/lxc/{vmid}/config).
+#[doc(alias = "GET /nodes/{node}/lxc/{vmid}/config")]
+#[doc(alias = "/nodes/{node}/lxc/{vmid}/config")]
+#[doc(alias = "vm_config")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesLxcConfig {
@@ -171,7 +174,10 @@ impl rt::Endpoint for GetNodesLxcConfig {
 ///
 /// Runs on the node named by `node`. Protected: pveproxy forwards it to the privileged daemon.
 ///
-/// Upstream handler name: `update_vm`.
+/// Upstream handler name: `update_vm`. In the PVE API viewer: [/nodes/{node}/lxc/{vmid}/config](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/lxc/{vmid}/config).
+#[doc(alias = "PUT /nodes/{node}/lxc/{vmid}/config")]
+#[doc(alias = "/nodes/{node}/lxc/{vmid}/config")]
+#[doc(alias = "update_vm")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutNodesLxcConfig {

@@ -86,7 +86,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Runs on the node named by `node`. Protected: pveproxy forwards it to the privileged daemon.
 ///
-/// Upstream handler name: `create_vm`.
+/// Upstream handler name: `create_vm`. In the PVE API viewer: [/nodes/{node}/lxc](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/lxc).
+#[doc(alias = "POST /nodes/{node}/lxc")]
+#[doc(alias = "/nodes/{node}/lxc")]
+#[doc(alias = "create_vm")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostNodesLxc {
@@ -213,7 +216,10 @@ impl rt::Endpoint for PostNodesLxc {
 ///
 /// Runs on the node named by `node`.
 ///
-/// Upstream handler name: `read_task_log`.
+/// Upstream handler name: `read_task_log`. In the PVE API viewer: [/nodes/{node}/tasks/{upid}/log](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/tasks/{upid}/log).
+#[doc(alias = "GET /nodes/{node}/tasks/{upid}/log")]
+#[doc(alias = "/nodes/{node}/tasks/{upid}/log")]
+#[doc(alias = "read_task_log")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesTasksLog {

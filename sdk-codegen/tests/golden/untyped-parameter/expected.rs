@@ -82,7 +82,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `create_note`.
+/// Upstream handler name: `create_note`. In the PVE API viewer: [/nodes/{node}/notes](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/notes).
+#[doc(alias = "POST /nodes/{node}/notes")]
+#[doc(alias = "/nodes/{node}/notes")]
+#[doc(alias = "create_note")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostNodesNotes {
