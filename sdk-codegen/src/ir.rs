@@ -241,8 +241,39 @@ pub struct Field {
     pub indexed_max: Option<u32>,
     /// A credential: never printed by `Debug`.
     pub secret: bool,
+    /// The limits the value must keep, in the form the runtime checks them (decided by
+    /// lowering from the schema's facts).
+    pub limits: Limits,
     /// Schema facts for the docs.
     pub facts: Facts,
+}
+
+/// What the schema allows of a value beyond its type, as the runtime checks it: bounds of a
+/// number (compared as `f64`, exact for every integer up to 2^53) and the length of a text in
+/// characters. Empty for every other type; request parameters are checked before sending,
+/// property-string sub-keys when parsed strictly, responses never.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Limits {
+    /// Smallest number allowed.
+    pub min: Option<f64>,
+    /// Largest number allowed.
+    pub max: Option<f64>,
+    /// Fewest characters allowed.
+    pub min_length: Option<u64>,
+    /// Most characters allowed.
+    pub max_length: Option<u64>,
+}
+
+impl Limits {
+    /// Whether a number has a bound.
+    pub fn has_range(&self) -> bool {
+        self.min.is_some() || self.max.is_some()
+    }
+
+    /// Whether a text has a length limit.
+    pub fn has_length(&self) -> bool {
+        self.min_length.is_some() || self.max_length.is_some()
+    }
 }
 
 /// Schema facts about a value, rendered into rustdoc (never upstream prose).

@@ -4,6 +4,7 @@
 //! (imported as `rt` at the top of each module) and to sibling modules through `super::`, so the
 //! same output compiles inside `proxmox-sdk` and in golden tests in another crate.
 
+mod builder;
 pub(crate) mod docs;
 mod endpoint;
 mod index;
@@ -140,15 +141,48 @@ pub fn emit(api: &Api) -> Result<GeneratedCode, syn::Error> {
 
 /// Formats `tokens` item by item with prettyplease and separates the items by a blank line,
 /// so a person reading the output sees where one item ends (prettyplease alone puts none).
+/// The items of an `impl` block are formatted one by one the same way.
 fn format(tokens: TokenStream) -> Result<String, syn::Error> {
     let mut file: syn::File = syn::parse2(tokens)?;
     let items = std::mem::take(&mut file.items);
     let items: Vec<String> = items
         .into_iter()
-        .map(|item| {
-            file.items = vec![item];
-            prettyplease::unparse(&file)
+        .map(|item| match item {
+            syn::Item::Impl(block) if block.items.len() > 1 => format_impl(&file, &block),
+            other => unparse(&file, other),
         })
         .collect();
     Ok(items.join("\n"))
+}
+
+/// `item` as prettyplease prints it alone in `file` (whose own items are taken out).
+fn unparse(file: &syn::File, item: syn::Item) -> String {
+    let mut file = file.clone();
+    file.items = vec![item];
+    prettyplease::unparse(&file)
+}
+
+/// An `impl` block with a blank line between its items: each item is printed inside a copy of
+/// the block holding only it, and the bodies are joined under the block's header. The header
+/// ends at the first line that opens the block at column 0 (`impl X {`, or `{` after a
+/// `where` clause); the body is every line after it but the closing `}`.
+fn format_impl(file: &syn::File, block: &syn::ItemImpl) -> String {
+    let mut header = String::new();
+    let mut bodies = Vec::new();
+    for item in &block.items {
+        let mut single = block.clone();
+        single.items = vec![item.clone()];
+        let text = unparse(file, syn::Item::Impl(single));
+        let lines: Vec<&str> = text.lines().collect();
+        let open = lines
+            .iter()
+            .position(|l| !l.starts_with(char::is_whitespace) && l.ends_with('{'))
+            .unwrap_or(0);
+        if header.is_empty() {
+            header = lines[..=open].join("\n");
+        }
+        let end = lines.len().saturating_sub(1).max(open + 1);
+        bodies.push(lines[open + 1..end].join("\n"));
+    }
+    format!("{header}\n{}\n}}\n", bodies.join("\n\n"))
 }

@@ -91,6 +91,7 @@ mod tests {
             indexed_max: None,
             secret: false,
             facts: Facts::default(),
+            limits: Default::default(),
         }
     }
 

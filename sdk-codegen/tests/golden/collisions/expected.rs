@@ -21,12 +21,14 @@ pub enum Privilege {
 impl Privilege {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [Privilege] = &[];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
             Privilege::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Privilege::UnknownValue(_))
@@ -35,6 +37,7 @@ impl Privilege {
 
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -56,12 +59,14 @@ impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -103,6 +108,7 @@ impl GetNodesAB {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -116,6 +122,7 @@ impl GetNodesAB {
 
 impl rt::Endpoint for GetNodesAB {
     type Response = ::std::string::String;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/a-b",
@@ -126,11 +133,13 @@ impl rt::Endpoint for GetNodesAB {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/a-b");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);
@@ -166,6 +175,7 @@ impl GetNodesAB2 {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -179,6 +189,7 @@ impl GetNodesAB2 {
 
 impl rt::Endpoint for GetNodesAB2 {
     type Response = ::std::string::String;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/a_b",
@@ -189,11 +200,13 @@ impl rt::Endpoint for GetNodesAB2 {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/a_b");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);
@@ -229,6 +242,7 @@ impl GetNodesThings {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -242,6 +256,7 @@ impl GetNodesThings {
 
 impl rt::Endpoint for GetNodesThings {
     type Response = ::std::vec::Vec<GetNodesThingsItem2>;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/things",
@@ -252,11 +267,13 @@ impl rt::Endpoint for GetNodesThings {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/things");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);
@@ -292,6 +309,7 @@ impl GetNodesThingsItem {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -305,6 +323,7 @@ impl GetNodesThingsItem {
 
 impl rt::Endpoint for GetNodesThingsItem {
     type Response = ::std::string::String;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/things/item",
@@ -315,11 +334,13 @@ impl rt::Endpoint for GetNodesThingsItem {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/things/item");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);
@@ -361,6 +382,7 @@ impl GetNodesThingsFooBar {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -374,6 +396,7 @@ impl GetNodesThingsFooBar {
 
 impl rt::Endpoint for GetNodesThingsFooBar {
     type Response = GetNodesThingsFooBarResponse;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/things/{foo-bar}",
@@ -384,12 +407,14 @@ impl rt::Endpoint for GetNodesThingsFooBar {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/things/");
         out.param(&self.foo_bar);
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);
@@ -461,11 +486,13 @@ impl PutNodesThingsFooBar {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Sets `FooBar`.
     pub fn foobar(mut self, value: bool) -> Self {
         self.foobar = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `Ref`.
     pub fn r#ref(
         mut self,
@@ -474,6 +501,7 @@ impl PutNodesThingsFooBar {
         self.r#ref = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `extra`.
     pub fn extra_2(
         mut self,
@@ -482,11 +510,13 @@ impl PutNodesThingsFooBar {
         self.extra_2 = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `foo.bar`.
     pub fn foo_bar_2(mut self, value: i64) -> Self {
         self.foo_bar_2 = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `foo_bar`.
     pub fn foo_bar_3(
         mut self,
@@ -495,6 +525,7 @@ impl PutNodesThingsFooBar {
         self.foo_bar_3 = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `foobar`.
     pub fn foobar_2(
         mut self,
@@ -503,6 +534,7 @@ impl PutNodesThingsFooBar {
         self.foobar_2 = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `mode`.
     pub fn mode(
         mut self,
@@ -511,6 +543,7 @@ impl PutNodesThingsFooBar {
         self.mode = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `new`.
     pub fn with_new(
         mut self,
@@ -519,6 +552,7 @@ impl PutNodesThingsFooBar {
         self.new = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `opts`.
     pub fn opts(
         mut self,
@@ -527,6 +561,7 @@ impl PutNodesThingsFooBar {
         self.opts = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `ref`.
     pub fn ref_2(
         mut self,
@@ -535,6 +570,7 @@ impl PutNodesThingsFooBar {
         self.ref_2 = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `Ref`: the same as `r#ref`, by a name that needs no `r#`.
     pub fn reference(
         self,
@@ -542,6 +578,7 @@ impl PutNodesThingsFooBar {
     ) -> Self {
         self.r#ref(value)
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -555,6 +592,7 @@ impl PutNodesThingsFooBar {
 
 impl rt::Endpoint for PutNodesThingsFooBar {
     type Response = ();
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Put,
         path: "/nodes/{node}/things/{foo-bar}",
@@ -565,12 +603,14 @@ impl rt::Endpoint for PutNodesThingsFooBar {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/things/");
         out.param(&self.foo_bar);
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.optional("FooBar", &self.foobar);
@@ -905,6 +945,7 @@ impl GetType {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -918,6 +959,7 @@ impl GetType {
 
 impl rt::Endpoint for GetType {
     type Response = ::std::string::String;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/type",
@@ -928,9 +970,11 @@ impl rt::Endpoint for GetType {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/type");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);
@@ -969,6 +1013,7 @@ impl ThingsMode {
         ThingsMode::SelfValue,
         ThingsMode::SelfValue2,
     ];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -979,6 +1024,7 @@ impl ThingsMode {
             ThingsMode::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, ThingsMode::UnknownValue(_))
@@ -987,6 +1033,7 @@ impl ThingsMode {
 
 impl ::std::str::FromStr for ThingsMode {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -1012,12 +1059,14 @@ impl rt::WireEnum for ThingsMode {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -1052,6 +1101,7 @@ impl ThingsOpts {
             extra: rt::PropertyExtra::default(),
         }
     }
+
     /// Sets `extra`.
     pub fn extra_2(
         mut self,
@@ -1060,6 +1110,7 @@ impl ThingsOpts {
         self.extra_2 = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `foo_bar`.
     pub fn foo_bar_2(
         mut self,
@@ -1094,6 +1145,7 @@ impl rt::PropertyString for ThingsOpts {
         key_aliases: &[],
         aliases: &[],
     };
+
     fn from_pairs(
         pairs: &mut rt::PropertyPairs<'_>,
     ) -> ::std::result::Result<Self, rt::PropertyError> {
@@ -1104,6 +1156,7 @@ impl rt::PropertyString for ThingsOpts {
             extra: pairs.finish()?,
         })
     }
+
     fn write_pairs<'a>(&'a self, out: &mut rt::PropertyWriter<'a>) {
         out.put("extra", &self.extra_2);
         out.put_required("foo-bar", &self.foo_bar);

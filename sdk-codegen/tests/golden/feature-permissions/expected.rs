@@ -28,6 +28,7 @@ impl Privilege {
         Privilege::RealmAllocateUser,
         Privilege::UserModify,
     ];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -36,6 +37,7 @@ impl Privilege {
             Privilege::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Privilege::UnknownValue(_))
@@ -44,6 +46,7 @@ impl Privilege {
 
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -67,12 +70,14 @@ impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -127,6 +132,7 @@ impl PutAccessAcl {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -140,6 +146,7 @@ impl PutAccessAcl {
 
 impl rt::Endpoint for PutAccessAcl {
     type Response = ();
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Put,
         path: "/access/acl",
@@ -150,9 +157,11 @@ impl rt::Endpoint for PutAccessAcl {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/access/acl");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.required("path", &self.path);
@@ -206,6 +215,7 @@ impl PostAccessTicket {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -219,6 +229,7 @@ impl PostAccessTicket {
 
 impl rt::Endpoint for PostAccessTicket {
     type Response = PostAccessTicketResponse;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Post,
         path: "/access/ticket",
@@ -229,12 +240,20 @@ impl rt::Endpoint for PostAccessTicket {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/access/ticket");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.required("password", &self.password);
+        out.length(
+            "username",
+            &self.username,
+            ::std::option::Option::None,
+            ::std::option::Option::Some(64),
+        );
         out.required("username", &self.username);
         out.extra(&self.extra);
     }
@@ -270,6 +289,7 @@ impl PutAccessUsersUserid {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Sets `groups`.
     pub fn groups(
         mut self,
@@ -278,6 +298,7 @@ impl PutAccessUsersUserid {
         self.groups = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -291,6 +312,7 @@ impl PutAccessUsersUserid {
 
 impl rt::Endpoint for PutAccessUsersUserid {
     type Response = ();
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Put,
         path: "/access/users/{userid}",
@@ -311,10 +333,12 @@ impl rt::Endpoint for PutAccessUsersUserid {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/access/users/");
         out.param(&self.userid);
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.optional("groups", &self.groups);
@@ -434,6 +458,7 @@ impl PostClusterReboot {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -447,6 +472,7 @@ impl PostClusterReboot {
 
 impl rt::Endpoint for PostClusterReboot {
     type Response = rt::Value;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Post,
         path: "/cluster/reboot",
@@ -457,9 +483,11 @@ impl rt::Endpoint for PostClusterReboot {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/cluster/reboot");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);
@@ -496,6 +524,7 @@ impl GetVersion {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -509,6 +538,7 @@ impl GetVersion {
 
 impl rt::Endpoint for GetVersion {
     type Response = GetVersionResponse;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/version",
@@ -519,9 +549,11 @@ impl rt::Endpoint for GetVersion {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/version");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);

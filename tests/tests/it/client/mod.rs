@@ -3,6 +3,7 @@
 
 mod auth;
 mod errors;
+mod limits;
 mod retry;
 mod secrets;
 mod send;
