@@ -85,7 +85,7 @@ pub use api::{Privilege, SCHEMA_VERSION};
 pub use client::{Client, ClientBuilder};
 pub use endpoint::{Endpoint, EndpointInfo, HttpMethod, TaskReturn};
 pub use error::Error;
-pub use permission::{Check, Permission};
+pub use permission::{Check, Permission, Required};
 pub use task::TaskStarted;
 pub use upid::Upid;
 

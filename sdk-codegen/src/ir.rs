@@ -401,6 +401,16 @@ pub enum Permission {
     World,
     /// No permissions block.
     RootOnly,
+    /// What the handler checks in its own code (`handler-permissions.json`), folded with the
+    /// schema's check (`and`) where there is one; the schema said `user: all` otherwise.
+    InHandler {
+        /// The whole requirement.
+        check: Check,
+        /// Where the handler makes its part (`qemu-server src/PVE/API2/Qemu.pm, create_vm`).
+        source: String,
+        /// What the entry leaves out (docs only).
+        note: Option<String>,
+    },
 }
 
 /// A permission check expression.
@@ -432,4 +442,12 @@ pub enum Check {
     UseridParam(String),
     /// `perm-modify`.
     PermModify(String),
+    /// A check that applies only when the request carries a parameter (handler checks only:
+    /// `["when", "storage", check]`; the schema's own `require_param` fails when absent).
+    When {
+        /// The parameter.
+        param: String,
+        /// The check.
+        check: Box<Check>,
+    },
 }

@@ -22,6 +22,13 @@ pub(super) fn aliases(e: &Endpoint) -> Vec<String> {
 pub(super) fn endpoint(e: &Endpoint) -> Vec<String> {
     let mut lines = vec![format!("`{} {}`", e.method, e.path), String::new()];
     lines.push(format!("**Permission:** {}", permission(&e.permission)));
+    if let Permission::InHandler {
+        note: Some(note), ..
+    } = &e.permission
+    {
+        lines.push(String::new());
+        lines.push(format!("Beyond the line above: {note}"));
+    }
     lines.push(String::new());
     lines.push(returns(e));
     let mut notes = Vec::new();
@@ -104,6 +111,10 @@ pub(crate) fn permission(p: &Permission) -> String {
         Permission::AnyUser => format!("{}.", wording::ANY_USER),
         Permission::World => format!("{}.", wording::WORLD),
         Permission::RootOnly => format!("{}.", wording::ROOT_ONLY),
+        Permission::InHandler { check, source, .. } => format!(
+            "{}.",
+            wording::in_handler(&wording::check(check, &|path| path.to_owned()), source)
+        ),
     }
 }
 
@@ -137,6 +148,7 @@ impl Worded for Check {
             },
             Check::UseridParam(what) => Words::UseridParam(what),
             Check::PermModify(path) => Words::PermModify(path),
+            Check::When { param, check } => Words::When { param, check },
         }
     }
 }

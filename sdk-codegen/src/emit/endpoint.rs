@@ -152,6 +152,12 @@ fn permission(p: &Permission) -> TokenStream {
         Permission::AnyUser => quote!(rt::Permission::AnyUser),
         Permission::World => quote!(rt::Permission::World),
         Permission::RootOnly => quote!(rt::Permission::RootOnly),
+        Permission::InHandler {
+            check: c, source, ..
+        } => {
+            let c = check(c);
+            quote!(rt::Permission::InHandler { check: #c, source: #source })
+        }
     }
 }
 
@@ -192,5 +198,9 @@ fn check(c: &Check) -> TokenStream {
         }
         Check::UseridParam(w) => quote!(rt::Check::UseridParam(#w)),
         Check::PermModify(p) => quote!(rt::Check::PermModify(#p)),
+        Check::When { param, check: c } => {
+            let c = check(c);
+            quote!(rt::Check::When { param: #param, check: &#c })
+        }
     }
 }

@@ -26,7 +26,9 @@ fn measure(wire: &str) -> &str {
     if SIZES.contains(&wire) {
         return "size";
     }
-    wire.strip_prefix("max").filter(|m| !m.is_empty()).unwrap_or(wire)
+    wire.strip_prefix("max")
+        .filter(|m| !m.is_empty())
+        .unwrap_or(wire)
 }
 
 /// The rank of a numeric type; `None` for anything else.

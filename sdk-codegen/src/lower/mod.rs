@@ -10,6 +10,7 @@ mod collide;
 mod facts;
 mod fields;
 mod glossary;
+mod handler_permissions;
 pub mod lenient;
 mod measures;
 mod overrides;
@@ -88,6 +89,7 @@ pub fn lower(set: &SchemaSet, strict: bool) -> Result<Api, LowerError> {
     }
     let (mut types, stats) = lowering.finish();
     let glossary = glossary::apply(set, &mut endpoints, &mut types, strict)?;
+    handler_permissions::fold(set, &mut endpoints, strict)?;
     let write_backs = write_back::pair(&endpoints, &types);
     Ok(Api {
         pve_version: set.api.pve_version.clone(),

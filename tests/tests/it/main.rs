@@ -9,5 +9,6 @@ mod generated;
 mod golden_variants;
 mod malformed;
 mod props;
+mod required_permissions;
 mod tasks;
 mod wire;
