@@ -210,7 +210,12 @@ pub(super) fn facts(f: &Facts) -> String {
         out.push(format!("one of {}", values.join(", ")));
     }
     if let Some(p) = &f.pattern {
-        out.push(format!("matches `{}`", p.replace('`', "'")));
+        // PVE matches the pattern against the whole value (`^…$`).
+        let regex = p.replace('`', "'");
+        out.push(match super::pattern::describe(p) {
+            Some(shape) => format!("shaped as {shape} (the whole value matches `{regex}`)"),
+            None => format!("the whole value matches the Perl regular expression `{regex}`"),
+        });
     }
     if let Some(d) = &f.default {
         out.push(format!("default `{}`", num(d).replace('`', "'")));

@@ -8,6 +8,7 @@ mod builder;
 pub(crate) mod docs;
 mod endpoint;
 mod index;
+mod pattern;
 mod privilege;
 mod spell;
 mod types;

@@ -495,11 +495,11 @@ rt::property_string_impls!(LxcConfigFeatures);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LxcConfigNet {
-    /// `bridge`: string, matches `[-_.\w\d]+`; optional.
+    /// `bridge`: string, shaped as one or more of `-`, `_`, `.`, letters, digits (the whole value matches `[-_.\w\d]+`); optional.
     pub bridge: ::std::option::Option<::std::string::String>,
     /// `firewall`: boolean; optional.
     pub firewall: ::std::option::Option<bool>,
-    /// `name`: string, matches `[-_.\w\d]+`.
+    /// `name`: string, shaped as one or more of `-`, `_`, `.`, letters, digits (the whole value matches `[-_.\w\d]+`).
     pub name: ::std::string::String,
     /// Sub-keys this version of the SDK does not know, and the order keys arrived in.
     pub extra: rt::PropertyExtra,
