@@ -134,9 +134,9 @@ fn class(chars: &[char], start: usize) -> Option<(Vec<String>, usize)> {
         });
     }
     for word in named {
-        if !words.contains(&word)
-            && !(word == "digits" && words.iter().any(|w| w.contains("digits")))
-        {
+        // `\d` beside `0-9` or hex digits names nothing new.
+        let covered = word == "digits" && words.iter().any(|w| w.contains("digits"));
+        if !covered && !words.contains(&word) {
             words.push(word);
         }
     }
