@@ -107,26 +107,20 @@ fn resolve(check: &Check, lookup: &dyn Fn(&str) -> Vec<String>) -> Option<Requir
             one_or(per_path.collect(), Required::All)
         }
         Check::And(checks) => {
-            let mut parts = Vec::new();
-            for part in checks.iter().filter_map(|c| resolve(c, lookup)) {
-                match part {
-                    Required::All(inner) => parts.extend(inner),
-                    other => parts.push(other),
-                }
-            }
+            let parts = merged(checks, lookup, |r| match r {
+                Required::All(inner) => Ok(inner),
+                other => Err(other),
+            });
             if parts.is_empty() {
                 return None;
             }
             one_or(parts, Required::All)
         }
         Check::Or(checks) => {
-            let mut branches = Vec::new();
-            for branch in checks.iter().filter_map(|c| resolve(c, lookup)) {
-                match branch {
-                    Required::Any(inner) => branches.extend(inner),
-                    other => branches.push(other),
-                }
-            }
+            let branches = merged(checks, lookup, |r| match r {
+                Required::Any(inner) => Ok(inner),
+                other => Err(other),
+            });
             one_or(branches, Required::Any)
         }
         Check::When { param, check } => {
@@ -140,6 +134,23 @@ fn resolve(check: &Check, lookup: &dyn Fn(&str) -> Vec<String>) -> Option<Requir
             Required::Other(wording::check(other, &|path| substitute(path, &first)))
         }
     })
+}
+
+/// The sub-checks that apply, each resolved; a group of the same kind (`split` gives its
+/// items) is merged into the list rather than nested.
+fn merged(
+    checks: &[Check],
+    lookup: &dyn Fn(&str) -> Vec<String>,
+    split: fn(Required) -> Result<Vec<Required>, Required>,
+) -> Vec<Required> {
+    let mut out = Vec::new();
+    for part in checks.iter().filter_map(|c| resolve(c, lookup)) {
+        match split(part) {
+            Ok(items) => out.extend(items),
+            Err(single) => out.push(single),
+        }
+    }
+    out
 }
 
 /// A single item as itself, several as `group(items)`.
