@@ -225,7 +225,7 @@ impl Client {
     /// [`Client::complete_tfa`]), [`Error::Unauthorized`] for wrong credentials,
     /// [`Error::LoginRequired`] when the password was already dropped, and connection errors.
     pub async fn login(&self) -> Result<(), Error> {
-        self.inner.login().await
+        self.inner.auth.login(&*self.inner).await
     }
 
     /// Answers the TFA challenge of [`Error::TfaRequired`] and completes the login.
@@ -252,7 +252,10 @@ impl Client {
         challenge: &TfaChallenge,
         answer: TfaAnswer,
     ) -> Result<(), Error> {
-        self.inner.complete_tfa(challenge, &answer).await
+        self.inner
+            .auth
+            .complete_tfa(&*self.inner, challenge, &answer)
+            .await
     }
 
     /// The endpoint this client talks to, e.g. `https://pve1:8006`.
@@ -288,7 +291,7 @@ impl Inner {
     /// Sends one call with retries; returns the first 2xx response or the final error.
     pub(crate) async fn execute(&self, call: Call<'_>) -> Result<HttpResponse, Error> {
         self.run(call, |method, headers| {
-            self.with_credentials(method, headers)
+            self.auth.with_credentials(self, method, headers)
         })
         .await
     }
@@ -337,7 +340,7 @@ impl Inner {
                 if matches!(error, Error::Unauthorized(_))
                     && call.authenticated
                     && !logged_in_again
-                    && self.ticket_refused(cookie.as_ref())
+                    && self.auth.ticket_refused(cookie.as_ref())
                 {
                     logged_in_again = true;
                     tracing::debug!("the ticket was refused; logging in again");
@@ -419,6 +422,19 @@ impl Inner {
             url.push_str(part);
         }
         url
+    }
+}
+
+impl auth::SendLogin for Inner {
+    async fn send_login(&self, body: String) -> Result<Bytes, Error> {
+        let call = Call {
+            template: crate::login::TICKET_PATH,
+            method: HttpMethod::Post,
+            path_and_query: crate::login::TICKET_PATH.to_owned(),
+            body: Some(Bytes::from(body)),
+            authenticated: false,
+        };
+        Ok(self.execute_login(call).await?.body)
     }
 }
 

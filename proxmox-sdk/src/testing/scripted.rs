@@ -169,6 +169,7 @@ struct State {
     tasks: Vec<ScriptedTask>,
     requests: Vec<CapturedRequest>,
     unexpected: Vec<String>,
+    latency: std::time::Duration,
 }
 
 /// A [`Transport`] that answers an ordered script of expected calls; see the
@@ -195,6 +196,13 @@ impl ScriptedTransport {
     /// any steps.
     pub fn task(self, task: ScriptedTask) -> Self {
         self.lock().tasks.push(task);
+        self
+    }
+
+    /// Every answer takes `latency` (of tokio's clock: under a paused clock no real time), so
+    /// a test can drop or time out a call while it is in flight.
+    pub fn latency(self, latency: std::time::Duration) -> Self {
+        self.lock().latency = latency;
         self
     }
 
@@ -254,8 +262,8 @@ impl ScriptedTransport {
                 return reply;
             }
         }
-        if let Some(response) = state.tasks.iter_mut().find_map(|t| t.answer(&request)) {
-            return Reply::Response(response);
+        if let Some(reply) = state.tasks.iter_mut().find_map(|t| t.answer(&request)) {
+            return reply;
         }
         let expected = match (state.steps.front(), mismatch.flatten()) {
             (Some(step), Some(why)) => format!("expected {step}{why}"),
@@ -287,7 +295,11 @@ impl fmt::Debug for ScriptedTransport {
 impl Transport for ScriptedTransport {
     fn execute(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
         let reply = self.answer(CapturedRequest::capture(&request));
+        let latency = self.lock().latency;
         Box::pin(async move {
+            if !latency.is_zero() {
+                tokio::time::sleep(latency).await;
+            }
             match reply {
                 Reply::Response(response) => Ok(response),
                 Reply::ConnectFailed => Err(TransportError::Connect(

@@ -230,22 +230,17 @@ pub(crate) fn doc_lines(lines: &[String]) -> TokenStream {
 
 /// `Some(1.0)` or `None`, for an `Option<f64>` argument (no suffix: the type is known).
 pub(crate) fn opt_f64(v: Option<f64>) -> TokenStream {
-    match v {
-        Some(x) => {
-            let x = proc_macro2::Literal::f64_unsuffixed(x);
-            quote!(::std::option::Option::Some(#x))
-        }
-        None => quote!(::std::option::Option::None),
-    }
+    opt_literal(v.map(proc_macro2::Literal::f64_unsuffixed))
 }
 
 /// `Some(64)` or `None`, for an `Option<u64>` argument (no suffix: the type is known).
 pub(crate) fn opt_u64(v: Option<u64>) -> TokenStream {
+    opt_literal(v.map(proc_macro2::Literal::u64_unsuffixed))
+}
+
+fn opt_literal(v: Option<proc_macro2::Literal>) -> TokenStream {
     match v {
-        Some(x) => {
-            let x = proc_macro2::Literal::u64_unsuffixed(x);
-            quote!(::std::option::Option::Some(#x))
-        }
+        Some(x) => quote!(::std::option::Option::Some(#x)),
         None => quote!(::std::option::Option::None),
     }
 }

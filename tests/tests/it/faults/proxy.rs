@@ -3,6 +3,9 @@
 //! fakepve never records a request it drops, so the server cannot count those; a client
 //! that resends after a reset needs a new connection, which the relay counts. TLS passes
 //! through untouched (the certificate names 127.0.0.1, as the relay does).
+//!
+//! A real relay on purpose: counting connections needs TCP; no transport-level fake can show a
+//! reconnect.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
