@@ -29,6 +29,16 @@
 //!     .resolve(&|param| (param == "vmid").then(|| "100".to_owned()));
 //! assert_eq!(needs, "`VM.Snapshot` on `/vms/100`");
 //! ```
+//!
+//! and a request resolves its own requirement into typed pairs:
+//!
+//! ```
+//! use proxmox_sdk::api::nodes::PostNodesQemuStatusStart;
+//! use proxmox_sdk::{Endpoint, Privilege};
+//!
+//! let needs = PostNodesQemuStatusStart::new("pve1", 100).required_permissions();
+//! assert_eq!(needs.pairs(), vec![("/vms/100".to_string(), Privilege::VmPowerMgmt)]);
+//! ```
 
 mod denied;
 mod required;
