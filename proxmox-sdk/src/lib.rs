@@ -48,8 +48,10 @@
 //! [`Endpoint::to_parts`] shows the exact bytes without any I/O.
 //!
 //! **Permissions are data.** `<Endpoint>::INFO.permission` is the schema's check
-//! ([`Permission`]); a 403 is parsed into the missing [`Privilege`]s
-//! ([`Error::missing_privileges`]). Privileges are an enum, so a privilege PVE does not have is
+//! ([`Permission`]), with the checks handlers make in their own code where PVE's sources show
+//! them; `request.required_permissions()` ([`Endpoint::required_permissions`]) fills in the
+//! request's own `{vmid}`, `{storage}`, … into concrete `(path, privilege)` pairs. A 403 is
+//! parsed into the missing [`Privilege`]s ([`Error::missing_privileges`]). Privileges are an enum, so a privilege PVE does not have is
 //! a compile error:
 //!
 //! ```compile_fail
@@ -107,7 +109,7 @@ pub use api::{Privilege, SCHEMA_VERSION};
 pub use client::{Client, ClientBuilder};
 pub use endpoint::{Endpoint, EndpointInfo, HttpMethod, TaskReturn};
 pub use error::Error;
-pub use permission::{Check, Permission};
+pub use permission::{Check, Permission, Required};
 pub use task::TaskStarted;
 pub use upid::Upid;
 

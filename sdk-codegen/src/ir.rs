@@ -21,6 +21,8 @@ pub struct Api {
     pub privileges: Vec<String>,
     /// The read-modify-write pairs: a `GET` response that builds its `PUT`/`POST` update.
     pub write_backs: Vec<WriteBack>,
+    /// The explained formats the API uses (from `formats.json`), sorted by name.
+    pub glossary: Vec<GlossaryEntry>,
     /// Numbers for the build report.
     pub stats: Stats,
 }
@@ -84,6 +86,17 @@ pub enum CopyHow {
     OptionalAsText,
     /// Different types, required, with a text form: as received.
     RequiredAsText,
+}
+
+/// One `format` explained in our own words (`formats.json`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GlossaryEntry {
+    /// The format name (`pve-node`).
+    pub format: String,
+    /// What a value of it is, in one line.
+    pub meaning: String,
+    /// A value of it.
+    pub example: String,
 }
 
 /// Counts printed by the build report.
@@ -216,6 +229,10 @@ pub struct Field {
     /// The builder method that sets the field: the identifier, or `with_<name>` where that
     /// would clash with a generated method (decided by lowering).
     pub setter: String,
+    /// A readable second name for a raw identifier (`kind` for `r#type`; rule in
+    /// [`crate::naming`]): a second setter on request and property-string types, an accessor on
+    /// response structs. `None` when the field's identifier is not raw or the name is taken.
+    pub alias: Option<String>,
     /// The value type (for indexed families: the element type).
     pub ty: Ty,
     /// Whether the field may be absent.
@@ -266,6 +283,8 @@ pub struct Facts {
     pub ty: String,
     /// Registered format name.
     pub format: Option<String>,
+    /// Whether the glossary explains `format` (its doc then links there).
+    pub format_explained: bool,
     /// Regex the value must match.
     pub pattern: Option<String>,
     /// Lower bound.
@@ -382,6 +401,16 @@ pub enum Permission {
     World,
     /// No permissions block.
     RootOnly,
+    /// What the handler checks in its own code (`handler-permissions.json`), folded with the
+    /// schema's check (`and`) where there is one; the schema said `user: all` otherwise.
+    InHandler {
+        /// The whole requirement.
+        check: Check,
+        /// Where the handler makes its part (`qemu-server src/PVE/API2/Qemu.pm, create_vm`).
+        source: String,
+        /// What the entry leaves out (docs only).
+        note: Option<String>,
+    },
 }
 
 /// A permission check expression.
@@ -413,4 +442,12 @@ pub enum Check {
     UseridParam(String),
     /// `perm-modify`.
     PermModify(String),
+    /// A check that applies only when the request carries a parameter (handler checks only:
+    /// `["when", "storage", check]`; the schema's own `require_param` fails when absent).
+    When {
+        /// The parameter.
+        param: String,
+        /// The check.
+        check: Box<Check>,
+    },
 }

@@ -70,6 +70,7 @@ pub enum ParamError {
 #[derive(Debug, Default)]
 pub struct PathWriter {
     path: String,
+    values: Vec<String>,
 }
 
 impl PathWriter {
@@ -87,6 +88,12 @@ impl PathWriter {
     pub fn param<T: ToParam + ?Sized>(&mut self, value: &T) {
         let text = value.param_text();
         self.path.extend(utf8_percent_encode(&text, ESCAPE));
+        self.values.push(text.into_owned());
+    }
+
+    /// The path parameters' values as text (not encoded), in path order.
+    pub fn values(&self) -> &[String] {
+        &self.values
     }
 
     /// The finished path.

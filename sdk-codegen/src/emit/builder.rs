@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs;
-use super::spell::{arg_conv, arg_ty, doc_attr, field_ty, ident, init_from_arg};
+use super::spell::{alias_setter, arg_conv, arg_ty, doc_attr, field_ty, ident, init_from_arg};
 use crate::ir::Field;
 
 /// What differs between the builders of a request and of a property string.
@@ -56,6 +56,7 @@ impl Builder<'_> {
             .iter()
             .filter(|f| f.optional)
             .map(|f| setter(f, self.module));
+        let aliases = self.fields.iter().map(|f| alias_setter(f, self.module));
         let ctor_doc = if required.is_empty() {
             format!("A {} with no {} set.", self.noun, self.fields_noun)
         } else {
@@ -77,6 +78,8 @@ impl Builder<'_> {
                 }
 
                 #(#setters)*
+
+                #(#aliases)*
 
                 #more
             }

@@ -14,6 +14,8 @@ use crate::naming;
 pub(super) fn endpoint(e: &Endpoint) -> TokenStream {
     let name = format_ident!("{}", e.name);
     let doc = doc_lines(&docs::endpoint(e));
+    let search = docs::aliases(e);
+    let search = quote!(#(#[doc(alias = #search)])*);
     let all: Vec<&Field> = e.path_params.iter().chain(e.params.iter()).collect();
 
     let builder = Builder {
@@ -83,6 +85,7 @@ pub(super) fn endpoint(e: &Endpoint) -> TokenStream {
     let (derive, debug) = derive_and_debug(&name, &all_fields, "extra");
     quote! {
         #doc
+        #search
         #derive
         pub struct #name {
             #fields
@@ -149,6 +152,12 @@ fn permission(p: &Permission) -> TokenStream {
         Permission::AnyUser => quote!(rt::Permission::AnyUser),
         Permission::World => quote!(rt::Permission::World),
         Permission::RootOnly => quote!(rt::Permission::RootOnly),
+        Permission::InHandler {
+            check: c, source, ..
+        } => {
+            let c = check(c);
+            quote!(rt::Permission::InHandler { check: #c, source: #source })
+        }
     }
 }
 
@@ -189,5 +198,9 @@ fn check(c: &Check) -> TokenStream {
         }
         Check::UseridParam(w) => quote!(rt::Check::UseridParam(#w)),
         Check::PermModify(p) => quote!(rt::Check::PermModify(#p)),
+        Check::When { param, check: c } => {
+            let c = check(c);
+            quote!(rt::Check::When { param: #param, check: &#c })
+        }
     }
 }

@@ -7,6 +7,8 @@
 mod builder;
 pub(crate) mod docs;
 mod endpoint;
+mod index;
+mod pattern;
 mod privilege;
 mod spell;
 mod types;
@@ -27,6 +29,10 @@ pub struct GeneratedCode {
     pub modules: BTreeMap<String, String>,
     /// The crate-root items: `SCHEMA_VERSION`, and the `Privilege` enum with its impls.
     pub privilege: String,
+    /// The `glossary` module (a documentation page; empty without `formats.json`).
+    pub glossary: String,
+    /// The path → type table, Markdown for the `api` module's docs (`api_paths.md`).
+    pub path_table: String,
 }
 
 impl GeneratedCode {
@@ -34,6 +40,7 @@ impl GeneratedCode {
     pub fn single_file(&self) -> String {
         let mut out = String::from(HEADER);
         out.push_str(&self.privilege);
+        out.push_str(&self.glossary);
         for (module, source) in &self.modules {
             out.push_str(&format!("\n{}pub mod {module} {{\n", module_doc(module)));
             out.push_str(source);
@@ -47,6 +54,7 @@ impl GeneratedCode {
     pub fn files(&self) -> BTreeMap<String, String> {
         let mut root = String::from(HEADER);
         root.push_str("include!(\"privilege.rs\");\n");
+        root.push_str(&self.glossary);
         let mut files = BTreeMap::new();
         for (module, source) in &self.modules {
             root.push_str(&format!(
@@ -56,6 +64,7 @@ impl GeneratedCode {
             files.insert(format!("api_{module}.rs"), source.clone());
         }
         files.insert("privilege.rs".into(), self.privilege.clone());
+        files.insert("api_paths.md".into(), self.path_table.clone());
         files.insert("api.rs".into(), root);
         files
     }
@@ -117,9 +126,17 @@ pub fn emit(api: &Api) -> Result<GeneratedCode, syn::Error> {
         formatted.insert(module, format(file)?);
     }
     let privilege = format(privilege::privilege(&api.privileges, &api.pve_version))?;
+    let glossary = index::glossary(api);
+    let glossary = if glossary.is_empty() {
+        String::new()
+    } else {
+        format!("\n{}", format(glossary)?)
+    };
     Ok(GeneratedCode {
         modules: formatted,
         privilege,
+        glossary,
+        path_table: index::path_table(api),
     })
 }
 

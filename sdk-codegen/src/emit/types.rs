@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::builder::{Builder, field_decls};
-use super::spell::{derive_and_debug, doc_attr, doc_lines, ident, opt_f64, ty};
+use super::spell::{alias_getter, derive_and_debug, doc_attr, doc_lines, ident, opt_f64, ty};
 use std::collections::BTreeMap;
 
 use crate::ir::{Api, EnumDef, Field, PropertyStringDef, StructDef, Ty, TypeDef};
@@ -58,6 +58,17 @@ pub(super) fn structure(s: &StructDef, module: &str) -> TokenStream {
             quote!(#field: #id.ok_or_else(|| rt::missing_field(#wire))?,)
         }
     });
+    let getters: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .map(|f| alias_getter(f, module))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let getters = if getters.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(impl #name { #(#getters)* })
+    };
     let expecting = format!("a {} object", s.name);
     let (derive, debug) = derive_and_debug(&name, &s.fields, "extra");
     quote! {
@@ -69,6 +80,7 @@ pub(super) fn structure(s: &StructDef, module: &str) -> TokenStream {
             pub extra: rt::Extra,
         }
         #debug
+        #getters
 
         impl<'de> rt::serde::Deserialize<'de> for #name {
             fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {

@@ -28,6 +28,9 @@ pub(super) fn integer(def: &PropDef) -> Ty {
     }
 }
 
+/// The format word of an inline property-string format (which has no name to explain).
+pub(super) const INLINE_FORMAT: &str = "property string";
+
 /// The limits a value of type `ty` must keep, as the runtime checks them: `minimum`/`maximum`
 /// for numbers, `minLength`/`maxLength` for plain text; nothing for any other type (a list, a
 /// property string or an enum is checked by its own type, or by the server).
@@ -53,12 +56,13 @@ pub(super) fn limits(def: &PropDef, ty: &Ty) -> Limits {
 pub(super) fn facts(def: &PropDef) -> Facts {
     let format = match &def.format {
         Some(Format::Named(n)) => Some(n.clone()),
-        Some(Format::Inline(_)) => Some("property string".into()),
+        Some(Format::Inline(_)) => Some(INLINE_FORMAT.into()),
         None => None,
     };
     Facts {
         ty: def.ty.clone().unwrap_or_default(),
         format,
+        format_explained: false,
         pattern: def.pattern.clone(),
         minimum: def.minimum.clone(),
         maximum: def.maximum.clone(),

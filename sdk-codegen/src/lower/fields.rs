@@ -139,6 +139,7 @@ impl<'a> FieldLowering<'a> {
             wire: key.to_string(),
             ident: naming::field_ident(wire),
             setter: naming::field_ident(wire),
+            alias: None,
             ty,
             optional: shared::truthy(def.optional.as_ref()) || indexed_max.is_some(),
             indexed_max,
@@ -406,6 +407,8 @@ impl<'a> FieldLowering<'a> {
         }
         self.building.remove(&key);
         disambiguate(&mut fields, ctx.site, &mut self.stats);
+        super::measures::unify(&mut fields);
+        super::collide::name_aliases(&mut fields, super::write_back::METHODS);
         self.shared.types.insert(
             key,
             TypeDef::Struct(StructDef {

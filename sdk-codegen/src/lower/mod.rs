@@ -9,7 +9,10 @@
 mod collide;
 mod facts;
 mod fields;
+mod glossary;
+mod handler_permissions;
 pub mod lenient;
+mod measures;
 mod overrides;
 mod permissions;
 pub mod shared;
@@ -84,7 +87,9 @@ pub fn lower(set: &SchemaSet, strict: bool) -> Result<Api, LowerError> {
             name,
         )?);
     }
-    let (types, stats) = lowering.finish();
+    let (mut types, stats) = lowering.finish();
+    let glossary = glossary::apply(set, &mut endpoints, &mut types, strict)?;
+    handler_permissions::fold(set, &mut endpoints, strict)?;
     let write_backs = write_back::pair(&endpoints, &types);
     Ok(Api {
         pve_version: set.api.pve_version.clone(),
@@ -92,6 +97,7 @@ pub fn lower(set: &SchemaSet, strict: bool) -> Result<Api, LowerError> {
         types,
         privileges,
         write_backs,
+        glossary,
         stats,
     })
 }

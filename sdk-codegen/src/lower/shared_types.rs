@@ -237,6 +237,7 @@ fn property_string_def(
             wire: key.clone(),
             ident: naming::field_ident(key),
             setter: naming::field_ident(key),
+            alias: None,
             ty,
             optional: shared::truthy(def.optional.as_ref()),
             indexed_max: None,

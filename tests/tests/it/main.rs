@@ -13,5 +13,6 @@ mod golden_variants;
 mod kinds;
 mod malformed;
 mod props;
+mod required_permissions;
 mod tasks;
 mod wire;

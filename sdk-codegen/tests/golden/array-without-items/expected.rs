@@ -87,7 +87,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `list_batches`.
+/// Upstream handler name: `list_batches`. In the PVE API viewer: [/nodes/{node}/batches](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/batches).
+#[doc(alias = "GET /nodes/{node}/batches")]
+#[doc(alias = "/nodes/{node}/batches")]
+#[doc(alias = "list_batches")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesBatches {
@@ -151,7 +154,10 @@ impl rt::Endpoint for GetNodesBatches {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `create_batch`.
+/// Upstream handler name: `create_batch`. In the PVE API viewer: [/nodes/{node}/batches](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/batches).
+#[doc(alias = "POST /nodes/{node}/batches")]
+#[doc(alias = "/nodes/{node}/batches")]
+#[doc(alias = "create_batch")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostNodesBatches {
@@ -176,9 +182,18 @@ impl PostNodesBatches {
     /// Sets `ids`.
     pub fn ids(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<rt::Value>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<rt::Value>,
+        >,
     ) -> Self {
-        self.ids = ::std::option::Option::Some(value.into());
+        self.ids = ::std::option::Option::Some(
+            ::std::iter::Iterator::collect(
+                ::std::iter::Iterator::map(
+                    ::std::iter::IntoIterator::into_iter(value),
+                    ::std::convert::Into::into,
+                ),
+            ),
+        );
         self
     }
 

@@ -123,7 +123,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Protected: pveproxy forwards it to the privileged daemon.
 ///
-/// Upstream handler name: `update_acl`.
+/// Upstream handler name: `update_acl`. In the PVE API viewer: [/access/acl](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/access/acl).
+#[doc(alias = "PUT /access/acl")]
+#[doc(alias = "/access/acl")]
+#[doc(alias = "update_acl")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutAccessAcl {
@@ -139,11 +142,18 @@ impl PutAccessAcl {
     /// A request with its required parameters: `path`, `roles`.
     pub fn new(
         path: impl ::std::convert::Into<::std::string::String>,
-        roles: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        roles: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
         Self {
             path: path.into(),
-            roles: roles.into(),
+            roles: ::std::iter::Iterator::collect(
+                ::std::iter::Iterator::map(
+                    ::std::iter::IntoIterator::into_iter(roles),
+                    ::std::convert::Into::into,
+                ),
+            ),
             extra: rt::ExtraParams::new(),
         }
     }
@@ -193,7 +203,10 @@ impl rt::Endpoint for PutAccessAcl {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `create_ticket`.
+/// Upstream handler name: `create_ticket`. In the PVE API viewer: [/access/ticket](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/access/ticket).
+#[doc(alias = "POST /access/ticket")]
+#[doc(alias = "/access/ticket")]
+#[doc(alias = "create_ticket")]
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostAccessTicket {
@@ -277,7 +290,10 @@ impl rt::Endpoint for PostAccessTicket {
 ///
 /// **Returns** nothing.
 ///
-/// Upstream handler name: `update_user`.
+/// Upstream handler name: `update_user`. In the PVE API viewer: [/access/users/{userid}](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/access/users/{userid}).
+#[doc(alias = "PUT /access/users/{userid}")]
+#[doc(alias = "/access/users/{userid}")]
+#[doc(alias = "update_user")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutAccessUsersUserid {
@@ -449,7 +465,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// **Returns** JSON the schema does not describe.
 ///
-/// Upstream handler name: `reboot`.
+/// Upstream handler name: `reboot`. In the PVE API viewer: [/cluster/reboot](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/cluster/reboot).
+#[doc(alias = "POST /cluster/reboot")]
+#[doc(alias = "/cluster/reboot")]
+#[doc(alias = "reboot")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostClusterReboot {
@@ -514,7 +533,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Runs on the node named by `node`.
 ///
-/// Upstream handler name: `vmlist`.
+/// Upstream handler name: `vmlist`. In the PVE API viewer: [/nodes/{node}/lxc](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/lxc).
+#[doc(alias = "GET /nodes/{node}/lxc")]
+#[doc(alias = "/nodes/{node}/lxc")]
+#[doc(alias = "vmlist")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesLxc {
@@ -578,7 +600,10 @@ impl rt::Endpoint for GetNodesLxc {
 ///
 /// Runs on the node named by `node`. Protected: pveproxy forwards it to the privileged daemon.
 ///
-/// Upstream handler name: `create_vm`.
+/// Upstream handler name: `create_vm`. In the PVE API viewer: [/nodes/{node}/lxc](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/lxc).
+#[doc(alias = "POST /nodes/{node}/lxc")]
+#[doc(alias = "/nodes/{node}/lxc")]
+#[doc(alias = "create_vm")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostNodesLxc {
@@ -639,6 +664,11 @@ impl PostNodesLxc {
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self
+    }
+
+    /// Sets `type`: the same as `r#type`, by a name that needs no `r#`.
+    pub fn kind(self, value: impl ::std::convert::Into<super::types::LxcType>) -> Self {
+        self.r#type(value)
     }
 
     /// Adds a parameter the schema does not list.
@@ -720,7 +750,10 @@ impl rt::Endpoint for PostNodesLxc {
 ///
 /// Runs on the node named by `node`.
 ///
-/// Upstream handler name: `vm_config`.
+/// Upstream handler name: `vm_config`. In the PVE API viewer: [/nodes/{node}/lxc/{vmid}/config](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/lxc/{vmid}/config).
+#[doc(alias = "GET /nodes/{node}/lxc/{vmid}/config")]
+#[doc(alias = "/nodes/{node}/lxc/{vmid}/config")]
+#[doc(alias = "vm_config")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesLxcConfig {
@@ -803,7 +836,10 @@ impl rt::Endpoint for GetNodesLxcConfig {
 ///
 /// Runs on the node named by `node`. Protected: pveproxy forwards it to the privileged daemon.
 ///
-/// Upstream handler name: `update_vm`.
+/// Upstream handler name: `update_vm`. In the PVE API viewer: [/nodes/{node}/lxc/{vmid}/config](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/lxc/{vmid}/config).
+#[doc(alias = "PUT /nodes/{node}/lxc/{vmid}/config")]
+#[doc(alias = "/nodes/{node}/lxc/{vmid}/config")]
+#[doc(alias = "update_vm")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutNodesLxcConfig {
@@ -918,7 +954,10 @@ impl rt::Endpoint for PutNodesLxcConfig {
 ///
 /// Runs on the node named by `node`.
 ///
-/// Upstream handler name: `vm_config`.
+/// Upstream handler name: `vm_config`. In the PVE API viewer: [/nodes/{node}/qemu/{vmid}/config](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/qemu/{vmid}/config).
+#[doc(alias = "GET /nodes/{node}/qemu/{vmid}/config")]
+#[doc(alias = "/nodes/{node}/qemu/{vmid}/config")]
+#[doc(alias = "vm_config")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesQemuConfig {
@@ -1001,7 +1040,10 @@ impl rt::Endpoint for GetNodesQemuConfig {
 ///
 /// Runs on the node named by `node`.
 ///
-/// Upstream handler name: `read_task_log`.
+/// Upstream handler name: `read_task_log`. In the PVE API viewer: [/nodes/{node}/tasks/{upid}/log](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/tasks/{upid}/log).
+#[doc(alias = "GET /nodes/{node}/tasks/{upid}/log")]
+#[doc(alias = "/nodes/{node}/tasks/{upid}/log")]
+#[doc(alias = "read_task_log")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesTasksLog {
@@ -1507,11 +1549,11 @@ rt::property_string_impls!(LxcConfigFeatures);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LxcNet {
-    /// `bridge`: string, matches `(?:[-_.\w\d]+)`; optional.
+    /// `bridge`: string, shaped as one or more of `-`, `_`, `.`, letters, digits (the whole value matches `(?:[-_.\w\d]+)`); optional.
     pub bridge: ::std::option::Option<::std::string::String>,
     /// `firewall`: boolean; optional.
     pub firewall: ::std::option::Option<bool>,
-    /// `name`: string, matches `[-_.\w\d]+`.
+    /// `name`: string, shaped as one or more of `-`, `_`, `.`, letters, digits (the whole value matches `[-_.\w\d]+`).
     pub name: ::std::string::String,
     /// Sub-keys this version of the SDK does not know, and the order keys arrived in.
     pub extra: rt::PropertyExtra,
@@ -2085,7 +2127,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// **Returns** [`GetVersionResponse`].
 ///
-/// Upstream handler name: `version`.
+/// Upstream handler name: `version`. In the PVE API viewer: [/version](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/version).
+#[doc(alias = "GET /version")]
+#[doc(alias = "/version")]
+#[doc(alias = "version")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetVersion {

@@ -87,7 +87,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `ab_dash`.
+/// Upstream handler name: `ab_dash`. In the PVE API viewer: [/nodes/{node}/a-b](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/a-b).
+#[doc(alias = "GET /nodes/{node}/a-b")]
+#[doc(alias = "/nodes/{node}/a-b")]
+#[doc(alias = "ab_dash")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesAB {
@@ -151,7 +154,10 @@ impl rt::Endpoint for GetNodesAB {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `ab_underscore`.
+/// Upstream handler name: `ab_underscore`. In the PVE API viewer: [/nodes/{node}/a_b](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/a_b).
+#[doc(alias = "GET /nodes/{node}/a_b")]
+#[doc(alias = "/nodes/{node}/a_b")]
+#[doc(alias = "ab_underscore")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesAB2 {
@@ -215,7 +221,10 @@ impl rt::Endpoint for GetNodesAB2 {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `list_things`.
+/// Upstream handler name: `list_things`. In the PVE API viewer: [/nodes/{node}/things](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/things).
+#[doc(alias = "GET /nodes/{node}/things")]
+#[doc(alias = "/nodes/{node}/things")]
+#[doc(alias = "list_things")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesThings {
@@ -279,7 +288,10 @@ impl rt::Endpoint for GetNodesThings {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `thing_item`.
+/// Upstream handler name: `thing_item`. In the PVE API viewer: [/nodes/{node}/things/item](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/things/item).
+#[doc(alias = "GET /nodes/{node}/things/item")]
+#[doc(alias = "/nodes/{node}/things/item")]
+#[doc(alias = "thing_item")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesThingsItem {
@@ -343,7 +355,10 @@ impl rt::Endpoint for GetNodesThingsItem {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `get_thing`.
+/// Upstream handler name: `get_thing`. In the PVE API viewer: [/nodes/{node}/things/{foo-bar}](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/things/{foo-bar}).
+#[doc(alias = "GET /nodes/{node}/things/{foo-bar}")]
+#[doc(alias = "/nodes/{node}/things/{foo-bar}")]
+#[doc(alias = "get_thing")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesThingsFooBar {
@@ -414,7 +429,10 @@ impl rt::Endpoint for GetNodesThingsFooBar {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `set_thing`.
+/// Upstream handler name: `set_thing`. In the PVE API viewer: [/nodes/{node}/things/{foo-bar}](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/things/{foo-bar}).
+#[doc(alias = "PUT /nodes/{node}/things/{foo-bar}")]
+#[doc(alias = "/nodes/{node}/things/{foo-bar}")]
+#[doc(alias = "set_thing")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutNodesThingsFooBar {
@@ -553,6 +571,14 @@ impl PutNodesThingsFooBar {
         self
     }
 
+    /// Sets `Ref`: the same as `r#ref`, by a name that needs no `r#`.
+    pub fn reference(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref(value)
+    }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -621,6 +647,13 @@ pub struct GetNodesThingsFooBarResponse {
     pub x_y_2: ::std::option::Option<GetNodesThingsFooBarResponseXY2>,
     /// Fields the schema does not declare, kept as received.
     pub extra: rt::Extra,
+}
+
+impl GetNodesThingsFooBarResponse {
+    /// `Ref`: the field `r#ref`, by a name that needs no `r#`.
+    pub fn reference(&self) -> ::std::option::Option<&i64> {
+        self.r#ref.as_ref()
+    }
 }
 
 impl<'de> rt::serde::Deserialize<'de> for GetNodesThingsFooBarResponse {
@@ -894,7 +927,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `keyword_module`.
+/// Upstream handler name: `keyword_module`. In the PVE API viewer: [/type](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/type).
+#[doc(alias = "GET /type")]
+#[doc(alias = "/type")]
+#[doc(alias = "keyword_module")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetType {

@@ -87,7 +87,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Runs on the node named by `node`.
 ///
-/// Upstream handler name: `vmlist`.
+/// Upstream handler name: `vmlist`. In the PVE API viewer: [/nodes/{node}/lxc](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/lxc).
+#[doc(alias = "GET /nodes/{node}/lxc")]
+#[doc(alias = "/nodes/{node}/lxc")]
+#[doc(alias = "vmlist")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesLxc {
@@ -307,7 +310,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// **Returns** [`GetVersionResponse`].
 ///
-/// Upstream handler name: `version`.
+/// Upstream handler name: `version`. In the PVE API viewer: [/version](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/version).
+#[doc(alias = "GET /version")]
+#[doc(alias = "/version")]
+#[doc(alias = "version")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetVersion {

@@ -98,7 +98,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Protected: pveproxy forwards it to the privileged daemon.
 ///
-/// Upstream handler name: `update_acl`.
+/// Upstream handler name: `update_acl`. In the PVE API viewer: [/access/acl](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/access/acl).
+#[doc(alias = "PUT /access/acl")]
+#[doc(alias = "/access/acl")]
+#[doc(alias = "update_acl")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutAccessAcl {
@@ -114,11 +117,18 @@ impl PutAccessAcl {
     /// A request with its required parameters: `path`, `roles`.
     pub fn new(
         path: impl ::std::convert::Into<::std::string::String>,
-        roles: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        roles: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
         Self {
             path: path.into(),
-            roles: roles.into(),
+            roles: ::std::iter::Iterator::collect(
+                ::std::iter::Iterator::map(
+                    ::std::iter::IntoIterator::into_iter(roles),
+                    ::std::convert::Into::into,
+                ),
+            ),
             extra: rt::ExtraParams::new(),
         }
     }
@@ -168,7 +178,10 @@ impl rt::Endpoint for PutAccessAcl {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `create_ticket`.
+/// Upstream handler name: `create_ticket`. In the PVE API viewer: [/access/ticket](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/access/ticket).
+#[doc(alias = "POST /access/ticket")]
+#[doc(alias = "/access/ticket")]
+#[doc(alias = "create_ticket")]
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostAccessTicket {
@@ -252,7 +265,10 @@ impl rt::Endpoint for PostAccessTicket {
 ///
 /// **Returns** nothing.
 ///
-/// Upstream handler name: `update_user`.
+/// Upstream handler name: `update_user`. In the PVE API viewer: [/access/users/{userid}](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/access/users/{userid}).
+#[doc(alias = "PUT /access/users/{userid}")]
+#[doc(alias = "/access/users/{userid}")]
+#[doc(alias = "update_user")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutAccessUsersUserid {
@@ -424,7 +440,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// **Returns** JSON the schema does not describe.
 ///
-/// Upstream handler name: `reboot`.
+/// Upstream handler name: `reboot`. In the PVE API viewer: [/cluster/reboot](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/cluster/reboot).
+#[doc(alias = "POST /cluster/reboot")]
+#[doc(alias = "/cluster/reboot")]
+#[doc(alias = "reboot")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostClusterReboot {
@@ -487,7 +506,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// **Returns** [`GetVersionResponse`].
 ///
-/// Upstream handler name: `version`.
+/// Upstream handler name: `version`. In the PVE API viewer: [/version](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/version).
+#[doc(alias = "GET /version")]
+#[doc(alias = "/version")]
+#[doc(alias = "version")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetVersion {

@@ -103,7 +103,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Runs on the node named by `node`.
 ///
-/// Upstream handler name: `vm_config`.
+/// Upstream handler name: `vm_config`. In the PVE API viewer: [/nodes/{node}/lxc/{vmid}/config](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/lxc/{vmid}/config).
+#[doc(alias = "GET /nodes/{node}/lxc/{vmid}/config")]
+#[doc(alias = "/nodes/{node}/lxc/{vmid}/config")]
+#[doc(alias = "vm_config")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesLxcConfig {
@@ -186,7 +189,10 @@ impl rt::Endpoint for GetNodesLxcConfig {
 ///
 /// Runs on the node named by `node`. Protected: pveproxy forwards it to the privileged daemon.
 ///
-/// Upstream handler name: `update_vm`.
+/// Upstream handler name: `update_vm`. In the PVE API viewer: [/nodes/{node}/lxc/{vmid}/config](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/lxc/{vmid}/config).
+#[doc(alias = "PUT /nodes/{node}/lxc/{vmid}/config")]
+#[doc(alias = "/nodes/{node}/lxc/{vmid}/config")]
+#[doc(alias = "update_vm")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutNodesLxcConfig {
@@ -489,11 +495,11 @@ rt::property_string_impls!(LxcConfigFeatures);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LxcConfigNet {
-    /// `bridge`: string, matches `[-_.\w\d]+`; optional.
+    /// `bridge`: string, shaped as one or more of `-`, `_`, `.`, letters, digits (the whole value matches `[-_.\w\d]+`); optional.
     pub bridge: ::std::option::Option<::std::string::String>,
     /// `firewall`: boolean; optional.
     pub firewall: ::std::option::Option<bool>,
-    /// `name`: string, matches `[-_.\w\d]+`.
+    /// `name`: string, shaped as one or more of `-`, `_`, `.`, letters, digits (the whole value matches `[-_.\w\d]+`).
     pub name: ::std::string::String,
     /// Sub-keys this version of the SDK does not know, and the order keys arrived in.
     pub extra: rt::PropertyExtra,

@@ -91,7 +91,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Runs on the node named by `node`. Protected: pveproxy forwards it to the privileged daemon.
 ///
-/// Upstream handler name: `create_vm`.
+/// Upstream handler name: `create_vm`. In the PVE API viewer: [/nodes/{node}/lxc](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/lxc).
+#[doc(alias = "POST /nodes/{node}/lxc")]
+#[doc(alias = "/nodes/{node}/lxc")]
+#[doc(alias = "create_vm")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostNodesLxc {
@@ -152,6 +155,11 @@ impl PostNodesLxc {
     ) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self
+    }
+
+    /// Sets `type`: the same as `r#type`, by a name that needs no `r#`.
+    pub fn kind(self, value: impl ::std::convert::Into<super::types::LxcType>) -> Self {
+        self.r#type(value)
     }
 
     /// Adds a parameter the schema does not list.
@@ -233,7 +241,10 @@ impl rt::Endpoint for PostNodesLxc {
 ///
 /// Runs on the node named by `node`.
 ///
-/// Upstream handler name: `read_task_log`.
+/// Upstream handler name: `read_task_log`. In the PVE API viewer: [/nodes/{node}/tasks/{upid}/log](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/tasks/{upid}/log).
+#[doc(alias = "GET /nodes/{node}/tasks/{upid}/log")]
+#[doc(alias = "/nodes/{node}/tasks/{upid}/log")]
+#[doc(alias = "read_task_log")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesTasksLog {
@@ -387,11 +398,11 @@ use ::proxmox_sdk::__rt as rt;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LxcNet {
-    /// `bridge`: string, matches `(?:[-_.\w\d]+)`; optional.
+    /// `bridge`: string, shaped as one or more of `-`, `_`, `.`, letters, digits (the whole value matches `(?:[-_.\w\d]+)`); optional.
     pub bridge: ::std::option::Option<::std::string::String>,
     /// `firewall`: boolean; optional.
     pub firewall: ::std::option::Option<bool>,
-    /// `name`: string, matches `[-_.\w\d]+`.
+    /// `name`: string, shaped as one or more of `-`, `_`, `.`, letters, digits (the whole value matches `[-_.\w\d]+`).
     pub name: ::std::string::String,
     /// Sub-keys this version of the SDK does not know, and the order keys arrived in.
     pub extra: rt::PropertyExtra,

@@ -87,7 +87,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `get_widget`.
+/// Upstream handler name: `get_widget`. In the PVE API viewer: [/nodes/{node}/widgets](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/widgets).
+#[doc(alias = "GET /nodes/{node}/widgets")]
+#[doc(alias = "/nodes/{node}/widgets")]
+#[doc(alias = "get_widget")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesWidgets {
@@ -151,7 +154,10 @@ impl rt::Endpoint for GetNodesWidgets {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `create_widget`.
+/// Upstream handler name: `create_widget`. In the PVE API viewer: [/nodes/{node}/widgets](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/widgets).
+#[doc(alias = "POST /nodes/{node}/widgets")]
+#[doc(alias = "/nodes/{node}/widgets")]
+#[doc(alias = "create_widget")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostNodesWidgets {

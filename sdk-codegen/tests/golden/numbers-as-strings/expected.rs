@@ -87,7 +87,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `set_quota`.
+/// Upstream handler name: `set_quota`. In the PVE API viewer: [/nodes/{node}/quotas](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/quotas).
+#[doc(alias = "POST /nodes/{node}/quotas")]
+#[doc(alias = "/nodes/{node}/quotas")]
+#[doc(alias = "set_quota")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostNodesQuotas {

@@ -87,7 +87,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `odd`.
+/// Upstream handler name: `odd`. In the PVE API viewer: [/nodes/{node}/odd](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/odd).
+#[doc(alias = "POST /nodes/{node}/odd")]
+#[doc(alias = "/nodes/{node}/odd")]
+#[doc(alias = "odd")]
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostNodesOdd {

@@ -87,7 +87,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `list_colors`.
+/// Upstream handler name: `list_colors`. In the PVE API viewer: [/nodes/{node}/colors](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/colors).
+#[doc(alias = "GET /nodes/{node}/colors")]
+#[doc(alias = "/nodes/{node}/colors")]
+#[doc(alias = "list_colors")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesColors {
@@ -151,7 +154,10 @@ impl rt::Endpoint for GetNodesColors {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `moods`.
+/// Upstream handler name: `moods`. In the PVE API viewer: [/nodes/{node}/moods](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/moods).
+#[doc(alias = "GET /nodes/{node}/moods")]
+#[doc(alias = "/nodes/{node}/moods")]
+#[doc(alias = "moods")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesMoods {
@@ -218,7 +224,10 @@ impl rt::Endpoint for GetNodesMoods {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `spec`.
+/// Upstream handler name: `spec`. In the PVE API viewer: [/nodes/{node}/spec](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/spec).
+#[doc(alias = "GET /nodes/{node}/spec")]
+#[doc(alias = "/nodes/{node}/spec")]
+#[doc(alias = "spec")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesSpec {

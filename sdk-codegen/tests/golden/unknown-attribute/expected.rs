@@ -87,7 +87,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `create_gizmo`.
+/// Upstream handler name: `create_gizmo`. In the PVE API viewer: [/nodes/{node}/gizmos](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/gizmos).
+#[doc(alias = "POST /nodes/{node}/gizmos")]
+#[doc(alias = "/nodes/{node}/gizmos")]
+#[doc(alias = "create_gizmo")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostNodesGizmos {
@@ -164,7 +167,10 @@ impl rt::Endpoint for PostNodesGizmos {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `read_gizmo`.
+/// Upstream handler name: `read_gizmo`. In the PVE API viewer: [/nodes/{node}/gizmos/{id}](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/gizmos/{id}).
+#[doc(alias = "GET /nodes/{node}/gizmos/{id}")]
+#[doc(alias = "/nodes/{node}/gizmos/{id}")]
+#[doc(alias = "read_gizmo")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesGizmosId {

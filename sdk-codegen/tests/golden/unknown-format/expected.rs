@@ -87,7 +87,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `create_gadget`.
+/// Upstream handler name: `create_gadget`. In the PVE API viewer: [/nodes/{node}/gadgets](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/gadgets).
+#[doc(alias = "POST /nodes/{node}/gadgets")]
+#[doc(alias = "/nodes/{node}/gadgets")]
+#[doc(alias = "create_gadget")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostNodesGadgets {

@@ -91,7 +91,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `list_lamps`.
+/// Upstream handler name: `list_lamps`. In the PVE API viewer: [/nodes/{node}/lamps](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/lamps).
+#[doc(alias = "GET /nodes/{node}/lamps")]
+#[doc(alias = "/nodes/{node}/lamps")]
+#[doc(alias = "list_lamps")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesLamps {

@@ -91,7 +91,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `create_beacon`.
+/// Upstream handler name: `create_beacon`. In the PVE API viewer: [/nodes/{node}/beacons](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/beacons).
+#[doc(alias = "POST /nodes/{node}/beacons")]
+#[doc(alias = "/nodes/{node}/beacons")]
+#[doc(alias = "create_beacon")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostNodesBeacons {
@@ -155,7 +158,10 @@ impl rt::Endpoint for PostNodesBeacons {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `update_beacon`.
+/// Upstream handler name: `update_beacon`. In the PVE API viewer: [/nodes/{node}/beacons](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/beacons).
+#[doc(alias = "PUT /nodes/{node}/beacons")]
+#[doc(alias = "/nodes/{node}/beacons")]
+#[doc(alias = "update_beacon")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutNodesBeacons {
@@ -219,7 +225,10 @@ impl rt::Endpoint for PutNodesBeacons {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `delete_beacon`.
+/// Upstream handler name: `delete_beacon`. In the PVE API viewer: [/nodes/{node}/beacons](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/beacons).
+#[doc(alias = "DELETE /nodes/{node}/beacons")]
+#[doc(alias = "/nodes/{node}/beacons")]
+#[doc(alias = "delete_beacon")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteNodesBeacons {

@@ -87,7 +87,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `create_probe`.
+/// Upstream handler name: `create_probe`. In the PVE API viewer: [/nodes/{node}/probes](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/probes).
+#[doc(alias = "POST /nodes/{node}/probes")]
+#[doc(alias = "/nodes/{node}/probes")]
+#[doc(alias = "create_probe")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostNodesProbes {

@@ -87,7 +87,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `create_note`.
+/// Upstream handler name: `create_note`. In the PVE API viewer: [/nodes/{node}/notes](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/notes).
+#[doc(alias = "POST /nodes/{node}/notes")]
+#[doc(alias = "/nodes/{node}/notes")]
+#[doc(alias = "create_note")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostNodesNotes {
@@ -130,9 +133,18 @@ impl PostNodesNotes {
     /// Sets `tags`.
     pub fn tags(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.tags = ::std::option::Option::Some(value.into());
+        self.tags = ::std::option::Option::Some(
+            ::std::iter::Iterator::collect(
+                ::std::iter::Iterator::map(
+                    ::std::iter::IntoIterator::into_iter(value),
+                    ::std::convert::Into::into,
+                ),
+            ),
+        );
         self
     }
 
