@@ -7,7 +7,6 @@
 mod common;
 
 use proxmox_sdk::api::cluster::{GetClusterResources, GetClusterResourcesItem};
-use proxmox_sdk::api::types::ClusterResourcesType;
 use proxmox_sdk::{Client, Error};
 
 #[tokio::main(flavor = "current_thread")]
@@ -20,13 +19,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 pub(crate) async fn list_cluster_guests(
     client: &Client,
 ) -> Result<Vec<GetClusterResourcesItem>, Error> {
-    let request = GetClusterResources::new().r#type(ClusterResourcesType::Vm);
-    let guests = client.send(&request).await?;
+    let guests = client.send(&GetClusterResources::new().kind("vm")).await?;
     for guest in &guests {
         println!(
             "{:>6} {:<6} {:<20} {:<10} {}",
             guest.vmid.unwrap_or_default(),
-            guest.r#type.as_str(),
+            guest.kind().as_str(),
             guest.name.as_deref().unwrap_or("-"),
             guest.node.as_deref().unwrap_or("-"),
             guest.status.as_deref().unwrap_or("-"),
