@@ -6,22 +6,29 @@
 
 mod common;
 
-use proxmox_sdk::api::cluster::GetClusterResources;
-use proxmox_sdk::api::types::ClusterResourcesType;
+use proxmox_sdk::api::cluster::{GetClusterResources, GetClusterResourcesItem};
+use proxmox_sdk::{Client, Error};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let client = common::client()?;
-    let request = GetClusterResources::new().r#type(ClusterResourcesType::Vm);
-    for guest in client.send(&request).await? {
+    list_cluster_guests(&common::client()?).await?;
+    Ok(())
+}
+
+/// Prints one line per guest and returns them.
+pub(crate) async fn list_cluster_guests(
+    client: &Client,
+) -> Result<Vec<GetClusterResourcesItem>, Error> {
+    let guests = client.send(&GetClusterResources::new().kind("vm")).await?;
+    for guest in &guests {
         println!(
             "{:>6} {:<6} {:<20} {:<10} {}",
-            guest.vmid.map(|v| v.to_string()).unwrap_or_default(),
-            guest.r#type.as_str(),
+            guest.vmid.unwrap_or_default(),
+            guest.kind().as_str(),
             guest.name.as_deref().unwrap_or("-"),
             guest.node.as_deref().unwrap_or("-"),
             guest.status.as_deref().unwrap_or("-"),
         );
     }
-    Ok(())
+    Ok(guests)
 }

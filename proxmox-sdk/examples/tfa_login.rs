@@ -6,20 +6,15 @@
 //!
 //! The TOTP code is read from standard input when the server asks for one.
 
+mod common;
+
+use proxmox_sdk::Error;
 use proxmox_sdk::api::cluster::GetClusterStatus;
 use proxmox_sdk::client::TfaAnswer;
-use proxmox_sdk::tls::TlsTrust;
-use proxmox_sdk::{Client, Error};
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let var = |name: &str| std::env::var(name).map_err(|_| format!("set {name}"));
-    let client = Client::builder(&var("PVE_URL")?)?
-        .ticket_login(var("PVE_USER")?, var("PVE_PASSWORD")?)
-        .trust(TlsTrust::Fingerprints(vec![
-            var("PVE_FINGERPRINT")?.parse()?,
-        ]))
-        .build()?;
+    let client = common::ticket_client()?;
     match client.login().await {
         Ok(()) => println!("logged in (no second factor)"),
         Err(Error::TfaRequired(challenge)) => {

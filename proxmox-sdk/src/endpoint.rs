@@ -2,7 +2,7 @@
 //! HTTP method, path, parameters, response type and permission check, and renders itself
 //! without any I/O. One `send` executes any of them.
 
-use crate::permission::Permission;
+use crate::permission::{Permission, Required};
 use crate::wire::{FromWire, ParamError, ParamWriter, PathWriter};
 
 /// HTTP method of a PVE API call.
@@ -110,6 +110,29 @@ pub trait Endpoint {
         let mut params = ParamWriter::new();
         self.write_params(&mut params);
         RequestParts::new(Self::INFO.method, path.finish(), params)
+    }
+
+    /// What this request needs: [`EndpointInfo::permission`] with every `{param}` of its ACL
+    /// paths filled in from the request's own parameters (`/vms/{vmid}` → `/vms/100`), as
+    /// `(path, privilege)` pairs grouped by the same `and`/`or` alternatives. See
+    /// [`Required`] for what a parameter the request leaves out does.
+    fn required_permissions(&self) -> Required {
+        let mut path = PathWriter::new();
+        self.write_path(&mut path);
+        let mut params = ParamWriter::new();
+        self.write_params(&mut params);
+        let names = crate::permission::template_params(Self::INFO.path);
+        let lookup = |name: &str| -> Vec<String> {
+            if let Some(i) = names.iter().position(|n| *n == name) {
+                return path.values().get(i).cloned().into_iter().collect();
+            }
+            params
+                .pairs()
+                .filter(|(key, _)| *key == name)
+                .flat_map(|(_, value)| crate::permission::list_items(value))
+                .collect()
+        };
+        Required::of(Self::INFO.permission, &lookup)
     }
 }
 

@@ -35,6 +35,18 @@
 //! # }
 //! ```
 //!
+//! **Handles** ([`handle`]) are the short way to the common calls: `client.node("pve1")`,
+//! `.lxc(100)` / `.qemu(100)`, and `client.locate(100)` for a guest wherever it runs. They
+//! build the same request types and wait for the tasks they start:
+//!
+//! ```no_run
+//! # async fn tour(client: proxmox_sdk::Client) -> Result<(), proxmox_sdk::Error> {
+//! let ct = client.node("pve1").lxc(100);
+//! ct.snapshot("before-upgrade").await?;
+//! ct.update(|config| config.memory = Some(2048)).await?;
+//! # Ok(()) }
+//! ```
+//!
 //! **Responses decode what real servers send** ([`wire::de`]): numbers as strings, `0`/`1`
 //! booleans, `null` lists, and fields the schema does not know, which are kept in `extra` so a
 //! read-modify-write loses nothing. Property strings such as `net0` are typed
@@ -46,8 +58,10 @@
 //! [`Endpoint::to_parts`] shows the exact bytes without any I/O.
 //!
 //! **Permissions are data.** `<Endpoint>::INFO.permission` is the schema's check
-//! ([`Permission`]); a 403 is parsed into the missing [`Privilege`]s
-//! ([`Error::missing_privileges`]). Privileges are an enum, so a privilege PVE does not have is
+//! ([`Permission`]), with the checks handlers make in their own code where PVE's sources show
+//! them; `request.required_permissions()` ([`Endpoint::required_permissions`]) fills in the
+//! request's own `{vmid}`, `{storage}`, … into concrete `(path, privilege)` pairs. A 403 is
+//! parsed into the missing [`Privilege`]s ([`Error::missing_privileges`]). Privileges are an enum, so a privilege PVE does not have is
 //! a compile error:
 //!
 //! ```compile_fail
@@ -59,8 +73,15 @@
 //! retries only where they are safe, `tracing` spans without secrets, and one [`Error`] type that
 //! says whether a failed request may have been processed.
 //!
-//! **Tasks** ([`task`], [`Upid`]): calls that start a worker return its [`Upid`]; wait for it and
-//! get a typed outcome.
+//! **Tasks** ([`task`], [`Upid`]): calls that start a worker return its [`Upid`];
+//! [`Client::run`] sends such a call and waits for its task in one step, and
+//! [`Client::wait_task`] waits for any UPID. `?` works across [`Client::send`],
+//! [`Client::run`] and [`Client::wait_task`] in one function returning [`Error`].
+//!
+//! **Consoles and the guest agent**: [`Client::console`] opens a node shell, container or VM
+//! console as an `AsyncRead + AsyncWrite` stream over the client's own TLS connection
+//! ([`console`]); [`Client::agent`] waits for a VM's guest agent, runs commands, reads and
+//! writes files and waits for an IP address ([`agent`]).
 //!
 //! **Uploads** ([`upload`]): [`Client::upload`] streams an ISO, template or disk image to a
 //! storage in constant memory, with its checksum, progress and own timeout;
@@ -80,10 +101,13 @@ extern crate self as proxmox_sdk;
 // `tests` submodule (`client/tests.rs`, `tls/tests/`). Cross-crate and end-to-end tests
 // live in the workspace's `tests/` crate; `tests/testing_kit.rs` uses only the public API.
 
+pub mod agent;
 pub mod api;
 pub mod client;
+pub mod console;
 pub mod endpoint;
 pub mod error;
+pub mod handle;
 mod login;
 pub mod permission;
 mod secret;
@@ -100,9 +124,13 @@ pub use api::{Privilege, SCHEMA_VERSION};
 pub use client::{Client, ClientBuilder};
 pub use endpoint::{Endpoint, EndpointInfo, HttpMethod, TaskReturn};
 pub use error::Error;
-pub use permission::{Check, Permission};
+pub use permission::{Check, Permission, Required};
 pub use task::TaskStarted;
 pub use upid::Upid;
+
+/// The `serde_json` this crate uses, for the JSON [`Client::raw`] returns (`Value`, `json!`),
+/// so an application needs no second dependency that must match its version.
+pub use serde_json;
 
 /// The package README's Rust examples, compiled by `cargo test --doc`.
 #[cfg(doctest)]

@@ -18,6 +18,9 @@ use tokio::io::AsyncRead;
 use crate::endpoint::HttpMethod;
 use crate::tls::FingerprintMismatch;
 
+mod upgrade;
+pub use upgrade::{UpgradeResponse, UpgradeUnsupported, Upgraded, UpgradedIo};
+
 /// A boxed, sendable future, as returned by [`Transport::execute`].
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -32,6 +35,23 @@ pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 pub trait Transport: Send + Sync + fmt::Debug {
     /// Sends `request` and returns the response, whatever its status.
     fn execute(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
+
+    /// Sends `request`, which asks for an HTTP/1.1 upgrade (its `Connection: Upgrade` and
+    /// `Upgrade` headers are set by the caller), and returns the upgraded connection on `101`,
+    /// or the complete response otherwise. The connection must be the one the request went
+    /// out on, so the TLS trust that verified it covers the upgraded stream too.
+    ///
+    /// The default cannot upgrade: it answers [`TransportError::Connect`] holding
+    /// [`UpgradeUnsupported`], without sending anything.
+    fn upgrade(
+        &self,
+        request: HttpRequest,
+    ) -> BoxFuture<'_, Result<UpgradeResponse, TransportError>> {
+        drop(request);
+        Box::pin(std::future::ready(Err(TransportError::Connect(Box::new(
+            UpgradeUnsupported,
+        )))))
+    }
 }
 
 /// A request ready for the wire.
@@ -147,7 +167,7 @@ impl fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
-            .field("url", &self.url)
+            .field("url", &upgrade::redact_ticket(&self.url))
             .field("headers", &self.headers)
             .field("body", &self.body)
             .field("timeout", &self.timeout)

@@ -37,8 +37,10 @@ use crate::wire::{FromWire, ToParam};
 /// ```
 ///
 /// Equality, hashing and ordering compare the text, so two spellings of the same numbers
-/// (upper- and lowercase hex) are different UPIDs, as they are to the server.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// (upper- and lowercase hex) are different UPIDs, as they are to the server. `Debug` prints
+/// the text too (the parsed fields are all in it), so a UPID inside a struct's `Debug` stays
+/// one readable token.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Upid {
     /// The parsed text. Every other field is derived from it, and it comes first, so the
     /// derived comparisons are those of the text.
@@ -389,6 +391,12 @@ impl fmt::Display for Upid {
     }
 }
 
+impl fmt::Debug for Upid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.raw)
+    }
+}
+
 impl Serialize for Upid {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.raw)
@@ -424,6 +432,14 @@ mod tests {
             Ok(upid) => upid,
             Err(e) => panic!("{s:?} should parse: {e}"),
         }
+    }
+
+    #[test]
+    fn debug_is_the_text() {
+        let text = "UPID:pve1:000934AF:0D015579:68BF3A41:vzdump:100:ops@pve!ci:";
+        let upid = parse(text);
+        assert_eq!(format!("{upid:?}"), text);
+        assert_eq!(format!("{:?}", Some(&upid)), format!("Some({text})"));
     }
 
     // The official vectors, pve-common `test/upid-test.pl`.

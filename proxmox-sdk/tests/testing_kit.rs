@@ -270,3 +270,83 @@ async fn a_ticket_login_is_scripted_like_any_other_call_and_its_password_never_r
     assert_eq!(requests[1].header("cookie"), Some("***"));
     assert!(!format!("{requests:?}").contains("correct horse"));
 }
+
+#[tokio::test(start_paused = true)]
+async fn chosen_status_reads_fail_and_the_log_grows_as_the_task_runs() {
+    let task = upid("pve1", "vzdump", "100");
+    let script = ScriptedTransport::new().task(
+        ScriptedTask::new(task.clone())
+            .running(3)
+            .status_fails(2..=2, respond::error(503, "proxy busy"))
+            .log(["one", "two", "three"])
+            .log_visible([1, 2, 3])
+            .without_total(),
+    );
+    let client = script.client();
+
+    let before = client.task_log(&task, 0, 0).await.expect("log");
+    assert_eq!(before.total, None, "without_total leaves `total` out");
+    assert_eq!(
+        before.lines.len(),
+        1,
+        "one line exists before the first read"
+    );
+
+    assert!(
+        client
+            .task_status(&task)
+            .await
+            .expect("read 1")
+            .is_running()
+    );
+    let busy = client.task_status(&task).await.expect_err("read 2 fails");
+    assert_eq!(busy.status(), Some(503));
+    assert_eq!(
+        client.task_log(&task, 0, 0).await.expect("log").lines.len(),
+        2
+    );
+    assert!(
+        client
+            .task_status(&task)
+            .await
+            .expect("read 3")
+            .is_running()
+    );
+    let done = client.task_status(&task).await.expect("read 4");
+    assert_eq!(done.exit_status(), Some(&ExitStatus::Ok));
+    let texts: Vec<String> = client
+        .task_log(&task, 0, 0)
+        .await
+        .expect("log")
+        .lines
+        .into_iter()
+        .map(|l| l.text)
+        .collect();
+    assert_eq!(texts, ["one", "two", "three"]);
+    script.finish();
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_reply_latency_keeps_the_call_in_flight_on_the_paused_clock() {
+    let script = ScriptedTransport::new()
+        .latency(Duration::from_secs(10))
+        .expect(
+            Expect::get("/version")
+                .times(2)
+                .respond(respond::data(json!({"version": "9.1.4"}))),
+        );
+    let client = script.client();
+    let call = client.raw(HttpMethod::Get, "/version", &[]);
+    let timed_out = tokio::time::timeout(Duration::from_secs(5), call).await;
+    assert!(
+        timed_out.is_err(),
+        "still in flight after 5 of its 10 seconds"
+    );
+    assert_eq!(script.requests().len(), 1, "the request went out at once");
+    let answer = client.raw(HttpMethod::Get, "/version", &[]).await;
+    assert_eq!(
+        answer.expect("answered after its latency")["version"],
+        "9.1.4"
+    );
+    script.finish();
+}

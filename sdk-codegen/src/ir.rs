@@ -21,6 +21,8 @@ pub struct Api {
     pub privileges: Vec<String>,
     /// The read-modify-write pairs: a `GET` response that builds its `PUT`/`POST` update.
     pub write_backs: Vec<WriteBack>,
+    /// The explained formats the API uses (from `formats.json`), sorted by name.
+    pub glossary: Vec<GlossaryEntry>,
     /// Numbers for the build report.
     pub stats: Stats,
 }
@@ -84,6 +86,17 @@ pub enum CopyHow {
     OptionalAsText,
     /// Different types, required, with a text form: as received.
     RequiredAsText,
+}
+
+/// One `format` explained in our own words (`formats.json`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GlossaryEntry {
+    /// The format name (`pve-node`).
+    pub format: String,
+    /// What a value of it is, in one line.
+    pub meaning: String,
+    /// A value of it.
+    pub example: String,
 }
 
 /// Counts printed by the build report.
@@ -219,6 +232,10 @@ pub struct Field {
     /// The builder method that sets the field: the identifier, or `with_<name>` where that
     /// would clash with a generated method (decided by lowering).
     pub setter: String,
+    /// A readable second name for a raw identifier (`kind` for `r#type`; rule in
+    /// [`crate::naming`]): a second setter on request and property-string types, an accessor on
+    /// response structs. `None` when the field's identifier is not raw or the name is taken.
+    pub alias: Option<String>,
     /// The value type (for indexed families: the element type).
     pub ty: Ty,
     /// Whether the field may be absent.
@@ -227,8 +244,39 @@ pub struct Field {
     pub indexed_max: Option<u32>,
     /// A credential: never printed by `Debug`.
     pub secret: bool,
+    /// The limits the value must keep, in the form the runtime checks them (decided by
+    /// lowering from the schema's facts).
+    pub limits: Limits,
     /// Schema facts for the docs.
     pub facts: Facts,
+}
+
+/// What the schema allows of a value beyond its type, as the runtime checks it: bounds of a
+/// number (compared as `f64`, exact for every integer up to 2^53) and the length of a text in
+/// characters. Empty for every other type; request parameters are checked before sending,
+/// property-string sub-keys when parsed strictly, responses never.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Limits {
+    /// Smallest number allowed.
+    pub min: Option<f64>,
+    /// Largest number allowed.
+    pub max: Option<f64>,
+    /// Fewest characters allowed.
+    pub min_length: Option<u64>,
+    /// Most characters allowed.
+    pub max_length: Option<u64>,
+}
+
+impl Limits {
+    /// Whether a number has a bound.
+    pub fn has_range(&self) -> bool {
+        self.min.is_some() || self.max.is_some()
+    }
+
+    /// Whether a text has a length limit.
+    pub fn has_length(&self) -> bool {
+        self.min_length.is_some() || self.max_length.is_some()
+    }
 }
 
 /// Schema facts about a value, rendered into rustdoc (never upstream prose).
@@ -238,6 +286,8 @@ pub struct Facts {
     pub ty: String,
     /// Registered format name.
     pub format: Option<String>,
+    /// Whether the glossary explains `format` (its doc then links there).
+    pub format_explained: bool,
     /// Regex the value must match.
     pub pattern: Option<String>,
     /// Lower bound.
@@ -354,6 +404,16 @@ pub enum Permission {
     World,
     /// No permissions block.
     RootOnly,
+    /// What the handler checks in its own code (`handler-permissions.json`), folded with the
+    /// schema's check (`and`) where there is one; the schema said `user: all` otherwise.
+    InHandler {
+        /// The whole requirement.
+        check: Check,
+        /// Where the handler makes its part (`qemu-server src/PVE/API2/Qemu.pm, create_vm`).
+        source: String,
+        /// What the entry leaves out (docs only).
+        note: Option<String>,
+    },
 }
 
 /// A permission check expression.
@@ -385,4 +445,12 @@ pub enum Check {
     UseridParam(String),
     /// `perm-modify`.
     PermModify(String),
+    /// A check that applies only when the request carries a parameter (handler checks only:
+    /// `["when", "storage", check]`; the schema's own `require_param` fails when absent).
+    When {
+        /// The parameter.
+        param: String,
+        /// The check.
+        check: Box<Check>,
+    },
 }

@@ -23,6 +23,55 @@ pub struct SchemaSet {
     pub tasks: TaskList,
     /// `history.json`, when the folder has one (since when each endpoint exists).
     pub history: Option<crate::history::History>,
+    /// `formats.json`, when the folder has one: our own explanation of each `format`.
+    pub formats: Option<FormatGlossary>,
+    /// `handler-permissions.json`, when the folder has one: the checks handlers make in code.
+    pub handler_permissions: Option<HandlerPermissions>,
+}
+
+/// `formats.json`: a reviewed one-line meaning and an example for every `format` name the
+/// schema uses (our own words; the schema carries no prose).
+#[derive(Debug, Clone, Deserialize)]
+pub struct FormatGlossary {
+    /// What the file is.
+    pub about: String,
+    /// Format name → explanation.
+    pub formats: BTreeMap<String, FormatEntry>,
+}
+
+/// One glossary entry.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct FormatEntry {
+    /// What a value of the format is, in one line.
+    pub meaning: String,
+    /// A value of the format.
+    pub example: String,
+}
+
+/// `handler-permissions.json`: the permission checks a handler makes in its own code, for
+/// methods whose schema says only `user: all`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HandlerPermissions {
+    /// What the file is.
+    pub about: String,
+    /// One entry per method.
+    pub methods: Vec<HandlerPermission>,
+}
+
+/// The handler-level check of one method.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HandlerPermission {
+    /// `GET`, `POST`, `PUT` or `DELETE`.
+    pub method: String,
+    /// Path template.
+    pub path: String,
+    /// The check, in the schema's own `check` syntax (`["perm", "/vms/{vmid}", [...]]`).
+    pub check: Value,
+    /// Where the check is made (`qemu-server src/PVE/API2/Qemu.pm, create_vm`).
+    pub source: String,
+    /// What the check leaves out, when it is a simplification (optional).
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 /// Errors reading the schema folder. Each names the file.
@@ -48,7 +97,7 @@ pub enum LoadError {
 
 impl SchemaSet {
     /// Reads `pve-api.json`, `privileges.json`, `indexed-keys.json` and `tasks.json` from `dir`,
-    /// and `history.json` when it is there.
+    /// and `history.json`, `formats.json` and `handler-permissions.json` when they are there.
     ///
     /// # Errors
     /// A missing or malformed file, named in the error.
@@ -58,10 +107,9 @@ impl SchemaSet {
             privileges: read_json(&dir.join("privileges.json"))?,
             indexed: read_json(&dir.join("indexed-keys.json"))?,
             tasks: read_json(&dir.join("tasks.json"))?,
-            history: match dir.join("history.json") {
-                path if path.exists() => Some(read_json(&path)?),
-                _ => None,
-            },
+            history: read_optional(&dir.join("history.json"))?,
+            formats: read_optional(&dir.join("formats.json"))?,
+            handler_permissions: read_optional(&dir.join("handler-permissions.json"))?,
         })
     }
 
@@ -72,7 +120,17 @@ impl SchemaSet {
         "indexed-keys.json",
         "tasks.json",
         "history.json",
+        "formats.json",
+        "handler-permissions.json",
     ];
+}
+
+fn read_optional<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, LoadError> {
+    if path.exists() {
+        read_json(path).map(Some)
+    } else {
+        Ok(None)
+    }
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, LoadError> {

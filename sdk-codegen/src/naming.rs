@@ -20,6 +20,12 @@
 //! * **Fields and parameters**: snake_case of the wire name (`-` and `.` become `_`, `[n]` is
 //!   dropped); Rust keywords are escaped as raw identifiers (`r#type`), and the few that cannot
 //!   be raw get a trailing `_` (`self_`).
+//! * **Readable aliases**: a field with a raw identifier also gets a plain name
+//!   ([`readable_alias`]): `type` → `kind`, `ref` → `reference`, any other keyword → the word
+//!   with a trailing `_` (`macro_`, `match_`, `move_`). Request and property-string types get a
+//!   second setter by that name (`.kind(…)` beside `.r#type(…)`), response structs an accessor
+//!   (`item.kind()` beside `item.r#type`). No alias is made where the name is already a field,
+//!   a setter or a generated method of the type.
 //! * **Enum variants**: PascalCase of the value; a value starting with a digit gets a `V` prefix
 //!   (`2m` → `V2m`), the empty value is `Empty`, and clashes get a numeric suffix. Every enum
 //!   has the fallback `UnknownValue(String)` for values a newer server sends. `Self` becomes
@@ -135,6 +141,17 @@ pub fn field_ident(wire: &str) -> String {
     } else {
         s
     }
+}
+
+/// The readable second name of a raw identifier (`r#type` → `kind`); `None` for an identifier
+/// that is not raw.
+pub fn readable_alias(ident: &str) -> Option<String> {
+    let word = ident.strip_prefix("r#")?;
+    Some(match word {
+        "type" => "kind".to_string(),
+        "ref" => "reference".to_string(),
+        other => format!("{other}_"),
+    })
 }
 
 /// The identifier without a raw prefix (for building other names from it).

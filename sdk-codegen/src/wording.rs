@@ -42,6 +42,13 @@ pub enum Words<'a, C> {
     UseridParam(&'a str),
     /// `perm-modify`: the right to change permissions on the ACL path.
     PermModify(&'a str),
+    /// A check that applies only when the request carries the parameter (handler checks).
+    When {
+        /// The parameter.
+        param: &'a str,
+        /// The check.
+        check: &'a C,
+    },
 }
 
 /// The wording of `user: all`.
@@ -50,6 +57,12 @@ pub const ANY_USER: &str = "any authenticated user; the handler checks further";
 pub const WORLD: &str = "anyone, without authentication";
 /// The wording of an endpoint without a `permissions` block.
 pub const ROOT_ONLY: &str = "`root@pam` only";
+
+/// The wording of a requirement the handler (partly) checks in its own code: the check, and
+/// where the handler makes it.
+pub fn in_handler(check: &str, source: &str) -> String {
+    format!("{check} (with what the handler checks in its code: {source})")
+}
 
 /// One line describing `check`. `path` spells each ACL path: as the template it is, or with
 /// the request's parameters filled in.
@@ -89,6 +102,12 @@ pub fn check<C: Worded>(check: &C, path: &dyn Fn(&str) -> String) -> String {
         Words::UseridParam(privilege) => format!("`{privilege}` for the realm of `userid`"),
         Words::PermModify(template) => {
             format!("permission to modify ACLs on `{}`", path(template))
+        }
+        Words::When {
+            param,
+            check: inner,
+        } => {
+            format!("if `{param}` is given, {}", self::check(inner, path))
         }
     }
 }

@@ -288,7 +288,13 @@ fn every_input_form_gives_the_same_api() {
         .status()
         .expect("runs");
     assert!(status.success());
-    for f in ["privileges.json", "indexed-keys.json", "tasks.json"] {
+    for f in [
+        "privileges.json",
+        "indexed-keys.json",
+        "tasks.json",
+        "formats.json",
+        "handler-permissions.json",
+    ] {
         std::fs::copy(data.join(f), dir.join(f)).expect("copy data file");
     }
     let from_file = lower(diff::load(&dir.join("pve-api.json"), None).expect("file loads"));

@@ -20,20 +20,21 @@
 //! driven by `tasks_proxmoxer.py` next to this file, one run per line on its stdin. Prints a
 //! Markdown table.
 
+#[path = "pydriver/mod.rs"]
+mod pydriver;
 #[allow(dead_code)] // each bench uses a part of the shared statistics
 mod stats;
 
 use std::error::Error;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use proxmox_sdk::Client;
 use proxmox_sdk::api::nodes::PostNodesLxcSnapshot;
 use proxmox_sdk::task::WaitOptions;
 use proxmox_sdk::tls::TlsTrust;
-use sdk_tests::fakepve::{self, FakePve};
+use pydriver::{PyDriver, bench_main, number};
+use sdk_tests::fakepve::FakePve;
 use serde_json::json;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 const NODE: &str = "pve1";
 const VMID: u32 = 200;
@@ -108,35 +109,13 @@ async fn one_run(
 }
 
 /// The proxmoxer side, started once: a snapshot name in on stdin, one JSON line out per run.
-struct Proxmoxer {
-    child: tokio::process::Child,
-    stdin: tokio::process::ChildStdin,
-    stdout: tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
-}
+struct Proxmoxer(PyDriver);
 
 impl Proxmoxer {
     fn start(pve: &FakePve) -> Result<Self, Box<dyn Error>> {
-        let script = fakepve::workspace_root().join("tests/benches/tasks_proxmoxer.py");
-        let mut child = tokio::process::Command::new(fakepve::python_path())
-            .arg(script)
-            .args(["--host", &pve.host, "--port", &pve.port.to_string()])
-            .args(["--ca", &pve.ca_pem_path.to_string_lossy()])
-            .args(["--token-id", &pve.token_id, "--node", NODE])
-            .args(["--vmid", &VMID.to_string()])
-            // The secret goes through the environment, never the command line.
-            .env("TASKS_BENCH_TOKEN_SECRET", pve.token_secret.expose())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()?;
-        let stdin = child.stdin.take().ok_or("no stdin")?;
-        let stdout = child.stdout.take().ok_or("no stdout")?;
-        Ok(Self {
-            child,
-            stdin,
-            stdout: BufReader::new(stdout).lines(),
-        })
+        let vmid = VMID.to_string();
+        let args = ["--node", NODE, "--vmid", &vmid];
+        PyDriver::start("tasks_proxmoxer.py", pve, "TASKS_BENCH_TOKEN_SECRET", &args).map(Self)
     }
 
     async fn run(
@@ -145,25 +124,15 @@ impl Proxmoxer {
         task_secs: f64,
         series: &mut Series,
     ) -> Result<(), Box<dyn Error>> {
-        self.stdin.write_all(format!("{name}\n").as_bytes()).await?;
-        self.stdin.flush().await?;
-        let line = self
-            .stdout
-            .next_line()
-            .await?
-            .ok_or("tasks_proxmoxer.py ended early")?;
-        let run: serde_json::Value = serde_json::from_str(&line)?;
-        let number = |key: &str| run[key].as_f64().ok_or(format!("no {key} in {line}"));
-        series.lateness.push(number("elapsed")? - task_secs);
-        series.polls.push(number("polls")?);
-        series.post.push(number("post")?);
+        let run = self.0.run(name).await?;
+        series.lateness.push(number(&run, "elapsed")? - task_secs);
+        series.polls.push(number(&run, "polls")?);
+        series.post.push(number(&run, "post")?);
         Ok(())
     }
 
-    async fn finish(mut self) -> Result<(), Box<dyn Error>> {
-        drop(self.stdin);
-        self.child.wait().await?;
-        Ok(())
+    async fn finish(self) -> Result<(), Box<dyn Error>> {
+        self.0.finish().await
     }
 }
 
@@ -245,16 +214,5 @@ async fn set_length(pve: &mut FakePve, secs: f64) -> Result<(), Box<dyn Error>> 
 }
 
 fn main() {
-    if std::env::args().any(|a| a == "--list") {
-        // `cargo test --benches` lists benches; nothing to list here.
-        return;
-    }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("tokio runtime");
-    if let Err(e) = runtime.block_on(bench()) {
-        eprintln!("tasks bench failed: {e}");
-        std::process::exit(1);
-    }
+    bench_main("tasks", bench);
 }

@@ -173,6 +173,19 @@ def tasks(pve, ctx):
         vm.start_secs, vm.stop_secs, vm.shutdown_secs = 2, 2, 4
 
 
+@scenario('clones', 'basic with LXC clones of template 9000 that take 10 PVE s (the clone benchmark)')
+def clones(pve, ctx):
+    basic(pve, ctx)
+    # fakepve's own lock emulation: a clone sets the `disk` lock on its source for the whole
+    # task, so concurrent clones of one template meet `CT is locked (disk)` (and the config
+    # lock's `got timeout` after lock_wait). 10 PVE s at 0.01 = 0.1 real s per clone.
+    pve.time_scale = 0.01
+    pve.ct_secs.update(clone=10)
+    for grantee in (AGENT_TOKEN, AGENT_TOKEN.split('!', 1)[0]):
+        pve.grant(grantee, '/', 'VM.Clone')
+    ctx.extra['clone_source'] = 9000
+
+
 @scenario('acl', 'basic plus narrowly granted tokens (one guest only, no VM.Snapshot*, no VM.PowerMgmt, nothing)')
 def acl(pve, ctx):
     basic(pve, ctx)
@@ -234,6 +247,27 @@ def storage(pve, ctx):
     ctx.token(pve, UPLOAD_TOKEN, [('/storage/local', ('Datastore.AllocateTemplate', 'Datastore.Audit')),
                                   ('/', ('Sys.Audit', 'Sys.Modify'))])
     ctx.extra['upload_token'] = UPLOAD_TOKEN
+
+
+@scenario('agent', 'basic with a running guest agent on VM 100 and a hanging one on VM 102')
+def agent(pve, ctx):
+    basic(pve, ctx)
+    # fakepve runs nothing: exec answers come from this table, keyed by the joined argv.
+    pve.vm(100).agent = {
+        'files': {'/etc/hostname': 'vm-app\n'},
+        'exec': {'uname -r': {'exitcode': 0, 'out-data': '6.12.0\n', 'err-data': ''},
+                 'false': {'exitcode': 1, 'out-data': '', 'err-data': 'failed\n'}},
+        'interfaces': [
+            {'name': 'lo', 'hardware-address': '00:00:00:00:00:00',
+             'ip-addresses': [{'ip-address': '127.0.0.1', 'ip-address-type': 'ipv4', 'prefix': 8}]},
+            {'name': 'eth0', 'hardware-address': 'bc:24:11:2a:00:64',
+             'ip-addresses': [{'ip-address': 'fe80::be24:11ff:fe2a:64', 'ip-address-type': 'ipv6', 'prefix': 64},
+                              {'ip-address': '2001:db8::64', 'ip-address-type': 'ipv6', 'prefix': 64},
+                              {'ip-address': '192.0.2.100', 'ip-address-type': 'ipv4', 'prefix': 24}]}],
+    }
+    pve.vm(102).agent = {}
+    pve.vm(102).agent_hangs = True
+    ctx.extra['agent'] = {'running': 100, 'stopped': 101, 'hanging': 102}
 
 
 # ----------------------------------------------------------------------------- control
@@ -302,6 +336,15 @@ async def control(pve, cmd):
         return None
     if op in ('release_config_lock', 'unlock'):
         getattr(pve, op)(int(cmd['vmid']))
+        return None
+    if op == 'add_token':
+        # One token on several servers that stand for the nodes of one cluster (tests/it/cluster);
+        # token and user get the same grants on '/'. The secret arrives on stdin, never in argv.
+        tokenid = cmd['id']
+        pve.apitokens[tokenid] = cmd['secret']
+        privs = tuple(cmd.get('privs') or AGENT_PRIVS)
+        pve.grant(tokenid, '/', *privs)
+        pve.grant(tokenid.split('!', 1)[0], '/', *privs)
         return None
     if op == 'set_lock':
         pve.snapshot_lock(int(cmd['vmid']), cmd.get('lock', 'snapshot'))

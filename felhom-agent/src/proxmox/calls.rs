@@ -101,6 +101,7 @@ mod tests {
             Check::Perm { any: false, .. } => check.privileges().iter().all(|p| role.contains(p)),
             Check::And(all) => all.iter().all(|c| passes(c, role)),
             Check::Or(any) => any.iter().any(|c| passes(c, role)),
+            Check::When { check, .. } => passes(check, role),
             // Checks on users, groups and ACL changes: the agent calls none.
             _ => false,
         }
@@ -112,7 +113,9 @@ mod tests {
         for call in API_CALLS {
             let info = call.info;
             match info.permission {
-                Permission::Check(check) if !passes(check, &AGENT_ROLE) => {
+                Permission::Check(check) | Permission::InHandler { check, .. }
+                    if !passes(check, &AGENT_ROLE) =>
+                {
                     gaps.push(format!(
                         "{} ({} {}): {}",
                         call.method, info.method, info.path, info.permission

@@ -4,7 +4,8 @@
 use proxmox_sdk::Client;
 use proxmox_sdk::tls::TlsTrust;
 
-/// Builds the client the examples use, from the environment.
+/// Builds the token client most examples use, from the environment.
+#[allow(dead_code)] // not the examples that log in with a password
 pub(crate) fn client() -> Result<Client, Box<dyn std::error::Error>> {
     let url = std::env::var("PVE_URL").unwrap_or_else(|_| "https://127.0.0.1:8006".into());
     let token = std::env::var("PVE_TOKEN").map_err(|_| "set PVE_TOKEN to user@realm!id=secret")?;
@@ -16,6 +17,19 @@ pub(crate) fn client() -> Result<Client, Box<dyn std::error::Error>> {
     Ok(Client::builder(&url)?
         .token(id, secret)
         .trust(TlsTrust::Fingerprints(vec![pin.parse()?]))
+        .build()?)
+}
+
+/// A ticket-login client from `PVE_URL`, `PVE_USER`, `PVE_PASSWORD` and `PVE_FINGERPRINT`
+/// (consoles need a ticket; TFA answers one).
+#[allow(dead_code)] // only the examples that log in with a password
+pub(crate) fn ticket_client() -> Result<Client, Box<dyn std::error::Error>> {
+    let var = |name: &str| std::env::var(name).map_err(|_| format!("set {name}"));
+    Ok(Client::builder(&var("PVE_URL")?)?
+        .ticket_login(var("PVE_USER")?, var("PVE_PASSWORD")?)
+        .trust(TlsTrust::Fingerprints(vec![
+            var("PVE_FINGERPRINT")?.parse()?,
+        ]))
         .build()?)
 }
 

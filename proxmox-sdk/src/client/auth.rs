@@ -14,6 +14,10 @@
 //!   ticket whose data names the offered second factors. The client reports it as
 //!   [`Error::TfaRequired`]; [`Client::complete_tfa`](super::Client::complete_tfa) posts the
 //!   answer (`totp:<code>`, `recovery:<key>`, …) together with that ticket as `tfa-challenge`.
+//!
+//! The state machine is [`Auth`]'s: the client hands it a [`SendLogin`] (itself) with each
+//! call, [`login`] builds the ticket request and reads its answer, and results come back only
+//! as return values.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -23,7 +27,6 @@ use http::header::{AUTHORIZATION, COOKIE};
 use http::{HeaderMap, HeaderValue};
 
 use super::envelope;
-use super::{Call, Inner};
 use crate::endpoint::HttpMethod;
 use crate::error::Error;
 use crate::login::{self, CSRF_HEADER, Session, TfaAnswer, TfaChallenge, TicketAnswer};
@@ -96,21 +99,31 @@ impl TicketAuth {
     }
 }
 
-impl Inner {
+/// Sends the body of a `POST /access/ticket` without credentials and returns the body of its
+/// successful response. The client implements it; authentication receives it as a parameter,
+/// so the ticket state machine never reaches into the client (and a login request cannot
+/// re-enter authentication).
+pub(crate) trait SendLogin: Sync {
+    /// Sends the form body `body` to [`login::TICKET_PATH`].
+    fn send_login(&self, body: String) -> impl Future<Output = Result<Bytes, Error>> + Send;
+}
+
+impl Auth {
     /// `headers` with the credentials for one request added, logging in or renewing first
-    /// when needed.
+    /// (through `sender`) when needed.
     pub(crate) async fn with_credentials(
         &self,
+        sender: &impl SendLogin,
         method: HttpMethod,
         mut headers: HeaderMap,
     ) -> Result<HeaderMap, Error> {
-        match &self.auth {
+        match self {
             Auth::None => {}
             Auth::Token(value) => {
                 headers.insert(AUTHORIZATION, value.clone());
             }
             Auth::Ticket(t) => {
-                let session = self.session(t).await?;
+                let session = t.session(sender).await?;
                 headers.insert(COOKIE, session.cookie.clone());
                 if method != HttpMethod::Get {
                     headers.insert(CSRF_HEADER, session.csrf.clone());
@@ -126,7 +139,7 @@ impl Inner {
     /// kept for a new login. A 401 is a refusal before any handler ran, so this never repeats
     /// a write that was acted on.
     pub(crate) fn ticket_refused(&self, cookie: Option<&HeaderValue>) -> bool {
-        let (Auth::Ticket(t), Some(cookie)) = (&self.auth, cookie) else {
+        let (Auth::Ticket(t), Some(cookie)) = (self, cookie) else {
             return false;
         };
         match t.current() {
@@ -143,9 +156,9 @@ impl Inner {
     }
 
     /// Logs in now when ticket authentication has no fresh ticket.
-    pub(crate) async fn login(&self) -> Result<(), Error> {
-        match &self.auth {
-            Auth::Ticket(t) => self.session(t).await.map(drop),
+    pub(crate) async fn login(&self, sender: &impl SendLogin) -> Result<(), Error> {
+        match self {
+            Auth::Ticket(t) => t.session(sender).await.map(drop),
             Auth::None | Auth::Token(_) => Ok(()),
         }
     }
@@ -153,19 +166,24 @@ impl Inner {
     /// Answers a TFA challenge and stores the full ticket.
     pub(crate) async fn complete_tfa(
         &self,
+        sender: &impl SendLogin,
         challenge: &TfaChallenge,
         answer: &TfaAnswer,
     ) -> Result<(), Error> {
-        let Auth::Ticket(t) = &self.auth else {
+        let Auth::Ticket(t) = self else {
             return Err(Error::config(
                 "complete_tfa needs a client configured for ticket login",
             ));
         };
         let _guard = t.refresh.lock().await;
         let password = answer.password();
-        match self
-            .request_ticket(&challenge.username, &password, Some(&challenge.ticket))
-            .await?
+        match request_ticket(
+            sender,
+            &challenge.username,
+            &password,
+            Some(&challenge.ticket),
+        )
+        .await?
         {
             TicketAnswer::Full(session) => {
                 t.store(session);
@@ -174,32 +192,38 @@ impl Inner {
             TicketAnswer::NeedTfa(next) => Err(Error::TfaRequired(Box::new(next))),
         }
     }
+}
 
+impl TicketAuth {
     /// A ticket young enough to use, renewing or logging in when there is none.
-    async fn session(&self, t: &TicketAuth) -> Result<Arc<Session>, Error> {
-        if let Some(session) = t.fresh() {
+    async fn session(&self, sender: &impl SendLogin) -> Result<Arc<Session>, Error> {
+        if let Some(session) = self.fresh() {
             return Ok(session);
         }
-        let _guard = t.refresh.lock().await;
-        match (t.fresh(), t.current()) {
+        let _guard = self.refresh.lock().await;
+        match (self.fresh(), self.current()) {
             (Some(session), _) => Ok(session),
-            (None, Some(old)) => self.renew(t, old).await,
-            (None, None) => self.password_login(t).await,
+            (None, Some(old)) => self.renew(sender, old).await,
+            (None, None) => self.password_login(sender).await,
         }
     }
 
     /// Trades the current ticket for a new one.
-    async fn renew(&self, t: &TicketAuth, old: Arc<Session>) -> Result<Arc<Session>, Error> {
+    async fn renew(
+        &self,
+        sender: &impl SendLogin,
+        old: Arc<Session>,
+    ) -> Result<Arc<Session>, Error> {
         tracing::debug!("renewing the PVE ticket");
-        match self.request_ticket(&old.username, &old.ticket, None).await {
+        match request_ticket(sender, &old.username, &old.ticket, None).await {
             Ok(TicketAnswer::Full(session)) => {
-                t.store(Arc::clone(&session));
+                self.store(Arc::clone(&session));
                 Ok(session)
             }
             Ok(TicketAnswer::NeedTfa(_)) | Err(Error::Unauthorized(_)) => {
                 // The ticket is no longer accepted: only a new login helps.
-                t.forget_session();
-                self.password_login(t).await
+                self.forget_session();
+                self.password_login(sender).await
             }
             Err(e) if old.obtained.elapsed() < TICKET_LIFETIME => {
                 tracing::warn!(error = %e, "ticket renewal failed; the current ticket is used until it expires");
@@ -209,8 +233,8 @@ impl Inner {
         }
     }
 
-    async fn password_login(&self, t: &TicketAuth) -> Result<Arc<Session>, Error> {
-        let password = t
+    async fn password_login(&self, sender: &impl SendLogin) -> Result<Arc<Session>, Error> {
+        let password = self
             .password
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -218,36 +242,27 @@ impl Inner {
         let Some(password) = password else {
             return Err(Error::LoginRequired);
         };
-        tracing::debug!(user = %t.user, "logging in with a password");
-        match self.request_ticket(&t.user, &password, None).await? {
+        tracing::debug!(user = %self.user, "logging in with a password");
+        match request_ticket(sender, &self.user, &password, None).await? {
             TicketAnswer::Full(session) => {
-                t.store(Arc::clone(&session));
+                self.store(Arc::clone(&session));
                 Ok(session)
             }
             TicketAnswer::NeedTfa(challenge) => Err(Error::TfaRequired(Box::new(challenge))),
         }
     }
+}
 
-    /// `POST /access/ticket`, built by [`login`] and sent through [`Inner::execute_login`]
-    /// (which adds no credentials, so nothing here calls back into authentication).
-    async fn request_ticket(
-        &self,
-        username: &str,
-        password: &Secret,
-        challenge: Option<&Secret>,
-    ) -> Result<TicketAnswer, Error> {
-        let call = Call {
-            template: login::TICKET_PATH,
-            method: HttpMethod::Post,
-            path_and_query: login::TICKET_PATH.to_owned(),
-            body: Some(Bytes::from(login::ticket_request(
-                username, password, challenge,
-            ))),
-            authenticated: false,
-        };
-        let response = self.execute_login(call).await?;
-        read_ticket_answer(&response.body, username)
-    }
+/// `POST /access/ticket`: built by [`login`], sent by `sender`, its answer read back.
+async fn request_ticket(
+    sender: &impl SendLogin,
+    username: &str,
+    password: &Secret,
+    challenge: Option<&Secret>,
+) -> Result<TicketAnswer, Error> {
+    let body = login::ticket_request(username, password, challenge);
+    let response = sender.send_login(body).await?;
+    read_ticket_answer(&response, username)
 }
 
 /// Unwraps the envelope of a successful `POST /access/ticket` and reads its `data`

@@ -6,6 +6,8 @@ use std::time::Duration;
 use http::HeaderValue;
 
 use super::auth::{Auth, TicketAuth};
+use super::endpoints::{EndpointSet, Member, NodeEndpoint};
+use super::limit::{InFlightLimit, Lanes};
 use super::reqwest_transport::ReqwestTransport;
 use super::retry::RetryPolicy;
 use super::{Client, Inner};
@@ -39,6 +41,11 @@ pub struct ClientBuilder {
     allow_http: bool,
     renew_after: Duration,
     keep_password: bool,
+    /// Further cluster endpoints after `origin`.
+    others: Vec<NodeEndpoint>,
+    origin_node: Option<String>,
+    limit: Option<InFlightLimit>,
+    location_ttl: Duration,
 }
 
 impl ClientBuilder {
@@ -56,7 +63,51 @@ impl ClientBuilder {
             allow_http: false,
             renew_after: DEFAULT_RENEW_AFTER,
             keep_password: false,
+            others: Vec::new(),
+            origin_node: None,
+            limit: None,
+            location_ttl: crate::handle::DEFAULT_LOCATION_TTL,
         })
+    }
+
+    /// Further endpoints of the same cluster, tried in order when the current one fails
+    /// before it could process a call (see [`NodeEndpoint`] for a TLS pin per node). The
+    /// builder's own URL stays the first endpoint; one listed twice counts once. Tickets are
+    /// cluster-wide, so one login serves every endpoint.
+    ///
+    /// ```no_run
+    /// # fn demo(fp1: proxmox_sdk::tls::Fingerprint, fp2: proxmox_sdk::tls::Fingerprint) -> Result<(), proxmox_sdk::Error> {
+    /// use proxmox_sdk::client::NodeEndpoint;
+    /// use proxmox_sdk::tls::TlsTrust;
+    ///
+    /// let client = proxmox_sdk::Client::builder("https://pve1:8006")?
+    ///     .trust(TlsTrust::Fingerprints(vec![fp1]))
+    ///     .endpoints([NodeEndpoint::new("https://pve2:8006").trust(TlsTrust::Fingerprints(vec![fp2]))])
+    ///     .token("felhom-agent@pve!agent", "…")
+    ///     .build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    pub fn endpoints(
+        mut self,
+        endpoints: impl IntoIterator<Item = impl Into<NodeEndpoint>>,
+    ) -> Self {
+        self.others.extend(endpoints.into_iter().map(Into::into));
+        self
+    }
+
+    /// The node name behind the builder's own URL (see [`NodeEndpoint::node_name`]).
+    pub fn node_name(mut self, node: impl Into<String>) -> Self {
+        self.origin_node = Some(node.into());
+        self
+    }
+
+    /// Limits the calls in flight per endpoint, with a tighter lane for `protected` calls
+    /// (those pveproxy hands to pvedaemon). A call waiting for a slot has sent nothing; it
+    /// gives up with [`Error::Timeout`] (`sent: false`) after the client's timeout, and
+    /// dropping it leaves the queue. Off unless set.
+    pub fn limit_in_flight(mut self, limit: InFlightLimit) -> Self {
+        self.limit = Some(limit);
+        self
     }
 
     /// Authenticates with an API token: `token_id` is `user@realm!name`, `secret` the value
@@ -124,6 +175,16 @@ impl ClientBuilder {
         self
     }
 
+    /// How long [`Client::locate`](crate::Client::locate) and its guest handles trust one
+    /// reading of the cluster's guest locations (default
+    /// [`DEFAULT_LOCATION_TTL`](crate::handle::DEFAULT_LOCATION_TTL)). A handle still
+    /// looks again at once when a node says the guest is not there; `Duration::ZERO` reads
+    /// the locations before every call.
+    pub fn location_ttl(mut self, ttl: Duration) -> Self {
+        self.location_ttl = ttl;
+        self
+    }
+
     /// How failed requests are retried (default [`RetryPolicy::default`]; use
     /// [`RetryPolicy::disabled`] to send every request once).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
@@ -152,7 +213,7 @@ impl ClientBuilder {
     /// [`ClientBuilder::allow_insecure_http`], a malformed token id or secret, a TLS trust
     /// setting that cannot be loaded (unreadable CA file, empty pin list), or an HTTP client
     /// that cannot be built.
-    pub fn build(self) -> Result<Client, Error> {
+    pub fn build(mut self) -> Result<Client, Error> {
         let plain_http = self.origin.scheme() == "http";
         if plain_http && !self.allow_http {
             return Err(Error::config(
@@ -161,7 +222,7 @@ impl ClientBuilder {
         }
         let user_agent = HeaderValue::from_str(&self.user_agent)
             .map_err(|e| Error::config_with("the user agent is not a valid header value", e))?;
-        let auth = match self.credentials {
+        let auth = match std::mem::replace(&mut self.credentials, Credentials::None) {
             Credentials::None => Auth::None,
             Credentials::Token { id, secret } => Auth::Token(token_header(&id, &secret)?),
             Credentials::Ticket { user, password } => {
@@ -178,41 +239,74 @@ impl ClientBuilder {
                 ))
             }
         };
-        let transport: Arc<dyn Transport> = match self.transport {
-            Some(t) => t,
-            None => {
-                let tls = if plain_http {
-                    // Never used: redirects are off, so no request can reach an https URL.
-                    refuse_all_tls()?
-                } else {
-                    tls::client_config(&self.trust)
-                        .map_err(|e| Error::config_with("cannot load the TLS trust settings", e))?
-                };
-                let mut builder = reqwest::Client::builder()
-                    .use_preconfigured_tls(tls)
-                    .redirect(reqwest::redirect::Policy::none())
-                    .https_only(!plain_http)
-                    .connect_timeout(self.connect_timeout);
-                if let Some(timeout) = self.timeout {
-                    builder = builder.timeout(timeout);
-                }
-                let client = builder
-                    .build()
-                    .map_err(|e| Error::config_with("cannot build the HTTP client", e))?;
-                Arc::new(ReqwestTransport::new(client))
-            }
+        let first = NodeEndpoint {
+            url: self.origin.as_str().to_owned(),
+            trust: None,
+            node: self.origin_node.clone(),
         };
-        let origin = self.origin.as_str().trim_end_matches('/').to_owned();
+        let mut members: Vec<Member> = Vec::new();
+        for endpoint in std::iter::once(first).chain(self.others.iter().cloned()) {
+            let url = parse_origin(&endpoint.url)?;
+            if url.scheme() == "http" && !self.allow_http {
+                return Err(Error::config(format!(
+                    "the endpoint {:?} uses http://; use https://",
+                    endpoint.url
+                )));
+            }
+            let origin = url.as_str().trim_end_matches('/').to_owned();
+            if members.iter().any(|m| m.origin == origin) {
+                continue;
+            }
+            let transport = match &self.transport {
+                Some(t) => Arc::clone(t),
+                None => self.http_transport(
+                    endpoint.trust.as_ref().unwrap_or(&self.trust),
+                    url.scheme() == "http",
+                )?,
+            };
+            let lanes = self.limit.map(Lanes::new);
+            members.push(Member::new(origin, transport, endpoint.node, lanes));
+        }
         Ok(Client {
             inner: Arc::new(Inner {
-                origin,
-                transport,
+                endpoints: EndpointSet::new(members),
+                queue_timeout: self.timeout,
                 auth,
                 retry: self.retry,
                 user_agent,
                 server_version: tokio::sync::OnceCell::new(),
+                locations: crate::handle::Locations::new(self.location_ttl),
             }),
         })
+    }
+}
+
+impl ClientBuilder {
+    /// The reqwest transport of one endpoint, trusting `trust`.
+    fn http_transport(
+        &self,
+        trust: &TlsTrust,
+        plain_http: bool,
+    ) -> Result<Arc<dyn Transport>, Error> {
+        let tls = if plain_http {
+            // Never used: redirects are off, so no request can reach an https URL.
+            refuse_all_tls()?
+        } else {
+            tls::client_config(trust)
+                .map_err(|e| Error::config_with("cannot load the TLS trust settings", e))?
+        };
+        let mut builder = reqwest::Client::builder()
+            .use_preconfigured_tls(tls)
+            .redirect(reqwest::redirect::Policy::none())
+            .https_only(!plain_http)
+            .connect_timeout(self.connect_timeout);
+        if let Some(timeout) = self.timeout {
+            builder = builder.timeout(timeout);
+        }
+        let client = builder
+            .build()
+            .map_err(|e| Error::config_with("cannot build the HTTP client", e))?;
+        Ok(Arc::new(ReqwestTransport::new(client)))
     }
 }
 

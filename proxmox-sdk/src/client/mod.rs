@@ -17,20 +17,24 @@
 //!
 //! Every call goes through one path: render the request ([`Endpoint::to_parts`]), add
 //! credentials (logging in or renewing the ticket when needed), hand it to the
-//! [`Transport`], classify the answer into [`Error`] variants, retry what is safe to retry
+//! [`Transport`](crate::transport::Transport), classify the answer into [`Error`] variants, retry what is safe to retry
 //! ([`RetryPolicy`]), and unwrap the `{data}` envelope. Each call runs in a `tracing` span
 //! named `pve_request` with the method, the path *template* (never parameter values), the
-//! final status, the attempt count and the duration; credentials never appear in it.
+//! endpoint that served it, the final status, the attempt count and the duration; credentials never appear in it.
 
 mod auth;
 mod builder;
+mod discover;
+mod endpoints;
 mod envelope;
+mod limit;
 mod limits;
 mod reqwest_transport;
 mod retry;
 mod stream_body;
 #[cfg(test)]
 mod tests;
+mod upgrade;
 mod version;
 
 use std::fmt;
@@ -46,7 +50,9 @@ use tracing::Instrument as _;
 pub use crate::login::{TfaAnswer, TfaChallenge, TfaMethod};
 pub use crate::secret::Secret;
 pub use builder::ClientBuilder;
+pub use endpoints::NodeEndpoint;
 pub use envelope::{ResponseMeta, decode_response};
+pub use limit::InFlightLimit;
 pub use limits::MAX_FORM_BODY_BYTES;
 pub use reqwest_transport::{BodyTooLarge, MAX_RESPONSE_BYTES};
 pub use retry::RetryPolicy;
@@ -55,7 +61,7 @@ pub use version::ServerVersion;
 use crate::endpoint::RequestParts;
 use crate::endpoint::{Endpoint, HttpMethod};
 use crate::error::Error;
-use crate::transport::{BodyStream, HttpRequest, HttpResponse, RequestBody, Transport};
+use crate::transport::{BodyStream, HttpRequest, HttpResponse, RequestBody};
 use crate::wire::ParamWriter;
 
 /// Everything below the origin that every API path starts with.
@@ -80,13 +86,17 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
-    origin: String,
-    transport: Arc<dyn Transport>,
+    /// The cluster endpoints (one, unless [`ClientBuilder::endpoints`] added more).
+    endpoints: endpoints::EndpointSet,
+    /// How long a call may wait for a slot of the in-flight limit (the client's timeout).
+    queue_timeout: Option<std::time::Duration>,
     auth: auth::Auth,
     retry: RetryPolicy,
     user_agent: HeaderValue,
     /// `GET /version`, once asked (see [`Client::server_version`]).
     server_version: tokio::sync::OnceCell<ServerVersion>,
+    /// Where guests are, for [`Client::locate`].
+    locations: crate::handle::Locations,
 }
 
 /// One logical call, before credentials are added.
@@ -161,8 +171,13 @@ impl Client {
     ) -> Result<(E::Response, ResponseMeta), Error> {
         let parts = request.to_parts()?;
         let info = E::INFO;
+        if !info.allow_token && self.inner.token_id().is_some() {
+            return Err(Error::TokenNotAllowed {
+                endpoint: format!("{} {}", info.method, info.path),
+            });
+        }
         let call = Call::from_parts(info.path, &parts, true)?;
-        let response = self.inner.execute(call).await?;
+        let response = self.inner.execute_as(call, info.protected).await?;
         // The endpoint's name is only formatted when decoding fails.
         let endpoint = format_args!("{} {}", info.method, info.path);
         let envelope = envelope::decode::<E::Response>(&response.body, endpoint)?;
@@ -228,7 +243,7 @@ impl Client {
     /// [`Client::complete_tfa`]), [`Error::Unauthorized`] for wrong credentials,
     /// [`Error::LoginRequired`] when the password was already dropped, and connection errors.
     pub async fn login(&self) -> Result<(), Error> {
-        self.inner.login().await
+        self.inner.auth.login(&*self.inner).await
     }
 
     /// Answers the TFA challenge of [`Error::TfaRequired`] and completes the login.
@@ -255,7 +270,10 @@ impl Client {
         challenge: &TfaChallenge,
         answer: TfaAnswer,
     ) -> Result<(), Error> {
-        self.inner.complete_tfa(challenge, &answer).await
+        self.inner
+            .auth
+            .complete_tfa(&*self.inner, challenge, &answer)
+            .await
     }
 
     /// Sends one authenticated `POST` whose body is `streamed` (an upload), once, and returns
@@ -279,19 +297,26 @@ impl Client {
         Ok(envelope::decode::<T>(&response.body, endpoint)?.data)
     }
 
-    /// The endpoint this client talks to, e.g. `https://pve1:8006`.
+    /// The endpoint this client talks to now, e.g. `https://pve1:8006`: the one it sticks
+    /// to among those of [`ClientBuilder::endpoints`].
     pub fn endpoint(&self) -> &str {
-        &self.inner.origin
+        &self.inner.endpoints.current().origin
+    }
+
+    /// The guest locations of [`Client::locate`].
+    pub(crate) fn locations(&self) -> &crate::handle::Locations {
+        &self.inner.locations
     }
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("endpoint", &self.inner.origin)
+            .field("endpoint", &self.endpoint())
+            .field("endpoints", &self.inner.endpoints.len())
             .field("auth", &self.inner.auth)
             .field("retry", &self.inner.retry)
-            .field("transport", &self.inner.transport)
+            .field("transport", &self.inner.endpoints.current().transport)
             .finish()
     }
 }
@@ -353,21 +378,31 @@ impl<'a> Call<'a> {
 impl Inner {
     /// Sends one call with retries; returns the first 2xx response or the final error.
     pub(crate) async fn execute(&self, call: Call<'_>) -> Result<HttpResponse, Error> {
-        self.run(call, None, |method, headers| {
-            self.with_credentials(method, headers)
+        self.execute_as(call, false).await
+    }
+
+    /// [`Inner::execute`] for a call whose schema says `protected` (pveproxy hands it to
+    /// pvedaemon): it takes a slot of the tighter lane of the in-flight limit.
+    pub(crate) async fn execute_as(
+        &self,
+        call: Call<'_>,
+        protected: bool,
+    ) -> Result<HttpResponse, Error> {
+        self.run(call, protected, None, |method, headers| {
+            self.auth.with_credentials(self, method, headers)
         })
         .await
     }
 
-    /// Sends an authenticated call whose body is `streamed`: exactly once, whatever fails
-    /// (see [`Streamed`]).
+    /// Sends an authenticated call whose body is `streamed` (an upload, which PVE runs as a
+    /// protected call): exactly once, whatever fails (see [`Streamed`]).
     pub(crate) async fn execute_streamed(
         &self,
         call: Call<'_>,
         streamed: Streamed,
     ) -> Result<HttpResponse, Error> {
-        self.run(call, Some(streamed), |method, headers| {
-            self.with_credentials(method, headers)
+        self.run(call, true, Some(streamed), |method, headers| {
+            self.auth.with_credentials(self, method, headers)
         })
         .await
     }
@@ -376,14 +411,17 @@ impl Inner {
     /// a TFA answer. A separate entry (not [`Inner::execute`]), so authentication can send its
     /// request without re-entering the function that called it.
     pub(crate) async fn execute_login(&self, call: Call<'_>) -> Result<HttpResponse, Error> {
-        self.run(call, None, |_, headers| std::future::ready(Ok(headers)))
-            .await
+        self.run(call, false, None, |_, headers| {
+            std::future::ready(Ok(headers))
+        })
+        .await
     }
 
     /// The retry loop of both: `credentials` adds what an authenticated attempt carries.
     async fn run<F, Fut>(
         &self,
         call: Call<'_>,
+        protected: bool,
         streamed: Option<Streamed>,
         credentials: F,
     ) -> Result<HttpResponse, Error>
@@ -395,6 +433,7 @@ impl Inner {
             "pve_request",
             method = call.method.as_str(),
             path = call.template,
+            endpoint = tracing::field::Empty,
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
@@ -404,6 +443,10 @@ impl Inner {
             let started = Instant::now();
             let mut attempt = 0u32;
             let mut logged_in_again = false;
+            // Endpoints this call left because they certainly did not process it.
+            let mut left: Vec<usize> = Vec::new();
+            // Attempts that moved on to another endpoint (not counted by the retry policy).
+            let mut moved = 0u32;
             let result = loop {
                 attempt += 1;
                 // Credentials first: a failed login has already been retried on its own and
@@ -413,26 +456,66 @@ impl Inner {
                     Err(error) => break Err(error),
                 };
                 let cookie = headers.get(http::header::COOKIE).cloned();
-                let error = match self.attempt(&call, streamed.as_ref(), headers).await {
-                    Ok(response) => break Ok(response),
+                // Picked after the credentials: a login on the way may have found a node down.
+                let index = self
+                    .endpoints
+                    .pick(&left)
+                    .unwrap_or_else(|| self.endpoints.pick(&[]).unwrap_or(0));
+                let member = self.endpoints.member(index);
+                recorder.record("endpoint", member.origin.as_str());
+                // A slot of the in-flight limit; waiting for it sends nothing.
+                let slot = match &member.lanes {
+                    Some(lanes) => match lanes.enter(protected, self.queue_timeout).await {
+                        Ok(slot) => Some(slot),
+                        Err(error) => break Err(error),
+                    },
+                    None => None,
+                };
+                let outcome = self.attempt(&call, index, streamed.as_ref(), headers).await;
+                drop(slot);
+                let error = match outcome {
+                    Ok(response) => {
+                        self.endpoints.succeeded(index);
+                        break Ok(response);
+                    }
                     Err(error) => error,
                 };
                 // The stream was handed to the transport and may be partly read: it cannot
-                // be sent again, whatever the error says.
+                // be sent again, here or to another endpoint, whatever the error says.
                 if streamed.is_some() {
                     break Err(error);
+                }
+                if self.endpoints.len() > 1 {
+                    if self
+                        .endpoints
+                        .moves_on(index, call.method, &call.path_and_query, &error)
+                    {
+                        self.endpoints.failed(index);
+                        if !left.contains(&index) {
+                            left.push(index);
+                        }
+                        if self.endpoints.pick(&left).is_some() {
+                            moved += 1;
+                            tracing::warn!(endpoint = %member.origin, error = %error, "endpoint failed before processing the call; trying the next one");
+                            continue;
+                        }
+                    } else if error.api_error().is_some() {
+                        // An answer: the endpoint itself works.
+                        self.endpoints.succeeded(index);
+                    }
                 }
                 // A refused ticket: once per call, log in again and resend (nothing ran).
                 if matches!(error, Error::Unauthorized(_))
                     && call.authenticated
                     && !logged_in_again
-                    && self.ticket_refused(cookie.as_ref())
+                    && self.auth.ticket_refused(cookie.as_ref())
                 {
                     logged_in_again = true;
                     tracing::debug!("the ticket was refused; logging in again");
                     continue;
                 }
-                match self.retry.next_delay(call.method, &error, attempt) {
+                let counted = attempt - moved;
+                match self.retry.next_delay(call.method, &error, counted) {
                     Some(delay) => {
                         tracing::warn!(attempt, delay_ms = millis(delay), error = %error, "retrying");
                         tokio::time::sleep(delay).await;
@@ -490,9 +573,11 @@ impl Inner {
     async fn attempt(
         &self,
         call: &Call<'_>,
+        index: usize,
         streamed: Option<&Streamed>,
         headers: HeaderMap,
     ) -> Result<HttpResponse, Error> {
+        let member = self.endpoints.member(index);
         let (body, timeout) = match streamed {
             Some(streamed) => (
                 Some(RequestBody::Stream(streamed.take()?)),
@@ -502,12 +587,12 @@ impl Inner {
         };
         let request = HttpRequest {
             method: call.method,
-            url: self.url(call),
+            url: url(&member.origin, call),
             headers,
             body,
             timeout,
         };
-        let response = self.transport.execute(request).await?;
+        let response = member.transport.execute(request).await?;
         tracing::trace!(
             status = response.status,
             bytes = response.body.len(),
@@ -516,19 +601,49 @@ impl Inner {
         if (200..300).contains(&response.status) {
             Ok(response)
         } else {
-            Err(envelope::error_from_response(&response))
+            let mut error = envelope::error_from_response(&response);
+            if let (Error::Forbidden(api), Some(token)) = (&mut error, self.token_id()) {
+                api.set_token(token);
+            }
+            Err(error)
         }
     }
 
-    /// The absolute URL of `call`, built with a single allocation.
-    fn url(&self, call: &Call<'_>) -> String {
-        let parts = [self.origin.as_str(), API_PREFIX, &call.path_and_query];
-        let mut url = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-        for part in parts {
-            url.push_str(part);
+    /// The API token id (`user@realm!name`, never the secret) when the client uses a token.
+    fn token_id(&self) -> Option<&str> {
+        match &self.auth {
+            auth::Auth::Token(value) => value
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("PVEAPIToken="))
+                .and_then(|v| v.split_once('='))
+                .map(|(id, _)| id),
+            _ => None,
         }
-        url
     }
+}
+
+impl auth::SendLogin for Inner {
+    async fn send_login(&self, body: String) -> Result<Bytes, Error> {
+        let call = Call {
+            template: crate::login::TICKET_PATH,
+            method: HttpMethod::Post,
+            path_and_query: crate::login::TICKET_PATH.to_owned(),
+            body: Some(Bytes::from(body)),
+            authenticated: false,
+        };
+        Ok(self.execute_login(call).await?.body)
+    }
+}
+
+/// The absolute URL of `call` at `origin`, built with a single allocation.
+fn url(origin: &str, call: &Call<'_>) -> String {
+    let parts = [origin, API_PREFIX, &call.path_and_query];
+    let mut url = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        url.push_str(part);
+    }
+    url
 }
 
 /// Whole milliseconds, for log fields.

@@ -5,7 +5,8 @@ use std::error::Error as StdError;
 use crate::endpoint::HttpMethod;
 use crate::tls::find_fingerprint_mismatch;
 use crate::transport::{
-    BoxFuture, HttpRequest, HttpResponse, RequestBody, Transport, TransportError,
+    BoxFuture, HttpRequest, HttpResponse, RequestBody, Transport, TransportError, UpgradeResponse,
+    Upgraded,
 };
 
 use super::stream_body::ReaderBody;
@@ -39,7 +40,8 @@ impl ReqwestTransport {
         Self { client }
     }
 
-    async fn run(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+    /// Hands `request` to reqwest and waits for the status line and headers.
+    async fn send(&self, request: HttpRequest) -> Result<reqwest::Response, reqwest::Error> {
         let method = match request.method {
             HttpMethod::Get => reqwest::Method::GET,
             HttpMethod::Post => reqwest::Method::POST,
@@ -68,30 +70,82 @@ impl ReqwestTransport {
                 if let Some(timeout) = request.timeout {
                     builder = builder.timeout(timeout);
                 }
-                self.client.execute(builder.build().map_err(classify)?)
+                self.client.execute(builder.build()?)
             }
         };
-        let mut response = pending.await.map_err(classify)?;
-        let status = response.status().as_u16();
-        let reason = response
-            .extensions()
-            .get::<hyper::ext::ReasonPhrase>()
-            .map(|r| String::from_utf8_lossy(r.as_bytes()).into_owned());
-        // Taken rather than cloned: reading the body does not need them.
-        let headers = std::mem::take(response.headers_mut());
-        let body = read_body(response, MAX_RESPONSE_BYTES).await?;
-        Ok(HttpResponse {
-            status,
-            reason,
-            headers,
-            body,
+        pending.await
+    }
+
+    async fn run(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let response = self.send(request).await.map_err(classify)?;
+        read_response(response).await
+    }
+
+    /// The request goes through the same reqwest client, so the same connector — and the
+    /// TLS configuration with its CA or fingerprint pin — makes the connection that is then
+    /// upgraded; reqwest is built for HTTP/1.1 only, where upgrades exist.
+    async fn run_upgrade(&self, request: HttpRequest) -> Result<UpgradeResponse, TransportError> {
+        // The URL carries the one-time console ticket: kept out of the error.
+        let mut response = self
+            .send(request)
+            .await
+            .map_err(|e| classify(e.without_url()))?;
+        if response.status() != reqwest::StatusCode::SWITCHING_PROTOCOLS {
+            return Ok(UpgradeResponse {
+                response: read_response(response).await?,
+                connection: None,
+            });
+        }
+        let head = HttpResponse {
+            status: 101,
+            reason: reason_phrase(&response),
+            headers: std::mem::take(response.headers_mut()),
+            body: bytes::Bytes::new(),
+        };
+        let io = response
+            .upgrade()
+            .await
+            .map_err(|e| classify(e.without_url()))?;
+        Ok(UpgradeResponse {
+            response: head,
+            connection: Some(Upgraded::new(io)),
         })
     }
+}
+
+/// PVE's own reason phrase, when it sent one.
+fn reason_phrase(response: &reqwest::Response) -> Option<String> {
+    response
+        .extensions()
+        .get::<hyper::ext::ReasonPhrase>()
+        .map(|r| String::from_utf8_lossy(r.as_bytes()).into_owned())
+}
+
+/// Status, reason, headers and the whole body (up to [`MAX_RESPONSE_BYTES`]).
+async fn read_response(mut response: reqwest::Response) -> Result<HttpResponse, TransportError> {
+    let status = response.status().as_u16();
+    let reason = reason_phrase(&response);
+    // Taken rather than cloned: reading the body does not need them.
+    let headers = std::mem::take(response.headers_mut());
+    let body = read_body(response, MAX_RESPONSE_BYTES).await?;
+    Ok(HttpResponse {
+        status,
+        reason,
+        headers,
+        body,
+    })
 }
 
 impl Transport for ReqwestTransport {
     fn execute(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
         Box::pin(self.run(request))
+    }
+
+    fn upgrade(
+        &self,
+        request: HttpRequest,
+    ) -> BoxFuture<'_, Result<UpgradeResponse, TransportError>> {
+        Box::pin(self.run_upgrade(request))
     }
 }
 

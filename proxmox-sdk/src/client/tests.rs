@@ -1,5 +1,8 @@
 //! The client over real TLS: a refused pin is reported with both fingerprints, the request
 //! (and its token) never reaches the server, and the failure is not retried.
+//!
+//! A real TLS server on purpose: certificate pinning happens in the TLS handshake, below any
+//! transport fake.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

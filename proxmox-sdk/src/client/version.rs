@@ -95,36 +95,8 @@ mod tests {
     use std::io;
     use std::sync::{Arc, Mutex};
 
-    use bytes::Bytes;
-    use http::HeaderMap;
-
     use super::*;
-    use crate::transport::{BoxFuture, HttpRequest, HttpResponse, Transport, TransportError};
-
-    /// Answers every request with one `/version` body and counts the requests.
-    #[derive(Debug)]
-    struct Scripted {
-        body: String,
-        urls: Arc<Mutex<Vec<String>>>,
-    }
-
-    impl Transport for Scripted {
-        fn execute(
-            &self,
-            request: HttpRequest,
-        ) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
-            self.urls.lock().expect("lock").push(request.url);
-            let body = Bytes::from(self.body.clone());
-            Box::pin(async move {
-                Ok(HttpResponse {
-                    status: 200,
-                    reason: None,
-                    headers: HeaderMap::new(),
-                    body,
-                })
-            })
-        }
-    }
+    use crate::testing::{CapturingTransport, respond};
 
     #[derive(Clone, Default)]
     struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -140,9 +112,8 @@ mod tests {
     }
 
     /// Calls `server_version` three times (on the client and a clone) for a server answering
-    /// `body`; returns the answer, the URLs that reached the server, and the log.
+    /// `body`; returns the answer, the calls that reached the transport, and the log.
     fn ask_three_times(body: &str) -> (ServerVersion, Vec<String>, String) {
-        let urls = Arc::new(Mutex::new(Vec::new()));
         let log = Captured::default();
         let writer = log.clone();
         let subscriber = tracing_subscriber::fmt()
@@ -150,15 +121,8 @@ mod tests {
             .with_ansi(false)
             .finish();
         let _guard = tracing::subscriber::set_default(subscriber);
-        let client = Client::builder("https://pve1:8006")
-            .expect("endpoint")
-            .token("monitor@pve!ci", "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0")
-            .transport(Scripted {
-                body: body.to_string(),
-                urls: Arc::clone(&urls),
-            })
-            .build()
-            .expect("client");
+        let capture = CapturingTransport::answering(respond::raw(200, body.to_owned()));
+        let client = capture.client();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
             .expect("runtime");
@@ -169,7 +133,7 @@ mod tests {
             assert_eq!(client.server_version().await.expect("cached"), first);
             first
         });
-        let urls = urls.lock().expect("lock").clone();
+        let urls = capture.requests().iter().map(|r| r.call()).collect();
         let log = String::from_utf8(log.0.lock().expect("lock").clone()).expect("UTF-8");
         (version, urls, log)
     }
@@ -187,7 +151,7 @@ mod tests {
             }
         );
         assert_eq!(version.major(), Some(8));
-        assert_eq!(urls, ["https://pve1:8006/api2/json/version"]);
+        assert_eq!(urls, ["GET /version"]);
         assert_eq!(log.matches("WARN").count(), 1, "{log}");
         assert!(log.contains("server=8.4.2"), "{log}");
         assert!(

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::bounded::{MAX_NAME, MAX_TEXT, bound};
+use super::kind::FailureKind;
 use crate::permission::PermissionDenied;
 
 /// Most parameters of a 400 `errors` map kept; the rest are only counted.
@@ -29,6 +30,8 @@ pub struct ApiError {
     /// Parameters of the `errors` map beyond [`MAX_PARAMS`], not kept.
     errors_left_out: usize,
     denied: Option<PermissionDenied>,
+    /// The API token id (never its secret) a refused (403) call was made with.
+    token: Option<String>,
 }
 
 impl ApiError {
@@ -55,7 +58,23 @@ impl ApiError {
             errors,
             errors_left_out,
             denied,
+            token: None,
         }
+    }
+
+    /// Notes the API token id a 403 was answered to (for the privilege-separation hint).
+    pub(crate) fn set_token(&mut self, token_id: &str) {
+        if self.status == 403 {
+            self.token = Some(bound(token_id, MAX_NAME));
+        }
+    }
+
+    /// The API token id (`user@realm!name`) of a call refused with 403. PVE checks a
+    /// privilege-separated token (`privsep=1`, the default) against the privileges granted to
+    /// the token *and* to its user: a privilege the user has but the token lacks is missing.
+    /// `Display` says so.
+    pub fn api_token(&self) -> Option<&str> {
+        self.token.as_deref()
     }
 
     /// The HTTP status (595–599 for pveproxy's hop errors).
@@ -92,9 +111,28 @@ impl ApiError {
         self.denied.as_ref()
     }
 
-    /// Whether the message reports PVE's lock contention (`can't lock file … - got timeout`).
+    /// Whether the message reports PVE's lock contention (`can't lock file … - got timeout`);
+    /// [`FailureKind::LockTimeout`].
     pub fn is_lock_timeout(&self) -> bool {
-        self.message().is_some_and(|m| m.contains("got timeout"))
+        self.failure_kind() == Some(FailureKind::LockTimeout)
+    }
+
+    /// What the answer says went wrong ([`FailureKind`]): every 403 is
+    /// [`FailureKind::PermissionDenied`] and a 595 [`FailureKind::NodeUnreachable`]; other
+    /// answers are read from the message, then from the per-parameter errors of a 400 (`vmid:
+    /// VM 100 already exists`).
+    pub fn failure_kind(&self) -> Option<FailureKind> {
+        match self.status {
+            403 => return Some(FailureKind::PermissionDenied),
+            595 => return Some(FailureKind::NodeUnreachable),
+            _ => {}
+        }
+        self.message().and_then(FailureKind::classify).or_else(|| {
+            self.errors
+                .values()
+                .flatten()
+                .find_map(|text| FailureKind::classify(text))
+        })
     }
 }
 
@@ -137,6 +175,13 @@ impl ApiError {
         }
         if !self.errors.is_empty() {
             f.write_str(")")?;
+        }
+        if let Some(token) = &self.token {
+            write!(
+                f,
+                " [API token {token}: a privilege-separated token needs the privilege granted \
+                 to the token as well as to its user]"
+            )?;
         }
         Ok(())
     }

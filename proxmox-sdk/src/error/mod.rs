@@ -9,13 +9,29 @@
 //!   otherwise. A write that may have been processed is never replayed automatically.
 //! * **Is trying again likely to help?** [`Error::is_retryable`] is `true` for transient
 //!   failures: connection problems, timeouts, 502–504 and other non-500 server errors, the
-//!   pveproxy hop errors 595–599, and PVE's lock contention (`… got timeout`).
+//!   pveproxy hop errors 595–599, and PVE's lock contention (`can't lock file … got timeout`).
+//! * **What went wrong, in PVE's terms?** [`Error::failure_kind`] reads the server's text
+//!   with the same table as [`TaskError::failure_kind`](crate::task::TaskError::failure_kind):
+//!   not found, already exists, locked (and by what), lock timeout, no quorum, …
+//!
+//! **Tasks are inside it too.** A call that starts a worker task has succeeded when the task
+//! is accepted; the work itself can still fail. [`Client::wait_task`](crate::Client::wait_task)
+//! describes that with its own [`TaskError`] (failed, timed out, status unreadable), and
+//! [`Error::Task`] holds one whole, so [`Client::send`](crate::Client::send),
+//! [`Client::run`](crate::Client::run) and `wait_task` all `?` into one `Result<_, Error>`.
+//! An umbrella rather than `From` both ways: a [`TaskError`] cannot stand for a refused
+//! HTTP call without a made-up variant, while an [`Error`] can hold a task error with nothing
+//! lost — `match` reaches the exit status, the log tail and the missing privilege through
+//! `Error::Task(TaskError::Failed(failure))`, and [`Error::permission_denied`] looks inside.
+//! The two types refer to each other on purpose (a task error keeps the call error that ended
+//! the wait); nothing else here depends on [`crate::task`].
 //!
 //! `Display` describes only the error itself and never repeats its source (RFC0022 style);
 //! print the whole chain with [`Report`]. No variant ever holds a credential.
 
 mod api;
 pub(crate) mod bounded;
+mod kind;
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -23,10 +39,12 @@ use std::fmt;
 pub use api::ApiError;
 pub use bounded::DecodeDetail;
 pub(crate) use bounded::{MAX_NAME, MAX_TEXT, bound};
+pub use kind::{FailureKind, LockKind};
 
 use crate::Privilege;
 use crate::login::TfaChallenge;
 use crate::permission::PermissionDenied;
+use crate::task::TaskError;
 use crate::tls::FingerprintMismatch;
 use crate::transport::{BoxError, TransportError};
 use crate::wire::ParamError;
@@ -116,9 +134,29 @@ pub enum Error {
     /// [`Client::complete_tfa`](crate::Client::complete_tfa).
     #[error("two-factor authentication required (offered: {})", .0.offered())]
     TfaRequired(Box<TfaChallenge>),
+    /// The endpoint does not accept API tokens (its schema says `allowtoken: 0`, e.g. TFA
+    /// management and the ticket request) and the client authenticates with one; nothing was
+    /// sent. Use a ticket login for it.
+    #[error("{endpoint} does not accept API tokens (allowtoken 0); nothing was sent")]
+    TokenNotAllowed {
+        /// Method and path template of the call.
+        endpoint: String,
+    },
     /// Ticket authentication has no valid ticket and no password to log in with.
     #[error("not logged in: no valid ticket, and no password is kept to log in again")]
     LoginRequired,
+    /// [`Client::locate`](crate::Client::locate): the cluster lists no guest with this vmid
+    /// (`GET /cluster/resources`); nothing else was sent.
+    #[error("no guest {vmid} in the cluster")]
+    NoSuchGuest {
+        /// The vmid looked for.
+        vmid: u32,
+    },
+    /// The call started a task, and the task failed, outlived the wait, or could not be
+    /// followed ([`TaskError`]). From [`Client::run`](crate::Client::run), and from `?` on
+    /// [`Client::wait_task`](crate::Client::wait_task).
+    #[error(transparent)]
+    Task(#[from] TaskError),
 }
 
 impl Error {
@@ -138,9 +176,14 @@ impl Error {
             | Error::Unauthorized(_)
             | Error::Forbidden(_)
             | Error::TfaRequired(_)
-            | Error::LoginRequired => false,
+            | Error::TokenNotAllowed { .. }
+            | Error::LoginRequired
+            | Error::NoSuchGuest { .. } => false,
             Error::Timeout { sent, .. } => *sent,
-            Error::Interrupted(_) | Error::Decode { .. } | Error::MissingData { .. } => true,
+            Error::Interrupted(_)
+            | Error::Decode { .. }
+            | Error::MissingData { .. }
+            | Error::Task(_) => true,
             Error::ProxyHop(api) => api.status() != 595,
             Error::Api(api) => api.status() >= 500 && api.status() != 501,
         }
@@ -151,7 +194,9 @@ impl Error {
     /// This says nothing about whether repeating it is *safe*; see
     /// [`Error::may_have_been_processed`]. A plain 500 is not transient (PVE reports missing
     /// guests and failed checks that way) unless its message is lock contention
-    /// (`got timeout`).
+    /// ([`FailureKind::LockTimeout`]). A task error is retryable only as
+    /// [`TaskError::is_retryable`] says (a task that ended on a lock timeout did nothing);
+    /// otherwise the task ran, and starting it again is a new decision, not a retry.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Connect(_)
@@ -163,7 +208,31 @@ impl Error {
                 501 => false,
                 s => s >= 500,
             },
+            Error::Task(task) => task.is_retryable(),
             _ => false,
+        }
+    }
+
+    /// What PVE's error text says went wrong, read by the table of [`FailureKind`] — from an
+    /// error response, or from a failed task's exit status; `None` for errors without a server
+    /// answer and for texts the table does not know.
+    ///
+    /// ```
+    /// # use proxmox_sdk::error::{Error, FailureKind};
+    /// fn advice(err: &Error) -> &'static str {
+    ///     match err.failure_kind() {
+    ///         Some(FailureKind::NotFound) => "it is gone",
+    ///         Some(FailureKind::Locked(_)) => "wait for the other operation",
+    ///         Some(kind) if kind.is_retryable() => "try again",
+    ///         _ => "look at the message",
+    ///     }
+    /// }
+    /// # let _ = advice;
+    /// ```
+    pub fn failure_kind(&self) -> Option<FailureKind> {
+        match self {
+            Error::Task(task) => task.failure_kind(),
+            _ => self.api_error().and_then(ApiError::failure_kind),
         }
     }
 
@@ -184,15 +253,25 @@ impl Error {
         }
     }
 
-    /// The parsed permission failure of a 403, when its text names one.
+    /// The parsed permission failure of a 403 — or of a task's exit status, or of a 403
+    /// reading a task's status — when its text names one.
     pub fn permission_denied(&self) -> Option<&PermissionDenied> {
         match self {
             Error::Forbidden(api) => api.permission_denied(),
+            Error::Task(task) => task.permission_denied(),
             _ => None,
         }
     }
 
-    /// The privileges a 403 says are missing; empty when it names none.
+    /// The task error of [`Error::Task`].
+    pub fn task_error(&self) -> Option<&TaskError> {
+        match self {
+            Error::Task(task) => Some(task),
+            _ => None,
+        }
+    }
+
+    /// The privileges a 403 or a failed task says are missing; empty when it names none.
     pub fn missing_privileges(&self) -> &[Privilege] {
         self.permission_denied()
             .map(PermissionDenied::privileges)

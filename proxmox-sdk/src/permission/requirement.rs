@@ -16,6 +16,15 @@ pub enum Permission {
     World,
     /// No `permissions` block: only `root@pam` may call it.
     RootOnly,
+    /// The schema's check (or, where the schema says only `user: all`, nothing) together with
+    /// what the handler checks in its own code, from the reviewed
+    /// `schema/handler-permissions.json`.
+    InHandler {
+        /// The whole requirement.
+        check: Check,
+        /// Where the handler makes its part (`qemu-server src/PVE/API2/Qemu.pm, create_vm`).
+        source: &'static str,
+    },
 }
 
 /// A permission check expression (the `check` array of the schema).
@@ -48,16 +57,32 @@ pub enum Check {
     UseridParam(&'static str),
     /// `["perm-modify", path]`: the caller must be allowed to change permissions on the path.
     PermModify(&'static str),
+    /// A handler check that applies only when the request carries `param` (for example
+    /// `Datastore.AllocateSpace` on `/storage/{storage}` when a target storage is given).
+    When {
+        /// The parameter.
+        param: &'static str,
+        /// The check.
+        check: &'static Check,
+    },
 }
 
 impl Permission {
     /// Every privilege the requirement names anywhere (deduplicated, in order of appearance).
     pub fn privileges(&self) -> Vec<Privilege> {
         let mut out = Vec::new();
-        if let Permission::Check(check) = self {
+        if let Some(check) = self.check() {
             check.collect_privileges(&mut out);
         }
         out
+    }
+
+    /// The check expression: the schema's, or the folded one of [`Permission::InHandler`].
+    pub fn check(&self) -> Option<&Check> {
+        match self {
+            Permission::Check(check) | Permission::InHandler { check, .. } => Some(check),
+            _ => None,
+        }
     }
 
     /// The requirement with `{param}` placeholders in ACL paths replaced by `lookup(param)`.
@@ -65,6 +90,10 @@ impl Permission {
     pub fn resolve(&self, lookup: &dyn Fn(&str) -> Option<String>) -> String {
         match self {
             Permission::Check(check) => wording::check(check, &|path| substitute(path, lookup)),
+            Permission::InHandler { check, source } => wording::in_handler(
+                &wording::check(check, &|path| substitute(path, lookup)),
+                source,
+            ),
             other => other.to_string(),
         }
     }
@@ -98,19 +127,20 @@ impl Check {
                     c.collect_privileges(out);
                 }
             }
+            Check::When { check, .. } => check.collect_privileges(out),
             Check::UseridParam(_) | Check::PermModify(_) => {}
         }
     }
 }
 
-fn privilege(name: &str) -> Privilege {
+pub(super) fn privilege(name: &str) -> Privilege {
     match name.parse() {
         Ok(p) => p,
         Err(never) => match never {},
     }
 }
 
-fn substitute(template: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
+pub(super) fn substitute(template: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(open) = rest.find('{') {
@@ -136,6 +166,9 @@ impl fmt::Display for Permission {
             Permission::AnyUser => f.write_str(wording::ANY_USER),
             Permission::World => f.write_str(wording::WORLD),
             Permission::RootOnly => f.write_str(wording::ROOT_ONLY),
+            Permission::InHandler { check, source } => {
+                f.write_str(&wording::in_handler(&check.to_string(), source))
+            }
         }
     }
 }
@@ -171,6 +204,7 @@ impl Worded for Check {
             },
             Check::UseridParam(what) => Words::UseridParam(what),
             Check::PermModify(path) => Words::PermModify(path),
+            Check::When { param, check } => Words::When { param, check },
         }
     }
 }

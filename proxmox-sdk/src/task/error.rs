@@ -11,7 +11,7 @@ use std::error::Error as StdError;
 use std::fmt;
 
 use crate::Privilege;
-use crate::error::Error;
+use crate::error::{Error, FailureKind};
 use crate::permission::PermissionDenied;
 use crate::upid::Upid;
 
@@ -147,6 +147,26 @@ impl TaskError {
             TaskError::Status(status) => Some(&status.error),
             _ => None,
         }
+    }
+
+    /// What went wrong, read by the same table as [`Error::failure_kind`]: from the exit
+    /// status of a failed task, or from the failed status call. `None` after a timeout, for a
+    /// warnings failure and for texts the table does not know.
+    pub fn failure_kind(&self) -> Option<FailureKind> {
+        match self {
+            TaskError::Failed(failure) => failure.exit_status.failure_kind(),
+            TaskError::Status(status) => status.error.failure_kind(),
+            TaskError::Timeout(_) => None,
+        }
+    }
+
+    /// Whether starting the same task again is safe and likely to succeed: `true` when the
+    /// task failed on a lock timeout ([`FailureKind::LockTimeout`]). PVE takes the guest's
+    /// config lock before the worker does any work, so such a task changed nothing — exactly
+    /// as a lock timeout answered to the POST itself, where [`Error::is_retryable`] says so.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, TaskError::Failed(_))
+            && self.failure_kind().is_some_and(|k| k.is_retryable())
     }
 
     /// `true` for [`TaskError::Timeout`].

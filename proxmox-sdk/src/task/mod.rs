@@ -5,6 +5,8 @@
 //! it. The permission checks of that work may only run inside the task, so a call that
 //! returned a UPID has not succeeded yet: wait for the task.
 //!
+//! * [`Client::run`](crate::Client::run) sends a call that starts a task and waits for it in
+//!   one step; it accepts only endpoints whose response is a task ([`TaskResponse`]).
 //! * [`Client::wait_task`](crate::Client::wait_task) polls until the task ends, quickly at
 //!   first and then at most once a second ([`WaitOptions`]), and returns a [`TaskOutcome`]
 //!   or a [`TaskError`]: a failed task carries its [`ExitStatus`], the end of its log and
@@ -23,6 +25,7 @@ mod follow;
 mod log;
 mod options;
 mod outcome;
+mod run;
 mod started;
 mod status;
 mod wait;
@@ -32,5 +35,6 @@ pub use error::{StatusFailure, TaskError};
 pub use log::{TaskLog, TaskLogLine};
 pub use options::{ProgressFn, WaitOptions, WarningsPolicy};
 pub use outcome::{StopAttempt, TaskFailure, TaskOutcome, TaskTimeout};
+pub use run::{RunOutcome, TaskResponse};
 pub use started::TaskStarted;
 pub use status::{ExitKind, ExitStatus, TaskState, TaskStatus};

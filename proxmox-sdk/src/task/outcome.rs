@@ -1,8 +1,9 @@
 //! What a wait ends with: the successful outcome, or the details of a failed task.
 
+use std::fmt;
 use std::time::Duration;
 
-use crate::error::Error;
+use crate::error::{Error, Report};
 use crate::permission::PermissionDenied;
 use crate::upid::Upid;
 
@@ -38,7 +39,11 @@ impl TaskOutcome {
 }
 
 /// A task that ended in failure; the payload of [`TaskError::Failed`](super::TaskError::Failed).
-#[derive(Debug)]
+///
+/// Its `Debug` is one short line per fact, also without `{:#?}` (an `unwrap` or a `main` that
+/// returns the error prints it as it is): the UPID, the exit status, the missing privilege,
+/// the poll count, and the log tail one line per log line. The full [`TaskStatus`] is left
+/// out of it; it is in [`TaskFailure::status`].
 #[non_exhaustive]
 pub struct TaskFailure {
     /// The task.
@@ -77,6 +82,32 @@ impl TaskFailure {
     }
 }
 
+impl fmt::Debug for TaskFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "TaskFailure {{")?;
+        writeln!(f, "    upid: {},", self.upid)?;
+        writeln!(f, "    exit_status: {:?},", self.exit_status.to_string())?;
+        if let Some(denied) = &self.permission_denied {
+            writeln!(f, "    permission_denied: {denied},")?;
+        }
+        writeln!(f, "    polls: {},", self.polls)?;
+        for (name, lines) in [("log_tail", &self.log_tail), ("warnings", &self.warnings)] {
+            if lines.is_empty() {
+                continue;
+            }
+            writeln!(f, "    {name}: [")?;
+            for line in lines {
+                writeln!(f, "        {:>4} {:?},", line.n, line.text)?;
+            }
+            writeln!(f, "    ],")?;
+        }
+        if let Some(error) = &self.log_error {
+            writeln!(f, "    log_error: {},", Report(error))?;
+        }
+        f.write_str("}")
+    }
+}
+
 /// What happened to the task when the wait gave up; part of
 /// [`TaskTimeout`](super::TaskTimeout).
 #[derive(Debug)]
@@ -105,4 +136,47 @@ pub struct TaskTimeout {
     pub stop: StopAttempt,
     /// How many status requests the wait made.
     pub polls: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_prints_one_short_line_per_fact() {
+        let status = TaskStatus::from_response(
+            crate::wire::de::from_value(serde_json::json!({
+                "upid": "UPID:pve1:000934AF:0D015579:68BF3A41:vzrestore:100:root@pam:",
+                "node": "pve1", "pid": 603311, "pstart": 218191225, "starttime": 1757362753,
+                "type": "vzrestore", "id": "100", "user": "root@pam", "status": "stopped",
+                "exitstatus": "unable to restore CT 100 - 403 Permission check failed (/sdn/zones/localnetwork/vmbr0, SDN.Use)",
+            }))
+            .unwrap(),
+        );
+        let exit = status.exit_status().unwrap().clone();
+        let mut failure = TaskFailure::new(status, exit, 3);
+        failure.log_tail = vec![
+            TaskLogLine {
+                n: 9,
+                text: "extracting archive".into(),
+            },
+            TaskLogLine {
+                n: 10,
+                text: "TASK ERROR: unable to restore CT 100".into(),
+            },
+        ];
+        assert_eq!(
+            format!("{failure:?}"),
+            r#"TaskFailure {
+    upid: UPID:pve1:000934AF:0D015579:68BF3A41:vzrestore:100:root@pam:,
+    exit_status: "unable to restore CT 100 - 403 Permission check failed (/sdn/zones/localnetwork/vmbr0, SDN.Use)",
+    permission_denied: missing SDN.Use on /sdn/zones/localnetwork/vmbr0,
+    polls: 3,
+    log_tail: [
+           9 "extracting archive",
+          10 "TASK ERROR: unable to restore CT 100",
+    ],
+}"#
+        );
+    }
 }

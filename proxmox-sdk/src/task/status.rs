@@ -13,6 +13,7 @@ use std::str::FromStr;
 
 use crate::api::nodes::GetNodesTasksStatusResponse;
 use crate::api::types::TasksStatusStatus;
+use crate::error::FailureKind;
 use crate::permission::PermissionDenied;
 use crate::upid::Upid;
 
@@ -105,6 +106,12 @@ impl ExitStatus {
     /// (`unable to restore CT 100 - 403 Permission check failed (…)`).
     pub fn permission_denied(&self) -> Option<PermissionDenied> {
         self.error_text().and_then(PermissionDenied::parse)
+    }
+
+    /// What a failed task's text says went wrong, read by the same table as an HTTP error's
+    /// ([`FailureKind`]); `None` for a success and for texts the table does not know.
+    pub fn failure_kind(&self) -> Option<FailureKind> {
+        self.error_text().and_then(FailureKind::classify)
     }
 
     /// `true` for vzdump's `job errors`: the backup ran, but failed for some guests.

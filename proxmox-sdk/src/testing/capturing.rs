@@ -5,7 +5,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::client::Client;
 use crate::transport::{
-    BoxFuture, HttpRequest, HttpResponse, RequestBody, Transport, TransportError,
+    BoxFuture, HttpRequest, HttpResponse, RequestBody, Transport, TransportError, UpgradeResponse,
+    UpgradeUnsupported,
 };
 
 use super::request::CapturedRequest;
@@ -135,6 +136,21 @@ impl Transport for CapturingTransport {
                 }
                 inner.execute(request)
             }
+        }
+    }
+
+    /// Records the request; a wrapping transport passes it on, an answering one refuses as
+    /// the trait's default does (nothing to upgrade to).
+    fn upgrade(
+        &self,
+        request: HttpRequest,
+    ) -> BoxFuture<'_, Result<UpgradeResponse, TransportError>> {
+        self.lock().push(CapturedRequest::capture(&request));
+        match &*self.next {
+            Next::Answer(_) => {
+                Box::pin(async { Err(TransportError::Connect(Box::new(UpgradeUnsupported))) })
+            }
+            Next::Forward(inner) => inner.upgrade(request),
         }
     }
 }

@@ -170,6 +170,7 @@ struct State {
     tasks: Vec<ScriptedTask>,
     requests: Vec<CapturedRequest>,
     unexpected: Vec<String>,
+    latency: std::time::Duration,
 }
 
 /// A [`Transport`] that answers an ordered script of expected calls; see the
@@ -196,6 +197,13 @@ impl ScriptedTransport {
     /// any steps.
     pub fn task(self, task: ScriptedTask) -> Self {
         self.lock().tasks.push(task);
+        self
+    }
+
+    /// Every answer takes `latency` (of tokio's clock: under a paused clock no real time), so
+    /// a test can drop or time out a call while it is in flight.
+    pub fn latency(self, latency: std::time::Duration) -> Self {
+        self.lock().latency = latency;
         self
     }
 
@@ -255,8 +263,8 @@ impl ScriptedTransport {
                 return reply;
             }
         }
-        if let Some(response) = state.tasks.iter_mut().find_map(|t| t.answer(&request)) {
-            return Reply::Response(response);
+        if let Some(reply) = state.tasks.iter_mut().find_map(|t| t.answer(&request)) {
+            return reply;
         }
         let expected = match (state.steps.front(), mismatch.flatten()) {
             (Some(step), Some(why)) => format!("expected {step}{why}"),
@@ -292,12 +300,16 @@ impl Transport for ScriptedTransport {
     ) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
         let stream = stream::take_stream(&mut request);
         let mut captured = CapturedRequest::capture(&request);
+        let latency = self.lock().latency;
         Box::pin(async move {
             // A server reads the body before it answers.
             if let Some(stream) = stream {
                 captured.stream = Some(stream::drain(stream).await);
             }
             let reply = self.answer(captured);
+            if !latency.is_zero() {
+                tokio::time::sleep(latency).await;
+            }
             match reply {
                 Reply::Response(response) => Ok(response),
                 Reply::ConnectFailed => Err(TransportError::Connect(

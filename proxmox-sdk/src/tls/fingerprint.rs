@@ -13,7 +13,18 @@ const LEN: usize = 32;
 /// This is what PVE reports as a node's `ssl_fingerprint` (`GET /nodes`) and what
 /// `pvenode cert info` prints. It parses from either the colon-separated form
 /// (`AA:BB:…`, 32 pairs) or 64 plain hex digits, in any letter case, and always displays as
-/// uppercase pairs separated by colons.
+/// uppercase pairs separated by colons. Surrounding whitespace and the `SHA256 Fingerprint=`
+/// prefix of `openssl x509 -noout -fingerprint -sha256` (any letter case) are accepted, so
+/// a pasted line or a file's content parses as it is:
+///
+/// ```
+/// use proxmox_sdk::tls::Fingerprint;
+///
+/// let pair = "AB:".repeat(31) + "AB";
+/// let from_openssl: Fingerprint = format!("sha256 Fingerprint={pair}\n").parse()?;
+/// assert_eq!(from_openssl, pair.parse()?);
+/// # Ok::<(), proxmox_sdk::tls::FingerprintParseError>(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Fingerprint([u8; LEN]);
 
@@ -105,57 +116,94 @@ pub enum FingerprintParseError {
 impl FromStr for Fingerprint {
     type Err = FingerprintParseError;
 
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
+    fn from_str(input: &str) -> Result<Self, Self::Err> {
+        let (offset, s) = strip_decoration(input);
         if s.is_empty() {
             return Err(FingerprintParseError::Empty);
         }
-        let separated = s.contains(':');
-        let mut digits = Vec::with_capacity(2 * LEN);
-        let mut last = None;
-        for (position, found) in s.chars().enumerate() {
-            let expected = if separated && position % 3 == 2 {
-                ExpectedChar::Colon
-            } else {
-                ExpectedChar::HexDigit
-            };
-            let ok = match expected {
-                ExpectedChar::Colon => found == ':',
-                ExpectedChar::HexDigit => match found.to_digit(16) {
-                    // `to_digit(16)` yields at most 15, which always fits a byte.
-                    Some(value) => {
-                        digits.push(value as u8);
-                        true
-                    }
-                    None => false,
-                },
-            };
-            if !ok {
-                return Err(FingerprintParseError::InvalidChar {
-                    position,
-                    found,
-                    expected,
-                });
-            }
-            last = Some((position, found));
-        }
-        if let Some((position, ':')) = last {
+        parse_digits(s).map_err(|error| match error {
+            FingerprintParseError::InvalidChar {
+                position,
+                found,
+                expected,
+            } => FingerprintParseError::InvalidChar {
+                position: position + offset,
+                found,
+                expected,
+            },
+            other => other,
+        })
+    }
+}
+
+/// What `openssl x509 -fingerprint -sha256` prints before the digits (OpenSSL 1 spells it
+/// `SHA256`, OpenSSL 3 `sha256`).
+const OPENSSL_PREFIX: &str = "sha256 fingerprint=";
+
+/// The digits of `input` without surrounding whitespace and the openssl prefix, and how many
+/// characters came before them (so an error names the position in what the user wrote).
+fn strip_decoration(input: &str) -> (usize, &str) {
+    let start = input.trim_start();
+    let mut offset = input.len() - start.len();
+    let mut rest = start.trim_end();
+    let prefixed = rest
+        .get(..OPENSSL_PREFIX.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(OPENSSL_PREFIX));
+    if prefixed {
+        rest = &rest[OPENSSL_PREFIX.len()..];
+        offset += OPENSSL_PREFIX.len();
+    }
+    (input[..offset].chars().count(), rest)
+}
+
+/// Parses the bare digits (colon-separated pairs or 64 plain hex digits).
+fn parse_digits(s: &str) -> Result<Fingerprint, FingerprintParseError> {
+    let separated = s.contains(':');
+    let mut digits = Vec::with_capacity(2 * LEN);
+    let mut last = None;
+    for (position, found) in s.chars().enumerate() {
+        let expected = if separated && position % 3 == 2 {
+            ExpectedChar::Colon
+        } else {
+            ExpectedChar::HexDigit
+        };
+        let ok = match expected {
+            ExpectedChar::Colon => found == ':',
+            ExpectedChar::HexDigit => match found.to_digit(16) {
+                // `to_digit(16)` yields at most 15, which always fits a byte.
+                Some(value) => {
+                    digits.push(value as u8);
+                    true
+                }
+                None => false,
+            },
+        };
+        if !ok {
             return Err(FingerprintParseError::InvalidChar {
                 position,
-                found: ':',
-                expected: ExpectedChar::HexDigit,
+                found,
+                expected,
             });
         }
-        if digits.len() != 2 * LEN {
-            return Err(FingerprintParseError::WrongLength {
-                digits: digits.len(),
-            });
-        }
-        let mut bytes = [0u8; LEN];
-        for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
-            *byte = (pair[0] << 4) | pair[1];
-        }
-        Ok(Self(bytes))
+        last = Some((position, found));
     }
+    if let Some((position, ':')) = last {
+        return Err(FingerprintParseError::InvalidChar {
+            position,
+            found: ':',
+            expected: ExpectedChar::HexDigit,
+        });
+    }
+    if digits.len() != 2 * LEN {
+        return Err(FingerprintParseError::WrongLength {
+            digits: digits.len(),
+        });
+    }
+    let mut bytes = [0u8; LEN];
+    for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
+        *byte = (pair[0] << 4) | pair[1];
+    }
+    Ok(Fingerprint(bytes))
 }
 
 impl serde::Serialize for Fingerprint {
@@ -207,6 +255,10 @@ mod tests {
         assert_eq!(plain, upper);
         assert_eq!(plain, colons);
         assert_eq!(plain, colons_upper);
+        let openssl = format!("SHA256 Fingerprint={}", colon_form(&HEX.to_uppercase()));
+        assert_eq!(openssl.parse(), Ok(plain));
+        assert_eq!(format!("sha256 Fingerprint={HEX}\n").parse(), Ok(plain));
+        assert_eq!(format!("  {}\r\n", colon_form(HEX)).parse(), Ok(plain));
         assert_eq!(plain.as_bytes()[0], 0xba);
         assert_eq!(plain.as_bytes()[31], 0xcf);
     }
@@ -281,12 +333,31 @@ mod tests {
             })
         );
         assert_eq!(
-            format!(" {HEX}").parse::<Fingerprint>(),
+            format!("{HEX} x").parse::<Fingerprint>(),
             Err(E::InvalidChar {
-                position: 0,
+                position: 64,
                 found: ' ',
                 expected: ExpectedChar::HexDigit
             })
+        );
+        assert_eq!(" \n\t".parse::<Fingerprint>(), Err(E::Empty));
+        assert_eq!(
+            "  SHA256 Fingerprint=AB:CX".parse::<Fingerprint>(),
+            Err(E::InvalidChar {
+                position: 25,
+                found: 'X',
+                expected: ExpectedChar::HexDigit
+            }),
+            "positions count from the start of what was written"
+        );
+        assert_eq!(
+            "SHA1 Fingerprint=AB".parse::<Fingerprint>(),
+            Err(E::InvalidChar {
+                position: 0,
+                found: 'S',
+                expected: ExpectedChar::HexDigit
+            }),
+            "only the SHA-256 prefix is accepted"
         );
         assert_eq!(
             "é".parse::<Fingerprint>(),

@@ -18,6 +18,8 @@
 //!     update.to_parts().unwrap().form_body().unwrap(),
 //!     "digest=9e1f&memory=1024&delete=net1"
 //! );
+//! assert!(!update.is_unchanged());
+//! assert!(changes(&read.to_put("pve1", 100), read.to_put("pve1", 100)).is_unchanged());
 //! ```
 
 use std::collections::BTreeMap;
@@ -51,6 +53,17 @@ impl<E> Changes<E> {
     /// The full request the changes were computed from.
     pub fn request(&self) -> &E {
         &self.request
+    }
+
+    /// Whether sending would change nothing: no parameter differs from the base and nothing
+    /// is deleted (the always-sent `digest` aside).
+    pub fn is_unchanged(&self) -> bool
+    where
+        E: Endpoint,
+    {
+        let mut w = ParamWriter::new();
+        self.write_params(&mut w);
+        w.pairs().all(|(key, _)| ALWAYS_SENT.contains(&key))
     }
 }
 

@@ -42,6 +42,19 @@ macro_rules! wire_enum_impls {
                 $crate::__rt::WireEnum::is_known(self)
             }
         }
+        /// The value PVE spells `text`; a value the schema does not list becomes
+        /// `UnknownValue` and is sent as given.
+        impl ::std::convert::From<&str> for $name {
+            fn from(text: &str) -> Self {
+                <$name as $crate::__rt::WireEnum>::from_wire_str(text)
+            }
+        }
+        /// As `From<&str>`.
+        impl ::std::convert::From<::std::string::String> for $name {
+            fn from(text: ::std::string::String) -> Self {
+                <$name as $crate::__rt::WireEnum>::from_wire_str(&text)
+            }
+        }
         impl<'de> $crate::__rt::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::__rt::serde::Deserializer<'de>>(
                 d: D,

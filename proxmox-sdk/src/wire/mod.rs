@@ -2,6 +2,7 @@
 //!
 //! * [`de`]: lenient decoding of scalars, lists and objects (unknown fields kept);
 //! * [`params`]: request encoding (query strings, form bodies, path segments);
+//! * [`limits`]: the schema's bounds and lengths, checked before a request is sent;
 //! * [`property_string`]: `key=value,…` values with default keys and aliases;
 //! * [`indexed`]: `net0`…`net31`-style key families;
 //! * [`list`]: `*-list` formats (several values in one string);
@@ -12,6 +13,7 @@ pub mod changes;
 pub mod de;
 pub mod enums;
 pub mod indexed;
+pub mod limits;
 pub mod list;
 pub mod params;
 pub mod property_string;
@@ -20,6 +22,7 @@ pub use changes::{Changes, changes};
 pub use de::{Extra, FromWire, Lenient};
 pub use enums::WireEnum;
 pub use indexed::Indexed;
+pub use limits::Limited;
 pub use list::List;
 pub use params::{ParamError, ParamWriter, PathWriter, ToParam};
 pub use property_string::{ParseMode, PropertyError, PropertyExtra, PropertyString, PropertyValue};

@@ -34,6 +34,28 @@ pub enum ParamError {
         /// The largest index PVE accepts.
         max: u32,
     },
+    /// A number outside the bounds the schema gives the parameter (`vmid` 99, where PVE's
+    /// guest ids start at 100).
+    #[error("parameter `{name}` is {value}, out of range: {range}")]
+    OutOfRange {
+        /// The wire name of the parameter.
+        name: String,
+        /// The value that was given.
+        value: String,
+        /// What the schema allows: `100 to 999999999`, `at least 0`, `at most 64`.
+        range: String,
+    },
+    /// A text shorter or longer than the schema allows for the parameter (the text itself is
+    /// not kept: it may be a credential).
+    #[error("parameter `{name}` has {length} characters, out of range: {range}")]
+    LengthOutOfRange {
+        /// The wire name of the parameter.
+        name: String,
+        /// The length of the text that was given, in characters.
+        length: u64,
+        /// What the schema allows, in characters: `1 to 64`, `at most 128`.
+        range: String,
+    },
     /// A value was refused by a parameter's constraint before sending.
     #[error("parameter `{name}`: {problem}")]
     Invalid {
@@ -48,6 +70,7 @@ pub enum ParamError {
 #[derive(Debug, Default)]
 pub struct PathWriter {
     path: String,
+    values: Vec<String>,
 }
 
 impl PathWriter {
@@ -65,6 +88,12 @@ impl PathWriter {
     pub fn param<T: ToParam + ?Sized>(&mut self, value: &T) {
         let text = value.param_text();
         self.path.extend(utf8_percent_encode(&text, ESCAPE));
+        self.values.push(text.into_owned());
+    }
+
+    /// The path parameters' values as text (not encoded), in path order.
+    pub fn values(&self) -> &[String] {
+        &self.values
     }
 
     /// The finished path.

@@ -113,6 +113,8 @@ pub fn load_as(
                 methods: Vec::new(),
             },
             history: None,
+            formats: None,
+            handler_permissions: None,
             api,
         }),
     }

@@ -45,7 +45,7 @@ pub(super) fn change(old: &Permission, new: &Permission, item: &str) -> Option<C
 /// Every privilege a permission names, with its path.
 pub(super) fn privileges(p: &Permission) -> BTreeSet<PrivilegeOnPath> {
     let mut out = BTreeSet::new();
-    if let Permission::Check(c) = p {
+    if let Permission::Check(c) | Permission::InHandler { check: c, .. } = p {
         collect(c, &mut out);
     }
     out
@@ -66,6 +66,7 @@ fn collect(c: &Check, out: &mut BTreeSet<PrivilegeOnPath>) {
         } => add(path, privileges),
         Check::UseridGroup { privileges, .. } => add(USER_GROUP_PATH, privileges),
         Check::And(cs) | Check::Or(cs) => cs.iter().for_each(|c| collect(c, out)),
+        Check::When { check, .. } => collect(check, out),
         Check::UseridParam(_) | Check::PermModify(_) => {}
     }
 }

@@ -5,10 +5,30 @@ use serde_json::Value;
 use crate::ir::{Check, Endpoint, Facts, Field, Permission, TaskKind, Ty};
 use crate::wording::{self, Worded, Words};
 
+/// Where PVE's own API viewer shows a path (the path follows the `#`).
+pub(super) const API_VIEWER: &str = "https://pve.proxmox.com/pve-docs/api-viewer/index.html#";
+
+/// The `#[doc(alias)]`es of an endpoint type, so rustdoc's search finds it by what a user
+/// knows: `GET /nodes/{node}/status`, the bare path, and the upstream handler (`create_vm`).
+pub(super) fn aliases(e: &Endpoint) -> Vec<String> {
+    vec![
+        format!("{} {}", e.method, e.path),
+        e.path.clone(),
+        e.handler.clone(),
+    ]
+}
+
 /// `#[doc = "..."]` lines for an endpoint type.
 pub(super) fn endpoint(e: &Endpoint) -> Vec<String> {
     let mut lines = vec![format!("`{} {}`", e.method, e.path), String::new()];
     lines.push(format!("**Permission:** {}", permission(&e.permission)));
+    if let Permission::InHandler {
+        note: Some(note), ..
+    } = &e.permission
+    {
+        lines.push(String::new());
+        lines.push(format!("Beyond the line above: {note}"));
+    }
     lines.push(String::new());
     lines.push(returns(e));
     let mut notes = Vec::new();
@@ -40,7 +60,10 @@ pub(super) fn endpoint(e: &Endpoint) -> Vec<String> {
         lines.push(notes.join(" "));
     }
     lines.push(String::new());
-    lines.push(format!("Upstream handler name: `{}`.", e.handler));
+    lines.push(format!(
+        "Upstream handler name: `{}`. In the PVE API viewer: [{}]({API_VIEWER}{}).",
+        e.handler, e.path, e.path
+    ));
     if let Some(since) = &e.since {
         lines.push(String::new());
         lines.push(since.clone());
@@ -94,6 +117,10 @@ pub(crate) fn permission(p: &Permission) -> String {
         Permission::AnyUser => format!("{}.", wording::ANY_USER),
         Permission::World => format!("{}.", wording::WORLD),
         Permission::RootOnly => format!("{}.", wording::ROOT_ONLY),
+        Permission::InHandler { check, source, .. } => format!(
+            "{}.",
+            wording::in_handler(&wording::check(check, &|path| path.to_owned()), source)
+        ),
     }
 }
 
@@ -127,8 +154,14 @@ impl Worded for Check {
             },
             Check::UseridParam(what) => Words::UseridParam(what),
             Check::PermModify(path) => Words::PermModify(path),
+            Check::When { param, check } => Words::When { param, check },
         }
     }
+}
+
+/// The HTML anchor of a format's entry on the glossary page.
+pub(super) fn glossary_anchor(format: &str) -> String {
+    format!("format-{format}")
 }
 
 fn num(v: &Value) -> String {
@@ -170,15 +203,25 @@ pub(super) fn facts(f: &Facts) -> String {
         (None, Some(hi)) => out.push(format!("at most {} characters", num(hi))),
         (None, None) => {}
     }
-    if let Some(fmt) = &f.format {
-        out.push(format!("format `{fmt}`"));
+    match &f.format {
+        Some(fmt) if f.format_explained => out.push(format!(
+            "format [`{fmt}`](super::glossary#{})",
+            glossary_anchor(fmt)
+        )),
+        Some(fmt) => out.push(format!("format `{fmt}`")),
+        None => {}
     }
     if !f.enum_values.is_empty() {
         let values: Vec<String> = f.enum_values.iter().map(|v| format!("`{v}`")).collect();
         out.push(format!("one of {}", values.join(", ")));
     }
     if let Some(p) = &f.pattern {
-        out.push(format!("matches `{}`", p.replace('`', "'")));
+        // PVE matches the pattern against the whole value (`^…$`).
+        let regex = p.replace('`', "'");
+        out.push(match super::pattern::describe(p) {
+            Some(shape) => format!("shaped as {shape} (the whole value matches `{regex}`)"),
+            None => format!("the whole value matches the Perl regular expression `{regex}`"),
+        });
     }
     if let Some(d) = &f.default {
         out.push(format!("default `{}`", num(d).replace('`', "'")));

@@ -5,45 +5,36 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::builder::{Builder, field_decls};
 use super::docs;
-use super::spell::{
-    arg_conv, arg_ty, derive_and_debug, doc_attr, doc_lines, field_ty, ident, init_from_arg, ty,
-};
+use super::spell::{derive_and_debug, doc_lines, ident, opt_f64, opt_u64, ty};
 use crate::ir::{Check, Endpoint, Field, Permission, Segment, TaskKind};
 use crate::naming;
 
 pub(super) fn endpoint(e: &Endpoint) -> TokenStream {
     let name = format_ident!("{}", e.name);
     let doc = doc_lines(&docs::endpoint(e));
+    let search = docs::aliases(e);
+    let search = quote!(#(#[doc(alias = #search)])*);
     let all: Vec<&Field> = e.path_params.iter().chain(e.params.iter()).collect();
 
-    let fields = all.iter().map(|f| {
-        let id = ident(&f.ident);
-        let t = field_ty(f, &e.module);
-        let d = doc_attr(&docs::field(f));
-        quote!(#d pub #id: #t,)
-    });
-
-    let required: Vec<&&Field> = all.iter().filter(|f| !f.optional).collect();
-    let ctor_args = required.iter().map(|f| {
-        let id = ident(&f.ident);
-        let t = arg_ty(&f.ty, &e.module);
-        quote!(#id: #t)
-    });
-    let inits = all.iter().map(|f| {
-        let id = ident(&f.ident);
-        if f.indexed_max.is_some() {
-            quote!(#id: rt::Indexed::new(),)
-        } else if f.optional {
-            quote!(#id: ::std::option::Option::None,)
-        } else {
-            init_from_arg(&f.ty, &id)
-        }
-    });
-    let setters = all
-        .iter()
-        .filter(|f| f.optional)
-        .map(|f| setter(f, &e.module));
+    let builder = Builder {
+        name: &name,
+        fields: &all,
+        module: &e.module,
+        noun: "request",
+        fields_noun: "parameters",
+        extra_init: quote!(rt::ExtraParams::new()),
+        more_methods: quote! {
+            /// Adds a parameter the schema does not list.
+            pub fn extra_param(mut self, key: impl ::std::convert::Into<::std::string::String>, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.extra.push(key.into(), value.into());
+                self
+            }
+        },
+    };
+    let fields = field_decls(all.iter().copied(), &e.module);
+    let methods = builder.methods();
 
     let segments = e.segments.iter().map(|s| match s {
         Segment::Literal(text) => quote!(out.literal(#text);),
@@ -52,15 +43,18 @@ pub(super) fn endpoint(e: &Endpoint) -> TokenStream {
             quote!(out.param(&self.#id);)
         }
     });
+    // Path parameters are checked here too: the writer's first refusal refuses the request.
+    let path_checks = e.path_params.iter().map(limit_checks);
     let writes = e.params.iter().map(|f| {
         let id = ident(&f.ident);
         let wire = &f.wire;
+        let check = limit_checks(f);
         if f.indexed_max.is_some() {
             quote!(out.indexed(#wire, &self.#id);)
         } else if f.optional {
-            quote!(out.optional(#wire, &self.#id);)
+            quote!(#check out.optional(#wire, &self.#id);)
         } else {
-            quote!(out.required(#wire, &self.#id);)
+            quote!(#check out.required(#wire, &self.#id);)
         }
     });
 
@@ -87,17 +81,6 @@ pub(super) fn endpoint(e: &Endpoint) -> TokenStream {
             TaskKind::NullButForks => "NullButForks",
         }
     );
-    let ctor_doc = if required.is_empty() {
-        "A request with no parameters set.".to_string()
-    } else {
-        let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire)).collect();
-        format!(
-            "A request with its required parameters: {}.",
-            names.join(", ")
-        )
-    };
-    let ctor_doc = doc_attr(&ctor_doc);
-
     let all_fields: Vec<Field> = all.iter().map(|f| (*f).clone()).collect();
     let (derive, debug) = derive_and_debug(&name, &all_fields, "extra");
     // A call whose body must be streamed (an upload) is sent by a hand-written client call
@@ -123,6 +106,7 @@ pub(super) fn endpoint(e: &Endpoint) -> TokenStream {
                 }
                 #[allow(unused_variables)]
                 fn write_params(&self, out: &mut rt::ParamWriter) {
+                    #(#path_checks)*
                     #(#writes)*
                     out.extra(&self.extra);
                 }
@@ -131,63 +115,37 @@ pub(super) fn endpoint(e: &Endpoint) -> TokenStream {
     };
     quote! {
         #doc
+        #search
         #derive
         pub struct #name {
-            #(#fields)*
+            #fields
             /// Parameters the schema does not list, sent as given after the listed ones.
             pub extra: rt::ExtraParams,
         }
         #debug
 
-        impl #name {
-            #ctor_doc
-            pub fn new(#(#ctor_args),*) -> Self {
-                Self { #(#inits)* extra: rt::ExtraParams::new() }
-            }
-
-            #(#setters)*
-
-            /// Adds a parameter the schema does not list.
-            pub fn extra_param(mut self, key: impl ::std::convert::Into<::std::string::String>, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.extra.push(key.into(), value.into());
-                self
-            }
-        }
+        #methods
 
         #endpoint_impl
     }
 }
 
-fn setter(f: &Field, module: &str) -> TokenStream {
+/// The checks of a parameter's schema limits, spelled before it is written (an indexed family
+/// has none: lowering gives limits only to scalar values).
+fn limit_checks(f: &Field) -> TokenStream {
     let id = ident(&f.ident);
-    let method = ident(&f.setter);
-    let t = arg_ty(&f.ty, module);
-    let conv = arg_conv(&f.ty, &format_ident!("value"));
-    match f.indexed_max {
-        Some(max) => {
-            let d = doc_attr(&format!(
-                "Sets `{w}<index>` (index 0 to {max}; a larger index refuses the request when it is built).",
-                w = f.wire
-            ));
-            quote! {
-                #d
-                pub fn #method(mut self, index: u32, value: #t) -> Self {
-                    self.#id.insert(index, #conv);
-                    self
-                }
-            }
-        }
-        None => {
-            let d = doc_attr(&format!("Sets `{}`.", f.wire));
-            quote! {
-                #d
-                pub fn #method(mut self, value: #t) -> Self {
-                    self.#id = ::std::option::Option::Some(#conv);
-                    self
-                }
-            }
-        }
+    let wire = &f.wire;
+    let l = &f.limits;
+    let mut out = TokenStream::new();
+    if l.has_range() {
+        let (lo, hi) = (opt_f64(l.min), opt_f64(l.max));
+        out.extend(quote!(out.range(#wire, &self.#id, #lo, #hi);));
     }
+    if l.has_length() {
+        let (lo, hi) = (opt_u64(l.min_length), opt_u64(l.max_length));
+        out.extend(quote!(out.length(#wire, &self.#id, #lo, #hi);));
+    }
+    out
 }
 
 fn privileges(list: &[String]) -> TokenStream {
@@ -203,6 +161,12 @@ fn permission(p: &Permission) -> TokenStream {
         Permission::AnyUser => quote!(rt::Permission::AnyUser),
         Permission::World => quote!(rt::Permission::World),
         Permission::RootOnly => quote!(rt::Permission::RootOnly),
+        Permission::InHandler {
+            check: c, source, ..
+        } => {
+            let c = check(c);
+            quote!(rt::Permission::InHandler { check: #c, source: #source })
+        }
     }
 }
 
@@ -243,5 +207,9 @@ fn check(c: &Check) -> TokenStream {
         }
         Check::UseridParam(w) => quote!(rt::Check::UseridParam(#w)),
         Check::PermModify(p) => quote!(rt::Check::PermModify(#p)),
+        Check::When { param, check: c } => {
+            let c = check(c);
+            quote!(rt::Check::When { param: #param, check: &#c })
+        }
     }
 }

@@ -4,8 +4,11 @@
 //! (imported as `rt` at the top of each module) and to sibling modules through `super::`, so the
 //! same output compiles inside `proxmox-sdk` and in golden tests in another crate.
 
+mod builder;
 pub(crate) mod docs;
 mod endpoint;
+mod index;
+mod pattern;
 mod privilege;
 mod spell;
 mod types;
@@ -26,6 +29,10 @@ pub struct GeneratedCode {
     pub modules: BTreeMap<String, String>,
     /// The crate-root items: `SCHEMA_VERSION`, and the `Privilege` enum with its impls.
     pub privilege: String,
+    /// The `glossary` module (a documentation page; empty without `formats.json`).
+    pub glossary: String,
+    /// The path → type table, Markdown for the `api` module's docs (`api_paths.md`).
+    pub path_table: String,
 }
 
 impl GeneratedCode {
@@ -33,6 +40,7 @@ impl GeneratedCode {
     pub fn single_file(&self) -> String {
         let mut out = String::from(HEADER);
         out.push_str(&self.privilege);
+        out.push_str(&self.glossary);
         for (module, source) in &self.modules {
             out.push_str(&format!("\n{}pub mod {module} {{\n", module_doc(module)));
             out.push_str(source);
@@ -46,6 +54,7 @@ impl GeneratedCode {
     pub fn files(&self) -> BTreeMap<String, String> {
         let mut root = String::from(HEADER);
         root.push_str("include!(\"privilege.rs\");\n");
+        root.push_str(&self.glossary);
         let mut files = BTreeMap::new();
         for (module, source) in &self.modules {
             root.push_str(&format!(
@@ -55,6 +64,7 @@ impl GeneratedCode {
             files.insert(format!("api_{module}.rs"), source.clone());
         }
         files.insert("privilege.rs".into(), self.privilege.clone());
+        files.insert("api_paths.md".into(), self.path_table.clone());
         files.insert("api.rs".into(), root);
         files
     }
@@ -116,23 +126,64 @@ pub fn emit(api: &Api) -> Result<GeneratedCode, syn::Error> {
         formatted.insert(module, format(file)?);
     }
     let privilege = format(privilege::privilege(&api.privileges, &api.pve_version))?;
+    let glossary = index::glossary(api);
+    let glossary = if glossary.is_empty() {
+        String::new()
+    } else {
+        format!("\n{}", format(glossary)?)
+    };
     Ok(GeneratedCode {
         modules: formatted,
         privilege,
+        glossary,
+        path_table: index::path_table(api),
     })
 }
 
 /// Formats `tokens` item by item with prettyplease and separates the items by a blank line,
 /// so a person reading the output sees where one item ends (prettyplease alone puts none).
+/// The items of an `impl` block are formatted one by one the same way.
 fn format(tokens: TokenStream) -> Result<String, syn::Error> {
     let mut file: syn::File = syn::parse2(tokens)?;
     let items = std::mem::take(&mut file.items);
     let items: Vec<String> = items
         .into_iter()
-        .map(|item| {
-            file.items = vec![item];
-            prettyplease::unparse(&file)
+        .map(|item| match item {
+            syn::Item::Impl(block) if block.items.len() > 1 => format_impl(&file, &block),
+            other => unparse(&file, other),
         })
         .collect();
     Ok(items.join("\n"))
+}
+
+/// `item` as prettyplease prints it alone in `file` (whose own items are taken out).
+fn unparse(file: &syn::File, item: syn::Item) -> String {
+    let mut file = file.clone();
+    file.items = vec![item];
+    prettyplease::unparse(&file)
+}
+
+/// An `impl` block with a blank line between its items: each item is printed inside a copy of
+/// the block holding only it, and the bodies are joined under the block's header. The header
+/// ends at the first line that opens the block at column 0 (`impl X {`, or `{` after a
+/// `where` clause); the body is every line after it but the closing `}`.
+fn format_impl(file: &syn::File, block: &syn::ItemImpl) -> String {
+    let mut header = String::new();
+    let mut bodies = Vec::new();
+    for item in &block.items {
+        let mut single = block.clone();
+        single.items = vec![item.clone()];
+        let text = unparse(file, syn::Item::Impl(single));
+        let lines: Vec<&str> = text.lines().collect();
+        let open = lines
+            .iter()
+            .position(|l| !l.starts_with(char::is_whitespace) && l.ends_with('{'))
+            .unwrap_or(0);
+        if header.is_empty() {
+            header = lines[..=open].join("\n");
+        }
+        let end = lines.len().saturating_sub(1).max(open + 1);
+        bodies.push(lines[open + 1..end].join("\n"));
+    }
+    format!("{header}\n{}\n}}\n", bodies.join("\n\n"))
 }

@@ -67,19 +67,43 @@ pub(crate) fn ident(text: &str) -> syn::Ident {
 }
 
 /// The argument type of a constructor or setter: numbers and booleans by value (so integer
-/// literals infer), everything else as `impl Into<T>`.
+/// literals infer), arrays as any `IntoIterator` of items convertible into the element type
+/// (numbers: of the element type itself, again so literals infer), everything else as
+/// `impl Into<T>` (generated enums convert from `&str` and `String`).
 pub(crate) fn arg_ty(t: &Ty, module: &str) -> TokenStream {
     let inner = ty(t, module);
     match t {
         Ty::Bool | Ty::U32 | Ty::U64 | Ty::I64 | Ty::F64 => inner,
+        Ty::Vec(item) if is_scalar(item) => {
+            let item = ty(item, module);
+            quote!(impl ::std::iter::IntoIterator<Item = #item>)
+        }
+        Ty::Vec(item) => {
+            let item = ty(item, module);
+            quote!(impl ::std::iter::IntoIterator<Item = impl ::std::convert::Into<#item>>)
+        }
         _ => quote!(impl ::std::convert::Into<#inner>),
     }
+}
+
+/// Numbers and booleans: passed by value, never converted.
+fn is_scalar(t: &Ty) -> bool {
+    matches!(t, Ty::Bool | Ty::U32 | Ty::U64 | Ty::I64 | Ty::F64)
 }
 
 /// The expression converting an argument of [`arg_ty`] into the field type.
 pub(crate) fn arg_conv(t: &Ty, arg: &syn::Ident) -> TokenStream {
     match t {
-        Ty::Bool | Ty::U32 | Ty::U64 | Ty::I64 | Ty::F64 => quote!(#arg),
+        t if is_scalar(t) => quote!(#arg),
+        Ty::Vec(item) if is_scalar(item) => {
+            quote!(::std::iter::Iterator::collect(::std::iter::IntoIterator::into_iter(#arg)))
+        }
+        Ty::Vec(_) => quote!(::std::iter::Iterator::collect(
+            ::std::iter::Iterator::map(
+                ::std::iter::IntoIterator::into_iter(#arg),
+                ::std::convert::Into::into
+            )
+        )),
         _ => quote!(#arg.into()),
     }
 }
@@ -88,10 +112,61 @@ pub(crate) fn arg_conv(t: &Ty, arg: &syn::Ident) -> TokenStream {
 /// the field's type, `name: name.into(),` otherwise.
 pub(crate) fn init_from_arg(t: &Ty, arg: &syn::Ident) -> TokenStream {
     match t {
-        Ty::Bool | Ty::U32 | Ty::U64 | Ty::I64 | Ty::F64 => quote!(#arg,),
+        t if is_scalar(t) => quote!(#arg,),
         _ => {
             let conv = arg_conv(t, arg);
             quote!(#arg: #conv,)
+        }
+    }
+}
+
+/// The readable second setter of an optional field with a raw identifier (`kind` beside
+/// `r#type`), forwarding to the first; nothing for other fields.
+pub(crate) fn alias_setter(f: &Field, module: &str) -> TokenStream {
+    let Some(alias) = f.alias.as_deref().filter(|_| f.optional) else {
+        return TokenStream::new();
+    };
+    let alias = ident(alias);
+    let method = ident(&f.setter);
+    let t = arg_ty(&f.ty, module);
+    let d = doc_attr(&format!(
+        "Sets `{}`: the same as `{}`, by a name that needs no `r#`.",
+        f.wire, f.setter
+    ));
+    quote! {
+        #d
+        pub fn #alias(self, value: #t) -> Self {
+            self.#method(value)
+        }
+    }
+}
+
+/// The readable accessor of a response field with a raw identifier (`kind()` for the field
+/// `r#type`); nothing for other fields.
+pub(crate) fn alias_getter(f: &Field, module: &str) -> TokenStream {
+    let Some(alias) = f.alias.as_deref() else {
+        return TokenStream::new();
+    };
+    let alias = ident(alias);
+    let id = ident(&f.ident);
+    let inner = ty(&f.ty, module);
+    let d = doc_attr(&format!(
+        "`{}`: the field `{}`, by a name that needs no `r#`.",
+        f.wire, f.ident
+    ));
+    if f.optional {
+        quote! {
+            #d
+            pub fn #alias(&self) -> ::std::option::Option<&#inner> {
+                self.#id.as_ref()
+            }
+        }
+    } else {
+        quote! {
+            #d
+            pub fn #alias(&self) -> &#inner {
+                &self.#id
+            }
         }
     }
 }
@@ -151,4 +226,21 @@ pub(crate) fn doc_lines(lines: &[String]) -> TokenStream {
         }
     });
     quote!(#(#[doc = #lines])*)
+}
+
+/// `Some(1.0)` or `None`, for an `Option<f64>` argument (no suffix: the type is known).
+pub(crate) fn opt_f64(v: Option<f64>) -> TokenStream {
+    opt_literal(v.map(proc_macro2::Literal::f64_unsuffixed))
+}
+
+/// `Some(64)` or `None`, for an `Option<u64>` argument (no suffix: the type is known).
+pub(crate) fn opt_u64(v: Option<u64>) -> TokenStream {
+    opt_literal(v.map(proc_macro2::Literal::u64_unsuffixed))
+}
+
+fn opt_literal(v: Option<proc_macro2::Literal>) -> TokenStream {
+    match v {
+        Some(x) => quote!(::std::option::Option::Some(#x)),
+        None => quote!(::std::option::Option::None),
+    }
 }

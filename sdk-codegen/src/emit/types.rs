@@ -3,10 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs;
-use super::spell::{
-    arg_conv, arg_ty, derive_and_debug, doc_attr, doc_lines, field_ty, ident, init_from_arg, ty,
-};
+use super::builder::{Builder, field_decls};
+use super::spell::{alias_getter, derive_and_debug, doc_attr, doc_lines, ident, opt_f64, ty};
 use std::collections::BTreeMap;
 
 use crate::ir::{Api, EnumDef, Field, PropertyStringDef, StructDef, Ty, TypeDef};
@@ -17,12 +15,7 @@ use crate::naming;
 pub(super) fn structure(s: &StructDef, module: &str) -> TokenStream {
     let name = format_ident!("{}", s.name);
     let doc = doc_lines(std::slice::from_ref(&s.context));
-    let fields = s.fields.iter().map(|f| {
-        let id = ident(&f.ident);
-        let t = field_ty(f, module);
-        let d = doc_attr(&docs::field(f));
-        quote!(#d pub #id: #t,)
-    });
+    let fields = field_decls(&s.fields, module);
     let locals = s.fields.iter().map(|f| {
         let id = local(f);
         if f.indexed_max.is_some() {
@@ -65,17 +58,29 @@ pub(super) fn structure(s: &StructDef, module: &str) -> TokenStream {
             quote!(#field: #id.ok_or_else(|| rt::missing_field(#wire))?,)
         }
     });
+    let getters: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .map(|f| alias_getter(f, module))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let getters = if getters.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(impl #name { #(#getters)* })
+    };
     let expecting = format!("a {} object", s.name);
     let (derive, debug) = derive_and_debug(&name, &s.fields, "extra");
     quote! {
         #doc
         #derive
         pub struct #name {
-            #(#fields)*
+            #fields
             /// Fields the schema does not declare, kept as received.
             pub extra: rt::Extra,
         }
         #debug
+        #getters
 
         impl<'de> rt::serde::Deserialize<'de> for #name {
             fn deserialize<D: rt::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
@@ -249,55 +254,27 @@ pub(super) fn property_string(
     ));
     let doc = doc_lines(&doc);
 
-    let fields = p.fields.iter().map(|f| {
-        let id = ident(&f.ident);
-        let t = field_ty(f, module);
-        let d = doc_attr(&docs::field(f));
-        quote!(#d pub #id: #t,)
-    });
-    let required: Vec<&Field> = p.fields.iter().filter(|f| !f.optional).collect();
-    let ctor_args = required.iter().map(|f| {
-        let id = ident(&f.ident);
-        let t = arg_ty(&f.ty, module);
-        quote!(#id: #t)
-    });
-    let inits = p.fields.iter().map(|f| {
-        let id = ident(&f.ident);
-        if f.optional {
-            quote!(#id: ::std::option::Option::None,)
-        } else {
-            init_from_arg(&f.ty, &id)
-        }
-    });
-    let setters = p.fields.iter().filter(|f| f.optional).map(|f| {
-        let id = ident(&f.ident);
-        let method = ident(&f.setter);
-        let t = arg_ty(&f.ty, module);
-        let conv = arg_conv(&f.ty, &format_ident!("value"));
-        let d = doc_attr(&format!("Sets `{}`.", f.wire));
-        quote! {
-            #d
-            pub fn #method(mut self, value: #t) -> Self {
-                self.#id = ::std::option::Option::Some(#conv);
-                self
-            }
-        }
-    });
+    let all: Vec<&Field> = p.fields.iter().collect();
+    let builder = Builder {
+        name: &name,
+        fields: &all,
+        module,
+        noun: "value",
+        fields_noun: "sub-keys",
+        extra_init: quote!(rt::PropertyExtra::default()),
+        more_methods: TokenStream::new(),
+    };
+    let fields = field_decls(&p.fields, module);
+    let methods = builder.methods();
     let takes = p.fields.iter().map(|f| {
         let id = ident(&f.ident);
         let wire = &f.wire;
-        let (lo, hi) = bounds(f);
-        match (f.optional, lo.is_some() || hi.is_some()) {
+        let (lo, hi) = (opt_f64(f.limits.min), opt_f64(f.limits.max));
+        match (f.optional, f.limits.has_range()) {
             (true, false) => quote!(#id: pairs.take(#wire)?,),
             (false, false) => quote!(#id: pairs.take_required(#wire)?,),
-            (true, true) => {
-                let (lo, hi) = (opt_f64(lo), opt_f64(hi));
-                quote!(#id: pairs.take_bounded(#wire, #lo, #hi)?,)
-            }
-            (false, true) => {
-                let (lo, hi) = (opt_f64(lo), opt_f64(hi));
-                quote!(#id: pairs.take_required_bounded(#wire, #lo, #hi)?,)
-            }
+            (true, true) => quote!(#id: pairs.take_bounded(#wire, #lo, #hi)?,),
+            (false, true) => quote!(#id: pairs.take_required_bounded(#wire, #lo, #hi)?,),
         }
     });
     let puts = p.fields.iter().map(|f| {
@@ -322,32 +299,18 @@ pub(super) fn property_string(
     let key_aliases = p.key_aliases.iter().map(|(a, k, v)| quote!((#a, #k, #v)));
     let aliases = p.aliases.iter().map(|(a, t)| quote!((#a, #t)));
     let type_name = &p.name;
-    let ctor_doc = if required.is_empty() {
-        "A value with no sub-keys set.".to_string()
-    } else {
-        let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire)).collect();
-        format!("A value with its required sub-keys: {}.", names.join(", "))
-    };
-    let ctor_doc = doc_attr(&ctor_doc);
 
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub struct #name {
-            #(#fields)*
+            #fields
             /// Sub-keys this version of the SDK does not know, and the order keys arrived in.
             pub extra: rt::PropertyExtra,
         }
 
-        impl #name {
-            #ctor_doc
-            pub fn new(#(#ctor_args),*) -> Self {
-                Self { #(#inits)* extra: rt::PropertyExtra::default() }
-            }
-
-            #(#setters)*
-        }
+        #methods
 
         impl rt::PropertyString for #name {
             const SPEC: &'static rt::PropertySpec = &rt::PropertySpec {
@@ -378,8 +341,7 @@ fn local(f: &Field) -> syn::Ident {
 
 /// The kind of value a property-string key holds, as runtime data (for validation and tests).
 fn value_kind(f: &Field, types: &BTreeMap<(String, String), TypeDef>) -> TokenStream {
-    let (lo, hi) = bounds(f);
-    let (lo, hi) = (opt_f64(lo), opt_f64(hi));
+    let (lo, hi) = (opt_f64(f.limits.min), opt_f64(f.limits.max));
     match &f.ty {
         Ty::Bool => quote!(rt::ValueKind::Bool),
         Ty::U32 | Ty::U64 | Ty::I64 => quote!(rt::ValueKind::Integer { min: #lo, max: #hi }),
@@ -415,24 +377,5 @@ pub(super) fn property_string_registry(api: &Api) -> TokenStream {
     quote! {
         /// Every property-string type of the API: its shape and a round-trip function.
         pub const PROPERTY_STRINGS: &[rt::PropertyStringInfo] = &[#(#entries),*];
-    }
-}
-
-fn bounds(f: &Field) -> (Option<f64>, Option<f64>) {
-    if !matches!(f.ty, Ty::U32 | Ty::U64 | Ty::I64 | Ty::F64) {
-        return (None, None);
-    }
-    let num = |v: &Option<serde_json::Value>| v.as_ref().and_then(serde_json::Value::as_f64);
-    (num(&f.facts.minimum), num(&f.facts.maximum))
-}
-
-fn opt_f64(v: Option<f64>) -> TokenStream {
-    match v {
-        Some(x) => {
-            // The type is known (`Option<f64>`): no `f64` suffix.
-            let x = proc_macro2::Literal::f64_unsuffixed(x);
-            quote!(::std::option::Option::Some(#x))
-        }
-        None => quote!(::std::option::Option::None),
     }
 }

@@ -62,14 +62,30 @@ pub(super) const REQUEST_METHODS: &[&str] = &["new", "extra_param"];
 pub(super) const PROPERTY_STRING_METHODS: &[&str] = &["new"];
 
 /// Names the setters of a type's fields after their (final) identifiers; a setter that would
-/// clash with one of the type's generated `methods` becomes `with_<name>`.
+/// clash with one of the type's generated `methods` becomes `with_<name>`. Then gives raw
+/// identifiers their readable alias ([`name_aliases`]).
 pub(super) fn name_setters(fields: &mut [Field], methods: &[&str]) {
-    for f in fields {
+    for f in fields.iter_mut() {
         let plain = naming::unraw(&f.ident);
         f.setter = if methods.contains(&plain) {
             format!("with_{plain}")
         } else {
             f.ident.clone()
         };
+    }
+    name_aliases(fields, methods);
+}
+
+/// Gives each field with a raw identifier (and no index family) its readable alias
+/// ([`naming::readable_alias`]) unless a field, a setter, another alias or one of `methods`
+/// already has that name.
+pub(super) fn name_aliases(fields: &mut [Field], methods: &[&str]) {
+    let mut taken: BTreeSet<String> = methods.iter().map(|m| m.to_string()).collect();
+    for f in fields.iter() {
+        taken.insert(naming::unraw(&f.ident).to_string());
+        taken.insert(naming::unraw(&f.setter).to_string());
+    }
+    for f in fields.iter_mut().filter(|f| f.indexed_max.is_none()) {
+        f.alias = naming::readable_alias(&f.ident).filter(|alias| taken.insert(alias.clone()));
     }
 }

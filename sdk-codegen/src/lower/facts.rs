@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::shared::{self};
-use crate::ir::{Facts, Ty};
+use crate::ir::{Facts, Limits, Ty};
 use crate::model::{Format, PropDef};
 
 /// Scalar types (also used for property-string sub-keys).
@@ -28,16 +28,41 @@ pub(super) fn integer(def: &PropDef) -> Ty {
     }
 }
 
+/// The format word of an inline property-string format (which has no name to explain).
+pub(super) const INLINE_FORMAT: &str = "property string";
+
+/// The limits a value of type `ty` must keep, as the runtime checks them: `minimum`/`maximum`
+/// for numbers, `minLength`/`maxLength` for plain text; nothing for any other type (a list, a
+/// property string or an enum is checked by its own type, or by the server).
+pub(super) fn limits(def: &PropDef, ty: &Ty) -> Limits {
+    let number = |v: &Option<Value>| v.as_ref().and_then(Value::as_f64);
+    let length = |v: &Option<Value>| v.as_ref().and_then(Value::as_u64);
+    match ty {
+        Ty::U32 | Ty::U64 | Ty::I64 | Ty::F64 => Limits {
+            min: number(&def.minimum),
+            max: number(&def.maximum),
+            ..Limits::default()
+        },
+        Ty::String => Limits {
+            min_length: length(&def.min_length),
+            max_length: length(&def.max_length),
+            ..Limits::default()
+        },
+        _ => Limits::default(),
+    }
+}
+
 /// Schema facts for docs.
 pub(super) fn facts(def: &PropDef) -> Facts {
     let format = match &def.format {
         Some(Format::Named(n)) => Some(n.clone()),
-        Some(Format::Inline(_)) => Some("property string".into()),
+        Some(Format::Inline(_)) => Some(INLINE_FORMAT.into()),
         None => None,
     };
     Facts {
         ty: def.ty.clone().unwrap_or_default(),
         format,
+        format_explained: false,
         pattern: def.pattern.clone(),
         minimum: def.minimum.clone(),
         maximum: def.maximum.clone(),

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::LowerError;
-use super::facts::{facts, scalar};
+use super::facts::{facts, limits, scalar};
 use super::lenient::{self, DEFAULT_INDEX_MAX, KNOWN_FORMATS, REVIEWED_ATTRIBUTES};
 use super::overrides::{TYPE_OVERRIDES, is_secret};
 use super::shared::{self};
@@ -134,14 +134,17 @@ impl<'a> FieldLowering<'a> {
                 ty = over.clone();
             }
         }
+        let limits = limits(def, &ty);
         Ok(Field {
             wire: key.to_string(),
             ident: naming::field_ident(wire),
             setter: naming::field_ident(wire),
+            alias: None,
             ty,
             optional: shared::truthy(def.optional.as_ref()) || indexed_max.is_some(),
             indexed_max,
             secret: is_secret(key, path),
+            limits,
             facts: facts(def),
         })
     }
@@ -404,6 +407,8 @@ impl<'a> FieldLowering<'a> {
         }
         self.building.remove(&key);
         disambiguate(&mut fields, ctx.site, &mut self.stats);
+        super::measures::unify(&mut fields);
+        super::collide::name_aliases(&mut fields, super::write_back::METHODS);
         self.shared.types.insert(
             key,
             TypeDef::Struct(StructDef {

@@ -9,7 +9,10 @@
 mod collide;
 mod facts;
 mod fields;
+mod glossary;
+mod handler_permissions;
 pub mod lenient;
+mod measures;
 mod overrides;
 mod permissions;
 pub mod shared;
@@ -84,7 +87,9 @@ pub fn lower(set: &SchemaSet, strict: bool) -> Result<Api, LowerError> {
             name,
         )?);
     }
-    let (types, stats) = lowering.finish();
+    let (mut types, stats) = lowering.finish();
+    let glossary = glossary::apply(set, &mut endpoints, &mut types, strict)?;
+    handler_permissions::fold(set, &mut endpoints, strict)?;
     let write_backs = write_back::pair(&endpoints, &types);
     Ok(Api {
         pve_version: set.api.pve_version.clone(),
@@ -92,12 +97,32 @@ pub fn lower(set: &SchemaSet, strict: bool) -> Result<Api, LowerError> {
         types,
         privileges,
         write_backs,
+        glossary,
         stats,
     })
 }
 
 fn site(method: &MethodDef) -> String {
     format!("{} {}", method.method, method.path)
+}
+
+/// The `returns` schema of `method`, or its reviewed replacement from
+/// [`overrides::RESPONSE_OVERRIDES`].
+fn response_schema(method: &MethodDef, here: &str) -> Result<PropDef, LowerError> {
+    let found = overrides::RESPONSE_OVERRIDES
+        .iter()
+        .find(|(m, p, _)| *m == method.method && *p == method.path);
+    let Some((_, _, schema)) = found else {
+        return Ok(method.returns.clone());
+    };
+    if method.returns.properties.is_some() || method.returns.items.is_some() {
+        return Err(LowerError::new(
+            here,
+            "the response override is no longer needed: the schema now types this response",
+        ));
+    }
+    serde_json::from_str(schema)
+        .map_err(|e| LowerError::new(here, format!("the response override is not a schema: {e}")))
 }
 
 fn lower_endpoint(
@@ -177,7 +202,13 @@ fn lower_endpoint(
 
     let response = match (
         task,
-        lowering.response(&method.returns, &module, &name, &here, &method.path)?,
+        lowering.response(
+            &response_schema(method, &here)?,
+            &module,
+            &name,
+            &here,
+            &method.path,
+        )?,
     ) {
         (TaskKind::Upid, Ty::String) => Ty::Upid,
         (TaskKind::UpidOrOther, Ty::String | Ty::Unit) => Ty::TaskStarted,

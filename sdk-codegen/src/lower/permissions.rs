@@ -28,7 +28,7 @@ pub(super) fn lower(perms: Option<&PermissionsDef>, site: &str) -> Result<Permis
     }
 }
 
-fn check_of(v: &Value, site: &str) -> Result<Check, LowerError> {
+pub(super) fn check_of(v: &Value, site: &str) -> Result<Check, LowerError> {
     let bad = |what: &str| LowerError::new(site, format!("permission check {what}: {v}"));
     let items = v.as_array().ok_or_else(|| bad("is not an array"))?;
     let head = items
@@ -99,6 +99,19 @@ fn check_of(v: &Value, site: &str) -> Result<Check, LowerError> {
                 .ok_or_else(|| bad("has no path"))?;
             Ok(Check::PermModify(path.to_string()))
         }
+        "when" => {
+            let (Some(param), Some(inner), 2) = (
+                rest.first().and_then(Value::as_str),
+                rest.get(1),
+                rest.len(),
+            ) else {
+                return Err(bad("is not `[\"when\", param, check]`"));
+            };
+            Ok(Check::When {
+                param: param.to_string(),
+                check: Box::new(check_of(inner, site)?),
+            })
+        }
         other => Err(bad(&format!("has unknown operator `{other}`"))),
     }
 }
@@ -146,6 +159,7 @@ fn collect(check: &Check, out: &mut BTreeSet<String>) {
         Check::UseridParam(p) if p.contains('.') => {
             out.insert(p.clone());
         }
+        Check::When { check, .. } => collect(check, out),
         Check::UseridParam(_) | Check::PermModify(_) => {}
     }
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::LowerError;
 use super::collide::{PROPERTY_STRING_METHODS, disambiguate, name_setters};
-use super::facts::{facts, scalar};
+use super::facts::{facts, limits, scalar};
 use super::fields::TYPES_MODULE;
 use super::lenient;
 use super::shared::{self, EnumShape, Group, PsShape, Use};
@@ -232,14 +232,17 @@ fn property_string_def(
                 Ty::String
             }
         };
+        let limits = limits(def, &ty);
         fields.push(Field {
             wire: key.clone(),
             ident: naming::field_ident(key),
             setter: naming::field_ident(key),
+            alias: None,
             ty,
             optional: shared::truthy(def.optional.as_ref()),
             indexed_max: None,
             secret: false,
+            limits,
             facts: facts(def),
         });
     }

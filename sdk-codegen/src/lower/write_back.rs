@@ -12,6 +12,10 @@ use crate::ir::{
     CopiedField, CopyHow, Endpoint, Field, Method, Ty, TypeDef, WriteBack, WriteBackCopy,
 };
 
+/// The methods a write-back adds to a response struct (`to_put`, `to_post`), which no
+/// readable alias may take.
+pub(super) const METHODS: &[&str] = &["to_put", "to_post"];
+
 /// Every write-back of the API, in endpoint order.
 pub(super) fn pair(
     endpoints: &[Endpoint],

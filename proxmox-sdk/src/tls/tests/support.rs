@@ -1,4 +1,7 @@
 //! Test PKI (generated with rcgen) and a local HTTPS server that records what it received.
+//!
+//! A real TLS server on purpose: trust modes, pins and probes are decided in the handshake, below
+//! any transport fake.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -152,17 +152,11 @@ impl<'a> PropertyPairs<'a> {
         if self.mode == ParseMode::Strict {
             if let Some(n) = value.as_ref().and_then(PropertyValue::as_number) {
                 if min.is_some_and(|lo| n < lo) || max.is_some_and(|hi| n > hi) {
-                    let range = match (min, max) {
-                        (Some(lo), Some(hi)) => format!("{lo} to {hi}"),
-                        (Some(lo), None) => format!("at least {lo}"),
-                        (None, Some(hi)) => format!("at most {hi}"),
-                        (None, None) => String::new(),
-                    };
                     return Err(PropertyError::OutOfRange {
                         ty: self.spec.name,
                         key,
                         value: n.to_string(),
-                        range,
+                        range: crate::wire::limits::range_text(min, max),
                     });
                 }
             }

@@ -21,12 +21,14 @@ pub enum Privilege {
 impl Privilege {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [Privilege] = &[];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
             Privilege::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Privilege::UnknownValue(_))
@@ -35,6 +37,7 @@ impl Privilege {
 
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -56,12 +59,14 @@ impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -82,7 +87,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `list_batches`.
+/// Upstream handler name: `list_batches`. In the PVE API viewer: [/nodes/{node}/batches](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/batches).
+#[doc(alias = "GET /nodes/{node}/batches")]
+#[doc(alias = "/nodes/{node}/batches")]
+#[doc(alias = "list_batches")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesBatches {
@@ -100,6 +108,7 @@ impl GetNodesBatches {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -113,6 +122,7 @@ impl GetNodesBatches {
 
 impl rt::Endpoint for GetNodesBatches {
     type Response = GetNodesBatchesResponse;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/batches",
@@ -123,11 +133,13 @@ impl rt::Endpoint for GetNodesBatches {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/batches");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);
@@ -142,7 +154,10 @@ impl rt::Endpoint for GetNodesBatches {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `create_batch`.
+/// Upstream handler name: `create_batch`. In the PVE API viewer: [/nodes/{node}/batches](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/batches).
+#[doc(alias = "POST /nodes/{node}/batches")]
+#[doc(alias = "/nodes/{node}/batches")]
+#[doc(alias = "create_batch")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostNodesBatches {
@@ -163,14 +178,25 @@ impl PostNodesBatches {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Sets `ids`.
     pub fn ids(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<rt::Value>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<rt::Value>,
+        >,
     ) -> Self {
-        self.ids = ::std::option::Option::Some(value.into());
+        self.ids = ::std::option::Option::Some(
+            ::std::iter::Iterator::collect(
+                ::std::iter::Iterator::map(
+                    ::std::iter::IntoIterator::into_iter(value),
+                    ::std::convert::Into::into,
+                ),
+            ),
+        );
         self
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -184,6 +210,7 @@ impl PostNodesBatches {
 
 impl rt::Endpoint for PostNodesBatches {
     type Response = ::std::vec::Vec<rt::Value>;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Post,
         path: "/nodes/{node}/batches",
@@ -194,11 +221,13 @@ impl rt::Endpoint for PostNodesBatches {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/batches");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.optional("ids", &self.ids);

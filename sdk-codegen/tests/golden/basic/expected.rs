@@ -43,6 +43,7 @@ impl Privilege {
         Privilege::VmConfigCpu,
         Privilege::VmConfigDisk,
     ];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -56,6 +57,7 @@ impl Privilege {
             Privilege::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Privilege::UnknownValue(_))
@@ -64,6 +66,7 @@ impl Privilege {
 
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -92,12 +95,14 @@ impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -118,7 +123,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Protected: pveproxy forwards it to the privileged daemon.
 ///
-/// Upstream handler name: `update_acl`.
+/// Upstream handler name: `update_acl`. In the PVE API viewer: [/access/acl](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/access/acl).
+#[doc(alias = "PUT /access/acl")]
+#[doc(alias = "/access/acl")]
+#[doc(alias = "update_acl")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutAccessAcl {
@@ -134,14 +142,22 @@ impl PutAccessAcl {
     /// A request with its required parameters: `path`, `roles`.
     pub fn new(
         path: impl ::std::convert::Into<::std::string::String>,
-        roles: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        roles: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
         Self {
             path: path.into(),
-            roles: roles.into(),
+            roles: ::std::iter::Iterator::collect(
+                ::std::iter::Iterator::map(
+                    ::std::iter::IntoIterator::into_iter(roles),
+                    ::std::convert::Into::into,
+                ),
+            ),
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -155,6 +171,7 @@ impl PutAccessAcl {
 
 impl rt::Endpoint for PutAccessAcl {
     type Response = ();
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Put,
         path: "/access/acl",
@@ -165,9 +182,11 @@ impl rt::Endpoint for PutAccessAcl {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/access/acl");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.required("path", &self.path);
@@ -184,7 +203,10 @@ impl rt::Endpoint for PutAccessAcl {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `create_ticket`.
+/// Upstream handler name: `create_ticket`. In the PVE API viewer: [/access/ticket](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/access/ticket).
+#[doc(alias = "POST /access/ticket")]
+#[doc(alias = "/access/ticket")]
+#[doc(alias = "create_ticket")]
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostAccessTicket {
@@ -218,6 +240,7 @@ impl PostAccessTicket {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -231,6 +254,7 @@ impl PostAccessTicket {
 
 impl rt::Endpoint for PostAccessTicket {
     type Response = PostAccessTicketResponse;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Post,
         path: "/access/ticket",
@@ -241,12 +265,20 @@ impl rt::Endpoint for PostAccessTicket {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/access/ticket");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.required("password", &self.password);
+        out.length(
+            "username",
+            &self.username,
+            ::std::option::Option::None,
+            ::std::option::Option::Some(64),
+        );
         out.required("username", &self.username);
         out.extra(&self.extra);
     }
@@ -258,7 +290,10 @@ impl rt::Endpoint for PostAccessTicket {
 ///
 /// **Returns** nothing.
 ///
-/// Upstream handler name: `update_user`.
+/// Upstream handler name: `update_user`. In the PVE API viewer: [/access/users/{userid}](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/access/users/{userid}).
+#[doc(alias = "PUT /access/users/{userid}")]
+#[doc(alias = "/access/users/{userid}")]
+#[doc(alias = "update_user")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutAccessUsersUserid {
@@ -279,6 +314,7 @@ impl PutAccessUsersUserid {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Sets `groups`.
     pub fn groups(
         mut self,
@@ -287,6 +323,7 @@ impl PutAccessUsersUserid {
         self.groups = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -300,6 +337,7 @@ impl PutAccessUsersUserid {
 
 impl rt::Endpoint for PutAccessUsersUserid {
     type Response = ();
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Put,
         path: "/access/users/{userid}",
@@ -320,10 +358,12 @@ impl rt::Endpoint for PutAccessUsersUserid {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/access/users/");
         out.param(&self.userid);
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.optional("groups", &self.groups);
@@ -425,7 +465,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// **Returns** JSON the schema does not describe.
 ///
-/// Upstream handler name: `reboot`.
+/// Upstream handler name: `reboot`. In the PVE API viewer: [/cluster/reboot](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/cluster/reboot).
+#[doc(alias = "POST /cluster/reboot")]
+#[doc(alias = "/cluster/reboot")]
+#[doc(alias = "reboot")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostClusterReboot {
@@ -440,6 +483,7 @@ impl PostClusterReboot {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -453,6 +497,7 @@ impl PostClusterReboot {
 
 impl rt::Endpoint for PostClusterReboot {
     type Response = rt::Value;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Post,
         path: "/cluster/reboot",
@@ -463,9 +508,11 @@ impl rt::Endpoint for PostClusterReboot {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/cluster/reboot");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);
@@ -486,7 +533,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Runs on the node named by `node`.
 ///
-/// Upstream handler name: `vmlist`.
+/// Upstream handler name: `vmlist`. In the PVE API viewer: [/nodes/{node}/lxc](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/lxc).
+#[doc(alias = "GET /nodes/{node}/lxc")]
+#[doc(alias = "/nodes/{node}/lxc")]
+#[doc(alias = "vmlist")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesLxc {
@@ -504,6 +554,7 @@ impl GetNodesLxc {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -517,6 +568,7 @@ impl GetNodesLxc {
 
 impl rt::Endpoint for GetNodesLxc {
     type Response = ::std::vec::Vec<GetNodesLxcItem>;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/lxc",
@@ -527,11 +579,13 @@ impl rt::Endpoint for GetNodesLxc {
         proxy_to: ::std::option::Option::Some("node"),
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/lxc");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);
@@ -546,7 +600,10 @@ impl rt::Endpoint for GetNodesLxc {
 ///
 /// Runs on the node named by `node`. Protected: pveproxy forwards it to the privileged daemon.
 ///
-/// Upstream handler name: `create_vm`.
+/// Upstream handler name: `create_vm`. In the PVE API viewer: [/nodes/{node}/lxc](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/lxc).
+#[doc(alias = "POST /nodes/{node}/lxc")]
+#[doc(alias = "/nodes/{node}/lxc")]
+#[doc(alias = "create_vm")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostNodesLxc {
@@ -583,6 +640,7 @@ impl PostNodesLxc {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Sets `net<index>` (index 0 to 31; a larger index refuses the request when it is built).
     pub fn net(
         mut self,
@@ -592,11 +650,13 @@ impl PostNodesLxc {
         self.net.insert(index, value.into());
         self
     }
+
     /// Sets `restore`.
     pub fn restore(mut self, value: bool) -> Self {
         self.restore = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `type`.
     pub fn r#type(
         mut self,
@@ -605,6 +665,12 @@ impl PostNodesLxc {
         self.r#type = ::std::option::Option::Some(value.into());
         self
     }
+
+    /// Sets `type`: the same as `r#type`, by a name that needs no `r#`.
+    pub fn kind(self, value: impl ::std::convert::Into<super::types::LxcType>) -> Self {
+        self.r#type(value)
+    }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -618,6 +684,7 @@ impl PostNodesLxc {
 
 impl rt::Endpoint for PostNodesLxc {
     type Response = rt::Upid;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Post,
         path: "/nodes/{node}/lxc",
@@ -645,17 +712,31 @@ impl rt::Endpoint for PostNodesLxc {
         proxy_to: ::std::option::Option::Some("node"),
         task: rt::TaskReturn::Upid,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/lxc");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.indexed("net", &self.net);
+        out.length(
+            "ostemplate",
+            &self.ostemplate,
+            ::std::option::Option::None,
+            ::std::option::Option::Some(255),
+        );
         out.required("ostemplate", &self.ostemplate);
         out.optional("restore", &self.restore);
         out.optional("type", &self.r#type);
+        out.range(
+            "vmid",
+            &self.vmid,
+            ::std::option::Option::Some(100.0),
+            ::std::option::Option::Some(999999999.0),
+        );
         out.required("vmid", &self.vmid);
         out.extra(&self.extra);
     }
@@ -669,7 +750,10 @@ impl rt::Endpoint for PostNodesLxc {
 ///
 /// Runs on the node named by `node`.
 ///
-/// Upstream handler name: `vm_config`.
+/// Upstream handler name: `vm_config`. In the PVE API viewer: [/nodes/{node}/lxc/{vmid}/config](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/lxc/{vmid}/config).
+#[doc(alias = "GET /nodes/{node}/lxc/{vmid}/config")]
+#[doc(alias = "/nodes/{node}/lxc/{vmid}/config")]
+#[doc(alias = "vm_config")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesLxcConfig {
@@ -693,6 +777,7 @@ impl GetNodesLxcConfig {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -706,6 +791,7 @@ impl GetNodesLxcConfig {
 
 impl rt::Endpoint for GetNodesLxcConfig {
     type Response = GetNodesLxcConfigResponse;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/lxc/{vmid}/config",
@@ -721,6 +807,7 @@ impl rt::Endpoint for GetNodesLxcConfig {
         proxy_to: ::std::option::Option::Some("node"),
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
@@ -728,8 +815,15 @@ impl rt::Endpoint for GetNodesLxcConfig {
         out.param(&self.vmid);
         out.literal("/config");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
+        out.range(
+            "vmid",
+            &self.vmid,
+            ::std::option::Option::Some(100.0),
+            ::std::option::Option::Some(999999999.0),
+        );
         out.extra(&self.extra);
     }
 }
@@ -742,7 +836,10 @@ impl rt::Endpoint for GetNodesLxcConfig {
 ///
 /// Runs on the node named by `node`. Protected: pveproxy forwards it to the privileged daemon.
 ///
-/// Upstream handler name: `update_vm`.
+/// Upstream handler name: `update_vm`. In the PVE API viewer: [/nodes/{node}/lxc/{vmid}/config](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/lxc/{vmid}/config).
+#[doc(alias = "PUT /nodes/{node}/lxc/{vmid}/config")]
+#[doc(alias = "/nodes/{node}/lxc/{vmid}/config")]
+#[doc(alias = "update_vm")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutNodesLxcConfig {
@@ -772,6 +869,7 @@ impl PutNodesLxcConfig {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Sets `delete`.
     pub fn delete(
         mut self,
@@ -780,6 +878,7 @@ impl PutNodesLxcConfig {
         self.delete = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `digest`.
     pub fn digest(
         mut self,
@@ -788,6 +887,7 @@ impl PutNodesLxcConfig {
         self.digest = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -801,6 +901,7 @@ impl PutNodesLxcConfig {
 
 impl rt::Endpoint for PutNodesLxcConfig {
     type Response = ();
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Put,
         path: "/nodes/{node}/lxc/{vmid}/config",
@@ -816,6 +917,7 @@ impl rt::Endpoint for PutNodesLxcConfig {
         proxy_to: ::std::option::Option::Some("node"),
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
@@ -823,9 +925,22 @@ impl rt::Endpoint for PutNodesLxcConfig {
         out.param(&self.vmid);
         out.literal("/config");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
+        out.range(
+            "vmid",
+            &self.vmid,
+            ::std::option::Option::Some(100.0),
+            ::std::option::Option::Some(999999999.0),
+        );
         out.optional("delete", &self.delete);
+        out.length(
+            "digest",
+            &self.digest,
+            ::std::option::Option::None,
+            ::std::option::Option::Some(40),
+        );
         out.optional("digest", &self.digest);
         out.extra(&self.extra);
     }
@@ -839,7 +954,10 @@ impl rt::Endpoint for PutNodesLxcConfig {
 ///
 /// Runs on the node named by `node`.
 ///
-/// Upstream handler name: `vm_config`.
+/// Upstream handler name: `vm_config`. In the PVE API viewer: [/nodes/{node}/qemu/{vmid}/config](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/qemu/{vmid}/config).
+#[doc(alias = "GET /nodes/{node}/qemu/{vmid}/config")]
+#[doc(alias = "/nodes/{node}/qemu/{vmid}/config")]
+#[doc(alias = "vm_config")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesQemuConfig {
@@ -863,6 +981,7 @@ impl GetNodesQemuConfig {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -876,6 +995,7 @@ impl GetNodesQemuConfig {
 
 impl rt::Endpoint for GetNodesQemuConfig {
     type Response = GetNodesQemuConfigResponse;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/qemu/{vmid}/config",
@@ -891,6 +1011,7 @@ impl rt::Endpoint for GetNodesQemuConfig {
         proxy_to: ::std::option::Option::Some("node"),
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
@@ -898,8 +1019,15 @@ impl rt::Endpoint for GetNodesQemuConfig {
         out.param(&self.vmid);
         out.literal("/config");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
+        out.range(
+            "vmid",
+            &self.vmid,
+            ::std::option::Option::Some(100.0),
+            ::std::option::Option::Some(999999999.0),
+        );
         out.extra(&self.extra);
     }
 }
@@ -912,7 +1040,10 @@ impl rt::Endpoint for GetNodesQemuConfig {
 ///
 /// Runs on the node named by `node`.
 ///
-/// Upstream handler name: `read_task_log`.
+/// Upstream handler name: `read_task_log`. In the PVE API viewer: [/nodes/{node}/tasks/{upid}/log](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/tasks/{upid}/log).
+#[doc(alias = "GET /nodes/{node}/tasks/{upid}/log")]
+#[doc(alias = "/nodes/{node}/tasks/{upid}/log")]
+#[doc(alias = "read_task_log")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesTasksLog {
@@ -939,11 +1070,13 @@ impl GetNodesTasksLog {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Sets `limit`.
     pub fn limit(mut self, value: u64) -> Self {
         self.limit = ::std::option::Option::Some(value);
         self
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -957,6 +1090,7 @@ impl GetNodesTasksLog {
 
 impl rt::Endpoint for GetNodesTasksLog {
     type Response = ::std::vec::Vec<GetNodesTasksLogItem>;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/tasks/{upid}/log",
@@ -967,6 +1101,7 @@ impl rt::Endpoint for GetNodesTasksLog {
         proxy_to: ::std::option::Option::Some("node"),
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
@@ -974,8 +1109,15 @@ impl rt::Endpoint for GetNodesTasksLog {
         out.param(&self.upid);
         out.literal("/log");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
+        out.range(
+            "limit",
+            &self.limit,
+            ::std::option::Option::Some(0.0),
+            ::std::option::Option::None,
+        );
         out.optional("limit", &self.limit);
         out.extra(&self.extra);
     }
@@ -1348,11 +1490,13 @@ impl LxcConfigFeatures {
             extra: rt::PropertyExtra::default(),
         }
     }
+
     /// Sets `keyctl`.
     pub fn keyctl(mut self, value: bool) -> Self {
         self.keyctl = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `nesting`.
     pub fn nesting(mut self, value: bool) -> Self {
         self.nesting = ::std::option::Option::Some(value);
@@ -1379,6 +1523,7 @@ impl rt::PropertyString for LxcConfigFeatures {
         key_aliases: &[],
         aliases: &[],
     };
+
     fn from_pairs(
         pairs: &mut rt::PropertyPairs<'_>,
     ) -> ::std::result::Result<Self, rt::PropertyError> {
@@ -1388,6 +1533,7 @@ impl rt::PropertyString for LxcConfigFeatures {
             extra: pairs.finish()?,
         })
     }
+
     fn write_pairs<'a>(&'a self, out: &mut rt::PropertyWriter<'a>) {
         out.put("keyctl", &self.keyctl);
         out.put("nesting", &self.nesting);
@@ -1403,11 +1549,11 @@ rt::property_string_impls!(LxcConfigFeatures);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LxcNet {
-    /// `bridge`: string, matches `(?:[-_.\w\d]+)`; optional.
+    /// `bridge`: string, shaped as one or more of `-`, `_`, `.`, letters, digits (the whole value matches `(?:[-_.\w\d]+)`); optional.
     pub bridge: ::std::option::Option<::std::string::String>,
     /// `firewall`: boolean; optional.
     pub firewall: ::std::option::Option<bool>,
-    /// `name`: string, matches `[-_.\w\d]+`.
+    /// `name`: string, shaped as one or more of `-`, `_`, `.`, letters, digits (the whole value matches `[-_.\w\d]+`).
     pub name: ::std::string::String,
     /// Sub-keys this version of the SDK does not know, and the order keys arrived in.
     pub extra: rt::PropertyExtra,
@@ -1423,6 +1569,7 @@ impl LxcNet {
             extra: rt::PropertyExtra::default(),
         }
     }
+
     /// Sets `bridge`.
     pub fn bridge(
         mut self,
@@ -1431,6 +1578,7 @@ impl LxcNet {
         self.bridge = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `firewall`.
     pub fn firewall(mut self, value: bool) -> Self {
         self.firewall = ::std::option::Option::Some(value);
@@ -1462,6 +1610,7 @@ impl rt::PropertyString for LxcNet {
         key_aliases: &[],
         aliases: &[],
     };
+
     fn from_pairs(
         pairs: &mut rt::PropertyPairs<'_>,
     ) -> ::std::result::Result<Self, rt::PropertyError> {
@@ -1472,6 +1621,7 @@ impl rt::PropertyString for LxcNet {
             extra: pairs.finish()?,
         })
     }
+
     fn write_pairs<'a>(&'a self, out: &mut rt::PropertyWriter<'a>) {
         out.put("bridge", &self.bridge);
         out.put("firewall", &self.firewall);
@@ -1499,6 +1649,7 @@ pub enum LxcStatus {
 impl LxcStatus {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [LxcStatus] = &[LxcStatus::Stopped, LxcStatus::Running];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1507,6 +1658,7 @@ impl LxcStatus {
             LxcStatus::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, LxcStatus::UnknownValue(_))
@@ -1515,6 +1667,7 @@ impl LxcStatus {
 
 impl ::std::str::FromStr for LxcStatus {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -1538,12 +1691,14 @@ impl rt::WireEnum for LxcStatus {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -1566,6 +1721,7 @@ pub enum LxcType {
 impl LxcType {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [LxcType] = &[LxcType::Lxc];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1573,6 +1729,7 @@ impl LxcType {
             LxcType::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, LxcType::UnknownValue(_))
@@ -1581,6 +1738,7 @@ impl LxcType {
 
 impl ::std::str::FromStr for LxcType {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -1601,12 +1759,14 @@ impl rt::WireEnum for LxcType {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -1654,6 +1814,7 @@ impl rt::PropertyString for QemuConfigMemory {
         key_aliases: &[],
         aliases: &[],
     };
+
     fn from_pairs(
         pairs: &mut rt::PropertyPairs<'_>,
     ) -> ::std::result::Result<Self, rt::PropertyError> {
@@ -1667,6 +1828,7 @@ impl rt::PropertyString for QemuConfigMemory {
             extra: pairs.finish()?,
         })
     }
+
     fn write_pairs<'a>(&'a self, out: &mut rt::PropertyWriter<'a>) {
         out.put_required("current", &self.current);
         out.extra(&self.extra);
@@ -1707,6 +1869,7 @@ impl QemuConfigNet {
             extra: rt::PropertyExtra::default(),
         }
     }
+
     /// Sets `bridge`.
     pub fn bridge(
         mut self,
@@ -1715,6 +1878,7 @@ impl QemuConfigNet {
         self.bridge = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `macaddr`.
     pub fn macaddr(
         mut self,
@@ -1723,6 +1887,7 @@ impl QemuConfigNet {
         self.macaddr = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `tag`.
     pub fn tag(mut self, value: u32) -> Self {
         self.tag = ::std::option::Option::Some(value);
@@ -1762,6 +1927,7 @@ impl rt::PropertyString for QemuConfigNet {
         key_aliases: &[("e1000", "model", "macaddr"), ("virtio", "model", "macaddr")],
         aliases: &[],
     };
+
     fn from_pairs(
         pairs: &mut rt::PropertyPairs<'_>,
     ) -> ::std::result::Result<Self, rt::PropertyError> {
@@ -1778,6 +1944,7 @@ impl rt::PropertyString for QemuConfigNet {
             extra: pairs.finish()?,
         })
     }
+
     fn write_pairs<'a>(&'a self, out: &mut rt::PropertyWriter<'a>) {
         out.put("bridge", &self.bridge);
         out.put("macaddr", &self.macaddr);
@@ -1809,6 +1976,7 @@ impl QemuConfigNetModel {
         QemuConfigNetModel::E1000,
         QemuConfigNetModel::Virtio,
     ];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1817,6 +1985,7 @@ impl QemuConfigNetModel {
             QemuConfigNetModel::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, QemuConfigNetModel::UnknownValue(_))
@@ -1825,6 +1994,7 @@ impl QemuConfigNetModel {
 
 impl ::std::str::FromStr for QemuConfigNetModel {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -1850,12 +2020,14 @@ impl rt::WireEnum for QemuConfigNetModel {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -1901,6 +2073,7 @@ impl rt::PropertyString for QemuConfigUnused {
         key_aliases: &[],
         aliases: &[("volume", "file")],
     };
+
     fn from_pairs(
         pairs: &mut rt::PropertyPairs<'_>,
     ) -> ::std::result::Result<Self, rt::PropertyError> {
@@ -1909,6 +2082,7 @@ impl rt::PropertyString for QemuConfigUnused {
             extra: pairs.finish()?,
         })
     }
+
     fn write_pairs<'a>(&'a self, out: &mut rt::PropertyWriter<'a>) {
         out.put_required("file", &self.file);
         out.extra(&self.extra);
@@ -1953,7 +2127,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// **Returns** [`GetVersionResponse`].
 ///
-/// Upstream handler name: `version`.
+/// Upstream handler name: `version`. In the PVE API viewer: [/version](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/version).
+#[doc(alias = "GET /version")]
+#[doc(alias = "/version")]
+#[doc(alias = "version")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetVersion {
@@ -1968,6 +2145,7 @@ impl GetVersion {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -1981,6 +2159,7 @@ impl GetVersion {
 
 impl rt::Endpoint for GetVersion {
     type Response = GetVersionResponse;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/version",
@@ -1991,9 +2170,11 @@ impl rt::Endpoint for GetVersion {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/version");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);

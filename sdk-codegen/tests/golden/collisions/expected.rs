@@ -21,12 +21,14 @@ pub enum Privilege {
 impl Privilege {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [Privilege] = &[];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
             Privilege::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Privilege::UnknownValue(_))
@@ -35,6 +37,7 @@ impl Privilege {
 
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -56,12 +59,14 @@ impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -82,7 +87,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `ab_dash`.
+/// Upstream handler name: `ab_dash`. In the PVE API viewer: [/nodes/{node}/a-b](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/a-b).
+#[doc(alias = "GET /nodes/{node}/a-b")]
+#[doc(alias = "/nodes/{node}/a-b")]
+#[doc(alias = "ab_dash")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesAB {
@@ -100,6 +108,7 @@ impl GetNodesAB {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -113,6 +122,7 @@ impl GetNodesAB {
 
 impl rt::Endpoint for GetNodesAB {
     type Response = ::std::string::String;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/a-b",
@@ -123,11 +133,13 @@ impl rt::Endpoint for GetNodesAB {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/a-b");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);
@@ -142,7 +154,10 @@ impl rt::Endpoint for GetNodesAB {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `ab_underscore`.
+/// Upstream handler name: `ab_underscore`. In the PVE API viewer: [/nodes/{node}/a_b](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/a_b).
+#[doc(alias = "GET /nodes/{node}/a_b")]
+#[doc(alias = "/nodes/{node}/a_b")]
+#[doc(alias = "ab_underscore")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesAB2 {
@@ -160,6 +175,7 @@ impl GetNodesAB2 {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -173,6 +189,7 @@ impl GetNodesAB2 {
 
 impl rt::Endpoint for GetNodesAB2 {
     type Response = ::std::string::String;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/a_b",
@@ -183,11 +200,13 @@ impl rt::Endpoint for GetNodesAB2 {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/a_b");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);
@@ -202,7 +221,10 @@ impl rt::Endpoint for GetNodesAB2 {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `list_things`.
+/// Upstream handler name: `list_things`. In the PVE API viewer: [/nodes/{node}/things](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/things).
+#[doc(alias = "GET /nodes/{node}/things")]
+#[doc(alias = "/nodes/{node}/things")]
+#[doc(alias = "list_things")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesThings {
@@ -220,6 +242,7 @@ impl GetNodesThings {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -233,6 +256,7 @@ impl GetNodesThings {
 
 impl rt::Endpoint for GetNodesThings {
     type Response = ::std::vec::Vec<GetNodesThingsItem2>;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/things",
@@ -243,11 +267,13 @@ impl rt::Endpoint for GetNodesThings {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/things");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);
@@ -262,7 +288,10 @@ impl rt::Endpoint for GetNodesThings {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `thing_item`.
+/// Upstream handler name: `thing_item`. In the PVE API viewer: [/nodes/{node}/things/item](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/things/item).
+#[doc(alias = "GET /nodes/{node}/things/item")]
+#[doc(alias = "/nodes/{node}/things/item")]
+#[doc(alias = "thing_item")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesThingsItem {
@@ -280,6 +309,7 @@ impl GetNodesThingsItem {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -293,6 +323,7 @@ impl GetNodesThingsItem {
 
 impl rt::Endpoint for GetNodesThingsItem {
     type Response = ::std::string::String;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/things/item",
@@ -303,11 +334,13 @@ impl rt::Endpoint for GetNodesThingsItem {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/things/item");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);
@@ -322,7 +355,10 @@ impl rt::Endpoint for GetNodesThingsItem {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `get_thing`.
+/// Upstream handler name: `get_thing`. In the PVE API viewer: [/nodes/{node}/things/{foo-bar}](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/things/{foo-bar}).
+#[doc(alias = "GET /nodes/{node}/things/{foo-bar}")]
+#[doc(alias = "/nodes/{node}/things/{foo-bar}")]
+#[doc(alias = "get_thing")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesThingsFooBar {
@@ -346,6 +382,7 @@ impl GetNodesThingsFooBar {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -359,6 +396,7 @@ impl GetNodesThingsFooBar {
 
 impl rt::Endpoint for GetNodesThingsFooBar {
     type Response = GetNodesThingsFooBarResponse;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/things/{foo-bar}",
@@ -369,12 +407,14 @@ impl rt::Endpoint for GetNodesThingsFooBar {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/things/");
         out.param(&self.foo_bar);
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);
@@ -389,7 +429,10 @@ impl rt::Endpoint for GetNodesThingsFooBar {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `set_thing`.
+/// Upstream handler name: `set_thing`. In the PVE API viewer: [/nodes/{node}/things/{foo-bar}](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/things/{foo-bar}).
+#[doc(alias = "PUT /nodes/{node}/things/{foo-bar}")]
+#[doc(alias = "/nodes/{node}/things/{foo-bar}")]
+#[doc(alias = "set_thing")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutNodesThingsFooBar {
@@ -443,11 +486,13 @@ impl PutNodesThingsFooBar {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Sets `FooBar`.
     pub fn foobar(mut self, value: bool) -> Self {
         self.foobar = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `Ref`.
     pub fn r#ref(
         mut self,
@@ -456,6 +501,7 @@ impl PutNodesThingsFooBar {
         self.r#ref = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `extra`.
     pub fn extra_2(
         mut self,
@@ -464,11 +510,13 @@ impl PutNodesThingsFooBar {
         self.extra_2 = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `foo.bar`.
     pub fn foo_bar_2(mut self, value: i64) -> Self {
         self.foo_bar_2 = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `foo_bar`.
     pub fn foo_bar_3(
         mut self,
@@ -477,6 +525,7 @@ impl PutNodesThingsFooBar {
         self.foo_bar_3 = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `foobar`.
     pub fn foobar_2(
         mut self,
@@ -485,6 +534,7 @@ impl PutNodesThingsFooBar {
         self.foobar_2 = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `mode`.
     pub fn mode(
         mut self,
@@ -493,6 +543,7 @@ impl PutNodesThingsFooBar {
         self.mode = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `new`.
     pub fn with_new(
         mut self,
@@ -501,6 +552,7 @@ impl PutNodesThingsFooBar {
         self.new = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `opts`.
     pub fn opts(
         mut self,
@@ -509,6 +561,7 @@ impl PutNodesThingsFooBar {
         self.opts = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `ref`.
     pub fn ref_2(
         mut self,
@@ -517,6 +570,15 @@ impl PutNodesThingsFooBar {
         self.ref_2 = ::std::option::Option::Some(value.into());
         self
     }
+
+    /// Sets `Ref`: the same as `r#ref`, by a name that needs no `r#`.
+    pub fn reference(
+        self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#ref(value)
+    }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -530,6 +592,7 @@ impl PutNodesThingsFooBar {
 
 impl rt::Endpoint for PutNodesThingsFooBar {
     type Response = ();
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Put,
         path: "/nodes/{node}/things/{foo-bar}",
@@ -540,12 +603,14 @@ impl rt::Endpoint for PutNodesThingsFooBar {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/things/");
         out.param(&self.foo_bar);
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.optional("FooBar", &self.foobar);
@@ -582,6 +647,13 @@ pub struct GetNodesThingsFooBarResponse {
     pub x_y_2: ::std::option::Option<GetNodesThingsFooBarResponseXY2>,
     /// Fields the schema does not declare, kept as received.
     pub extra: rt::Extra,
+}
+
+impl GetNodesThingsFooBarResponse {
+    /// `Ref`: the field `r#ref`, by a name that needs no `r#`.
+    pub fn reference(&self) -> ::std::option::Option<&i64> {
+        self.r#ref.as_ref()
+    }
 }
 
 impl<'de> rt::serde::Deserialize<'de> for GetNodesThingsFooBarResponse {
@@ -855,7 +927,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `keyword_module`.
+/// Upstream handler name: `keyword_module`. In the PVE API viewer: [/type](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/type).
+#[doc(alias = "GET /type")]
+#[doc(alias = "/type")]
+#[doc(alias = "keyword_module")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetType {
@@ -870,6 +945,7 @@ impl GetType {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -883,6 +959,7 @@ impl GetType {
 
 impl rt::Endpoint for GetType {
     type Response = ::std::string::String;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/type",
@@ -893,9 +970,11 @@ impl rt::Endpoint for GetType {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/type");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);
@@ -934,6 +1013,7 @@ impl ThingsMode {
         ThingsMode::SelfValue,
         ThingsMode::SelfValue2,
     ];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -944,6 +1024,7 @@ impl ThingsMode {
             ThingsMode::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, ThingsMode::UnknownValue(_))
@@ -952,6 +1033,7 @@ impl ThingsMode {
 
 impl ::std::str::FromStr for ThingsMode {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -977,12 +1059,14 @@ impl rt::WireEnum for ThingsMode {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -1017,6 +1101,7 @@ impl ThingsOpts {
             extra: rt::PropertyExtra::default(),
         }
     }
+
     /// Sets `extra`.
     pub fn extra_2(
         mut self,
@@ -1025,6 +1110,7 @@ impl ThingsOpts {
         self.extra_2 = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `foo_bar`.
     pub fn foo_bar_2(
         mut self,
@@ -1059,6 +1145,7 @@ impl rt::PropertyString for ThingsOpts {
         key_aliases: &[],
         aliases: &[],
     };
+
     fn from_pairs(
         pairs: &mut rt::PropertyPairs<'_>,
     ) -> ::std::result::Result<Self, rt::PropertyError> {
@@ -1069,6 +1156,7 @@ impl rt::PropertyString for ThingsOpts {
             extra: pairs.finish()?,
         })
     }
+
     fn write_pairs<'a>(&'a self, out: &mut rt::PropertyWriter<'a>) {
         out.put("extra", &self.extra_2);
         out.put_required("foo-bar", &self.foo_bar);

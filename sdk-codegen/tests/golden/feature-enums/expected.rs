@@ -21,12 +21,14 @@ pub enum Privilege {
 impl Privilege {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [Privilege] = &[];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
             Privilege::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Privilege::UnknownValue(_))
@@ -35,6 +37,7 @@ impl Privilege {
 
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -56,12 +59,14 @@ impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -82,7 +87,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Runs on the node named by `node`.
 ///
-/// Upstream handler name: `vmlist`.
+/// Upstream handler name: `vmlist`. In the PVE API viewer: [/nodes/{node}/lxc](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/lxc).
+#[doc(alias = "GET /nodes/{node}/lxc")]
+#[doc(alias = "/nodes/{node}/lxc")]
+#[doc(alias = "vmlist")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesLxc {
@@ -100,6 +108,7 @@ impl GetNodesLxc {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -113,6 +122,7 @@ impl GetNodesLxc {
 
 impl rt::Endpoint for GetNodesLxc {
     type Response = ::std::vec::Vec<GetNodesLxcItem>;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/lxc",
@@ -123,11 +133,13 @@ impl rt::Endpoint for GetNodesLxc {
         proxy_to: ::std::option::Option::Some("node"),
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/lxc");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);
@@ -229,6 +241,7 @@ pub enum LxcStatus {
 impl LxcStatus {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [LxcStatus] = &[LxcStatus::Stopped, LxcStatus::Running];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -237,6 +250,7 @@ impl LxcStatus {
             LxcStatus::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, LxcStatus::UnknownValue(_))
@@ -245,6 +259,7 @@ impl LxcStatus {
 
 impl ::std::str::FromStr for LxcStatus {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -268,12 +283,14 @@ impl rt::WireEnum for LxcStatus {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -293,7 +310,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// **Returns** [`GetVersionResponse`].
 ///
-/// Upstream handler name: `version`.
+/// Upstream handler name: `version`. In the PVE API viewer: [/version](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/version).
+#[doc(alias = "GET /version")]
+#[doc(alias = "/version")]
+#[doc(alias = "version")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetVersion {
@@ -308,6 +328,7 @@ impl GetVersion {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -321,6 +342,7 @@ impl GetVersion {
 
 impl rt::Endpoint for GetVersion {
     type Response = GetVersionResponse;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/version",
@@ -331,9 +353,11 @@ impl rt::Endpoint for GetVersion {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/version");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);

@@ -23,6 +23,7 @@ pub enum Privilege {
 impl Privilege {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [Privilege] = &[Privilege::VmAudit];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -30,6 +31,7 @@ impl Privilege {
             Privilege::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Privilege::UnknownValue(_))
@@ -38,6 +40,7 @@ impl Privilege {
 
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -60,12 +63,14 @@ impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -86,7 +91,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Runs on the node named by `node`.
 ///
-/// Upstream handler name: `vm_config`.
+/// Upstream handler name: `vm_config`. In the PVE API viewer: [/nodes/{node}/qemu/{vmid}/config](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/qemu/{vmid}/config).
+#[doc(alias = "GET /nodes/{node}/qemu/{vmid}/config")]
+#[doc(alias = "/nodes/{node}/qemu/{vmid}/config")]
+#[doc(alias = "vm_config")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesQemuConfig {
@@ -110,6 +118,7 @@ impl GetNodesQemuConfig {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -123,6 +132,7 @@ impl GetNodesQemuConfig {
 
 impl rt::Endpoint for GetNodesQemuConfig {
     type Response = GetNodesQemuConfigResponse;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/qemu/{vmid}/config",
@@ -138,6 +148,7 @@ impl rt::Endpoint for GetNodesQemuConfig {
         proxy_to: ::std::option::Option::Some("node"),
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
@@ -145,8 +156,15 @@ impl rt::Endpoint for GetNodesQemuConfig {
         out.param(&self.vmid);
         out.literal("/config");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
+        out.range(
+            "vmid",
+            &self.vmid,
+            ::std::option::Option::Some(100.0),
+            ::std::option::Option::Some(999999999.0),
+        );
         out.extra(&self.extra);
     }
 }
@@ -293,6 +311,7 @@ impl rt::PropertyString for QemuConfigMemory {
         key_aliases: &[],
         aliases: &[],
     };
+
     fn from_pairs(
         pairs: &mut rt::PropertyPairs<'_>,
     ) -> ::std::result::Result<Self, rt::PropertyError> {
@@ -306,6 +325,7 @@ impl rt::PropertyString for QemuConfigMemory {
             extra: pairs.finish()?,
         })
     }
+
     fn write_pairs<'a>(&'a self, out: &mut rt::PropertyWriter<'a>) {
         out.put_required("current", &self.current);
         out.extra(&self.extra);
@@ -346,6 +366,7 @@ impl QemuConfigNet {
             extra: rt::PropertyExtra::default(),
         }
     }
+
     /// Sets `bridge`.
     pub fn bridge(
         mut self,
@@ -354,6 +375,7 @@ impl QemuConfigNet {
         self.bridge = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `macaddr`.
     pub fn macaddr(
         mut self,
@@ -362,6 +384,7 @@ impl QemuConfigNet {
         self.macaddr = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `tag`.
     pub fn tag(mut self, value: u32) -> Self {
         self.tag = ::std::option::Option::Some(value);
@@ -401,6 +424,7 @@ impl rt::PropertyString for QemuConfigNet {
         key_aliases: &[("e1000", "model", "macaddr"), ("virtio", "model", "macaddr")],
         aliases: &[],
     };
+
     fn from_pairs(
         pairs: &mut rt::PropertyPairs<'_>,
     ) -> ::std::result::Result<Self, rt::PropertyError> {
@@ -417,6 +441,7 @@ impl rt::PropertyString for QemuConfigNet {
             extra: pairs.finish()?,
         })
     }
+
     fn write_pairs<'a>(&'a self, out: &mut rt::PropertyWriter<'a>) {
         out.put("bridge", &self.bridge);
         out.put("macaddr", &self.macaddr);
@@ -448,6 +473,7 @@ impl QemuConfigNetModel {
         QemuConfigNetModel::E1000,
         QemuConfigNetModel::Virtio,
     ];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -456,6 +482,7 @@ impl QemuConfigNetModel {
             QemuConfigNetModel::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, QemuConfigNetModel::UnknownValue(_))
@@ -464,6 +491,7 @@ impl QemuConfigNetModel {
 
 impl ::std::str::FromStr for QemuConfigNetModel {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -489,12 +517,14 @@ impl rt::WireEnum for QemuConfigNetModel {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -540,6 +570,7 @@ impl rt::PropertyString for QemuConfigUnused {
         key_aliases: &[],
         aliases: &[("volume", "file")],
     };
+
     fn from_pairs(
         pairs: &mut rt::PropertyPairs<'_>,
     ) -> ::std::result::Result<Self, rt::PropertyError> {
@@ -548,6 +579,7 @@ impl rt::PropertyString for QemuConfigUnused {
             extra: pairs.finish()?,
         })
     }
+
     fn write_pairs<'a>(&'a self, out: &mut rt::PropertyWriter<'a>) {
         out.put_required("file", &self.file);
         out.extra(&self.extra);

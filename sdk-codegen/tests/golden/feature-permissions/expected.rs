@@ -28,6 +28,7 @@ impl Privilege {
         Privilege::RealmAllocateUser,
         Privilege::UserModify,
     ];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -36,6 +37,7 @@ impl Privilege {
             Privilege::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Privilege::UnknownValue(_))
@@ -44,6 +46,7 @@ impl Privilege {
 
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -67,12 +70,14 @@ impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -93,7 +98,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Protected: pveproxy forwards it to the privileged daemon.
 ///
-/// Upstream handler name: `update_acl`.
+/// Upstream handler name: `update_acl`. In the PVE API viewer: [/access/acl](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/access/acl).
+#[doc(alias = "PUT /access/acl")]
+#[doc(alias = "/access/acl")]
+#[doc(alias = "update_acl")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutAccessAcl {
@@ -109,14 +117,22 @@ impl PutAccessAcl {
     /// A request with its required parameters: `path`, `roles`.
     pub fn new(
         path: impl ::std::convert::Into<::std::string::String>,
-        roles: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        roles: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
         Self {
             path: path.into(),
-            roles: roles.into(),
+            roles: ::std::iter::Iterator::collect(
+                ::std::iter::Iterator::map(
+                    ::std::iter::IntoIterator::into_iter(roles),
+                    ::std::convert::Into::into,
+                ),
+            ),
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -130,6 +146,7 @@ impl PutAccessAcl {
 
 impl rt::Endpoint for PutAccessAcl {
     type Response = ();
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Put,
         path: "/access/acl",
@@ -140,9 +157,11 @@ impl rt::Endpoint for PutAccessAcl {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/access/acl");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.required("path", &self.path);
@@ -159,7 +178,10 @@ impl rt::Endpoint for PutAccessAcl {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `create_ticket`.
+/// Upstream handler name: `create_ticket`. In the PVE API viewer: [/access/ticket](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/access/ticket).
+#[doc(alias = "POST /access/ticket")]
+#[doc(alias = "/access/ticket")]
+#[doc(alias = "create_ticket")]
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostAccessTicket {
@@ -193,6 +215,7 @@ impl PostAccessTicket {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -206,6 +229,7 @@ impl PostAccessTicket {
 
 impl rt::Endpoint for PostAccessTicket {
     type Response = PostAccessTicketResponse;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Post,
         path: "/access/ticket",
@@ -216,12 +240,20 @@ impl rt::Endpoint for PostAccessTicket {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/access/ticket");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.required("password", &self.password);
+        out.length(
+            "username",
+            &self.username,
+            ::std::option::Option::None,
+            ::std::option::Option::Some(64),
+        );
         out.required("username", &self.username);
         out.extra(&self.extra);
     }
@@ -233,7 +265,10 @@ impl rt::Endpoint for PostAccessTicket {
 ///
 /// **Returns** nothing.
 ///
-/// Upstream handler name: `update_user`.
+/// Upstream handler name: `update_user`. In the PVE API viewer: [/access/users/{userid}](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/access/users/{userid}).
+#[doc(alias = "PUT /access/users/{userid}")]
+#[doc(alias = "/access/users/{userid}")]
+#[doc(alias = "update_user")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutAccessUsersUserid {
@@ -254,6 +289,7 @@ impl PutAccessUsersUserid {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Sets `groups`.
     pub fn groups(
         mut self,
@@ -262,6 +298,7 @@ impl PutAccessUsersUserid {
         self.groups = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -275,6 +312,7 @@ impl PutAccessUsersUserid {
 
 impl rt::Endpoint for PutAccessUsersUserid {
     type Response = ();
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Put,
         path: "/access/users/{userid}",
@@ -295,10 +333,12 @@ impl rt::Endpoint for PutAccessUsersUserid {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/access/users/");
         out.param(&self.userid);
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.optional("groups", &self.groups);
@@ -400,7 +440,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// **Returns** JSON the schema does not describe.
 ///
-/// Upstream handler name: `reboot`.
+/// Upstream handler name: `reboot`. In the PVE API viewer: [/cluster/reboot](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/cluster/reboot).
+#[doc(alias = "POST /cluster/reboot")]
+#[doc(alias = "/cluster/reboot")]
+#[doc(alias = "reboot")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostClusterReboot {
@@ -415,6 +458,7 @@ impl PostClusterReboot {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -428,6 +472,7 @@ impl PostClusterReboot {
 
 impl rt::Endpoint for PostClusterReboot {
     type Response = rt::Value;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Post,
         path: "/cluster/reboot",
@@ -438,9 +483,11 @@ impl rt::Endpoint for PostClusterReboot {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/cluster/reboot");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);
@@ -459,7 +506,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// **Returns** [`GetVersionResponse`].
 ///
-/// Upstream handler name: `version`.
+/// Upstream handler name: `version`. In the PVE API viewer: [/version](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/version).
+#[doc(alias = "GET /version")]
+#[doc(alias = "/version")]
+#[doc(alias = "version")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetVersion {
@@ -474,6 +524,7 @@ impl GetVersion {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -487,6 +538,7 @@ impl GetVersion {
 
 impl rt::Endpoint for GetVersion {
     type Response = GetVersionResponse;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/version",
@@ -497,9 +549,11 @@ impl rt::Endpoint for GetVersion {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/version");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);

@@ -31,6 +31,7 @@ impl Privilege {
         Privilege::VmConfigCpu,
         Privilege::VmConfigDisk,
     ];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -40,6 +41,7 @@ impl Privilege {
             Privilege::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Privilege::UnknownValue(_))
@@ -48,6 +50,7 @@ impl Privilege {
 
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -72,12 +75,14 @@ impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -98,7 +103,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Runs on the node named by `node`.
 ///
-/// Upstream handler name: `vm_config`.
+/// Upstream handler name: `vm_config`. In the PVE API viewer: [/nodes/{node}/lxc/{vmid}/config](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/lxc/{vmid}/config).
+#[doc(alias = "GET /nodes/{node}/lxc/{vmid}/config")]
+#[doc(alias = "/nodes/{node}/lxc/{vmid}/config")]
+#[doc(alias = "vm_config")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesLxcConfig {
@@ -122,6 +130,7 @@ impl GetNodesLxcConfig {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -135,6 +144,7 @@ impl GetNodesLxcConfig {
 
 impl rt::Endpoint for GetNodesLxcConfig {
     type Response = GetNodesLxcConfigResponse;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/lxc/{vmid}/config",
@@ -150,6 +160,7 @@ impl rt::Endpoint for GetNodesLxcConfig {
         proxy_to: ::std::option::Option::Some("node"),
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
@@ -157,8 +168,15 @@ impl rt::Endpoint for GetNodesLxcConfig {
         out.param(&self.vmid);
         out.literal("/config");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
+        out.range(
+            "vmid",
+            &self.vmid,
+            ::std::option::Option::Some(100.0),
+            ::std::option::Option::Some(999999999.0),
+        );
         out.extra(&self.extra);
     }
 }
@@ -171,7 +189,10 @@ impl rt::Endpoint for GetNodesLxcConfig {
 ///
 /// Runs on the node named by `node`. Protected: pveproxy forwards it to the privileged daemon.
 ///
-/// Upstream handler name: `update_vm`.
+/// Upstream handler name: `update_vm`. In the PVE API viewer: [/nodes/{node}/lxc/{vmid}/config](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/lxc/{vmid}/config).
+#[doc(alias = "PUT /nodes/{node}/lxc/{vmid}/config")]
+#[doc(alias = "/nodes/{node}/lxc/{vmid}/config")]
+#[doc(alias = "update_vm")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutNodesLxcConfig {
@@ -201,6 +222,7 @@ impl PutNodesLxcConfig {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Sets `delete`.
     pub fn delete(
         mut self,
@@ -209,6 +231,7 @@ impl PutNodesLxcConfig {
         self.delete = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `digest`.
     pub fn digest(
         mut self,
@@ -217,6 +240,7 @@ impl PutNodesLxcConfig {
         self.digest = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -230,6 +254,7 @@ impl PutNodesLxcConfig {
 
 impl rt::Endpoint for PutNodesLxcConfig {
     type Response = ();
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Put,
         path: "/nodes/{node}/lxc/{vmid}/config",
@@ -245,6 +270,7 @@ impl rt::Endpoint for PutNodesLxcConfig {
         proxy_to: ::std::option::Option::Some("node"),
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
@@ -252,9 +278,22 @@ impl rt::Endpoint for PutNodesLxcConfig {
         out.param(&self.vmid);
         out.literal("/config");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
+        out.range(
+            "vmid",
+            &self.vmid,
+            ::std::option::Option::Some(100.0),
+            ::std::option::Option::Some(999999999.0),
+        );
         out.optional("delete", &self.delete);
+        out.length(
+            "digest",
+            &self.digest,
+            ::std::option::Option::None,
+            ::std::option::Option::Some(40),
+        );
         out.optional("digest", &self.digest);
         out.extra(&self.extra);
     }
@@ -397,11 +436,13 @@ impl LxcConfigFeatures {
             extra: rt::PropertyExtra::default(),
         }
     }
+
     /// Sets `keyctl`.
     pub fn keyctl(mut self, value: bool) -> Self {
         self.keyctl = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `nesting`.
     pub fn nesting(mut self, value: bool) -> Self {
         self.nesting = ::std::option::Option::Some(value);
@@ -428,6 +469,7 @@ impl rt::PropertyString for LxcConfigFeatures {
         key_aliases: &[],
         aliases: &[],
     };
+
     fn from_pairs(
         pairs: &mut rt::PropertyPairs<'_>,
     ) -> ::std::result::Result<Self, rt::PropertyError> {
@@ -437,6 +479,7 @@ impl rt::PropertyString for LxcConfigFeatures {
             extra: pairs.finish()?,
         })
     }
+
     fn write_pairs<'a>(&'a self, out: &mut rt::PropertyWriter<'a>) {
         out.put("keyctl", &self.keyctl);
         out.put("nesting", &self.nesting);
@@ -452,11 +495,11 @@ rt::property_string_impls!(LxcConfigFeatures);
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LxcConfigNet {
-    /// `bridge`: string, matches `[-_.\w\d]+`; optional.
+    /// `bridge`: string, shaped as one or more of `-`, `_`, `.`, letters, digits (the whole value matches `[-_.\w\d]+`); optional.
     pub bridge: ::std::option::Option<::std::string::String>,
     /// `firewall`: boolean; optional.
     pub firewall: ::std::option::Option<bool>,
-    /// `name`: string, matches `[-_.\w\d]+`.
+    /// `name`: string, shaped as one or more of `-`, `_`, `.`, letters, digits (the whole value matches `[-_.\w\d]+`).
     pub name: ::std::string::String,
     /// Sub-keys this version of the SDK does not know, and the order keys arrived in.
     pub extra: rt::PropertyExtra,
@@ -472,6 +515,7 @@ impl LxcConfigNet {
             extra: rt::PropertyExtra::default(),
         }
     }
+
     /// Sets `bridge`.
     pub fn bridge(
         mut self,
@@ -480,6 +524,7 @@ impl LxcConfigNet {
         self.bridge = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `firewall`.
     pub fn firewall(mut self, value: bool) -> Self {
         self.firewall = ::std::option::Option::Some(value);
@@ -511,6 +556,7 @@ impl rt::PropertyString for LxcConfigNet {
         key_aliases: &[],
         aliases: &[],
     };
+
     fn from_pairs(
         pairs: &mut rt::PropertyPairs<'_>,
     ) -> ::std::result::Result<Self, rt::PropertyError> {
@@ -521,6 +567,7 @@ impl rt::PropertyString for LxcConfigNet {
             extra: pairs.finish()?,
         })
     }
+
     fn write_pairs<'a>(&'a self, out: &mut rt::PropertyWriter<'a>) {
         out.put("bridge", &self.bridge);
         out.put("firewall", &self.firewall);
@@ -551,6 +598,7 @@ impl LxcConfigStatus {
         LxcConfigStatus::Stopped,
         LxcConfigStatus::Running,
     ];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -559,6 +607,7 @@ impl LxcConfigStatus {
             LxcConfigStatus::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, LxcConfigStatus::UnknownValue(_))
@@ -567,6 +616,7 @@ impl LxcConfigStatus {
 
 impl ::std::str::FromStr for LxcConfigStatus {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -592,12 +642,14 @@ impl rt::WireEnum for LxcConfigStatus {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }

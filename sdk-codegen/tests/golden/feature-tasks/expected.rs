@@ -23,6 +23,7 @@ pub enum Privilege {
 impl Privilege {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [Privilege] = &[Privilege::VmAllocate];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -30,6 +31,7 @@ impl Privilege {
             Privilege::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Privilege::UnknownValue(_))
@@ -38,6 +40,7 @@ impl Privilege {
 
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -60,12 +63,14 @@ impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -86,7 +91,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Runs on the node named by `node`. Protected: pveproxy forwards it to the privileged daemon.
 ///
-/// Upstream handler name: `create_vm`.
+/// Upstream handler name: `create_vm`. In the PVE API viewer: [/nodes/{node}/lxc](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/lxc).
+#[doc(alias = "POST /nodes/{node}/lxc")]
+#[doc(alias = "/nodes/{node}/lxc")]
+#[doc(alias = "create_vm")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostNodesLxc {
@@ -123,6 +131,7 @@ impl PostNodesLxc {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Sets `net<index>` (index 0 to 31; a larger index refuses the request when it is built).
     pub fn net(
         mut self,
@@ -132,11 +141,13 @@ impl PostNodesLxc {
         self.net.insert(index, value.into());
         self
     }
+
     /// Sets `restore`.
     pub fn restore(mut self, value: bool) -> Self {
         self.restore = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `type`.
     pub fn r#type(
         mut self,
@@ -145,6 +156,12 @@ impl PostNodesLxc {
         self.r#type = ::std::option::Option::Some(value.into());
         self
     }
+
+    /// Sets `type`: the same as `r#type`, by a name that needs no `r#`.
+    pub fn kind(self, value: impl ::std::convert::Into<super::types::LxcType>) -> Self {
+        self.r#type(value)
+    }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -158,6 +175,7 @@ impl PostNodesLxc {
 
 impl rt::Endpoint for PostNodesLxc {
     type Response = rt::Upid;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Post,
         path: "/nodes/{node}/lxc",
@@ -185,17 +203,31 @@ impl rt::Endpoint for PostNodesLxc {
         proxy_to: ::std::option::Option::Some("node"),
         task: rt::TaskReturn::Upid,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/lxc");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.indexed("net", &self.net);
+        out.length(
+            "ostemplate",
+            &self.ostemplate,
+            ::std::option::Option::None,
+            ::std::option::Option::Some(255),
+        );
         out.required("ostemplate", &self.ostemplate);
         out.optional("restore", &self.restore);
         out.optional("type", &self.r#type);
+        out.range(
+            "vmid",
+            &self.vmid,
+            ::std::option::Option::Some(100.0),
+            ::std::option::Option::Some(999999999.0),
+        );
         out.required("vmid", &self.vmid);
         out.extra(&self.extra);
     }
@@ -209,7 +241,10 @@ impl rt::Endpoint for PostNodesLxc {
 ///
 /// Runs on the node named by `node`.
 ///
-/// Upstream handler name: `read_task_log`.
+/// Upstream handler name: `read_task_log`. In the PVE API viewer: [/nodes/{node}/tasks/{upid}/log](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/tasks/{upid}/log).
+#[doc(alias = "GET /nodes/{node}/tasks/{upid}/log")]
+#[doc(alias = "/nodes/{node}/tasks/{upid}/log")]
+#[doc(alias = "read_task_log")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesTasksLog {
@@ -236,11 +271,13 @@ impl GetNodesTasksLog {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Sets `limit`.
     pub fn limit(mut self, value: u64) -> Self {
         self.limit = ::std::option::Option::Some(value);
         self
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -254,6 +291,7 @@ impl GetNodesTasksLog {
 
 impl rt::Endpoint for GetNodesTasksLog {
     type Response = ::std::vec::Vec<GetNodesTasksLogItem>;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/tasks/{upid}/log",
@@ -264,6 +302,7 @@ impl rt::Endpoint for GetNodesTasksLog {
         proxy_to: ::std::option::Option::Some("node"),
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
@@ -271,8 +310,15 @@ impl rt::Endpoint for GetNodesTasksLog {
         out.param(&self.upid);
         out.literal("/log");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
+        out.range(
+            "limit",
+            &self.limit,
+            ::std::option::Option::Some(0.0),
+            ::std::option::Option::None,
+        );
         out.optional("limit", &self.limit);
         out.extra(&self.extra);
     }
@@ -352,11 +398,11 @@ use ::proxmox_sdk::__rt as rt;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct LxcNet {
-    /// `bridge`: string, matches `(?:[-_.\w\d]+)`; optional.
+    /// `bridge`: string, shaped as one or more of `-`, `_`, `.`, letters, digits (the whole value matches `(?:[-_.\w\d]+)`); optional.
     pub bridge: ::std::option::Option<::std::string::String>,
     /// `firewall`: boolean; optional.
     pub firewall: ::std::option::Option<bool>,
-    /// `name`: string, matches `[-_.\w\d]+`.
+    /// `name`: string, shaped as one or more of `-`, `_`, `.`, letters, digits (the whole value matches `[-_.\w\d]+`).
     pub name: ::std::string::String,
     /// Sub-keys this version of the SDK does not know, and the order keys arrived in.
     pub extra: rt::PropertyExtra,
@@ -372,6 +418,7 @@ impl LxcNet {
             extra: rt::PropertyExtra::default(),
         }
     }
+
     /// Sets `bridge`.
     pub fn bridge(
         mut self,
@@ -380,6 +427,7 @@ impl LxcNet {
         self.bridge = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `firewall`.
     pub fn firewall(mut self, value: bool) -> Self {
         self.firewall = ::std::option::Option::Some(value);
@@ -411,6 +459,7 @@ impl rt::PropertyString for LxcNet {
         key_aliases: &[],
         aliases: &[],
     };
+
     fn from_pairs(
         pairs: &mut rt::PropertyPairs<'_>,
     ) -> ::std::result::Result<Self, rt::PropertyError> {
@@ -421,6 +470,7 @@ impl rt::PropertyString for LxcNet {
             extra: pairs.finish()?,
         })
     }
+
     fn write_pairs<'a>(&'a self, out: &mut rt::PropertyWriter<'a>) {
         out.put("bridge", &self.bridge);
         out.put("firewall", &self.firewall);
@@ -446,6 +496,7 @@ pub enum LxcType {
 impl LxcType {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [LxcType] = &[LxcType::Lxc];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -453,6 +504,7 @@ impl LxcType {
             LxcType::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, LxcType::UnknownValue(_))
@@ -461,6 +513,7 @@ impl LxcType {
 
 impl ::std::str::FromStr for LxcType {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -481,12 +534,14 @@ impl rt::WireEnum for LxcType {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }

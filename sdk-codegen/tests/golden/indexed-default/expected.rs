@@ -21,12 +21,14 @@ pub enum Privilege {
 impl Privilege {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [Privilege] = &[];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
             Privilege::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Privilege::UnknownValue(_))
@@ -35,6 +37,7 @@ impl Privilege {
 
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -56,12 +59,14 @@ impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -82,7 +87,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `get_widget`.
+/// Upstream handler name: `get_widget`. In the PVE API viewer: [/nodes/{node}/widgets](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/widgets).
+#[doc(alias = "GET /nodes/{node}/widgets")]
+#[doc(alias = "/nodes/{node}/widgets")]
+#[doc(alias = "get_widget")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesWidgets {
@@ -100,6 +108,7 @@ impl GetNodesWidgets {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -113,6 +122,7 @@ impl GetNodesWidgets {
 
 impl rt::Endpoint for GetNodesWidgets {
     type Response = GetNodesWidgetsResponse;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/widgets",
@@ -123,11 +133,13 @@ impl rt::Endpoint for GetNodesWidgets {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/widgets");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);
@@ -142,7 +154,10 @@ impl rt::Endpoint for GetNodesWidgets {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `create_widget`.
+/// Upstream handler name: `create_widget`. In the PVE API viewer: [/nodes/{node}/widgets](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/widgets).
+#[doc(alias = "POST /nodes/{node}/widgets")]
+#[doc(alias = "/nodes/{node}/widgets")]
+#[doc(alias = "create_widget")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostNodesWidgets {
@@ -169,6 +184,7 @@ impl PostNodesWidgets {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Sets `slot<index>` (index 0 to 255; a larger index refuses the request when it is built).
     pub fn slot(
         mut self,
@@ -178,6 +194,7 @@ impl PostNodesWidgets {
         self.slot.insert(index, value.into());
         self
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -191,6 +208,7 @@ impl PostNodesWidgets {
 
 impl rt::Endpoint for PostNodesWidgets {
     type Response = ();
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Post,
         path: "/nodes/{node}/widgets",
@@ -201,11 +219,13 @@ impl rt::Endpoint for PostNodesWidgets {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/widgets");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.required("name", &self.name);

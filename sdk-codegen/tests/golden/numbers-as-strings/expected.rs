@@ -21,12 +21,14 @@ pub enum Privilege {
 impl Privilege {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [Privilege] = &[];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
             Privilege::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Privilege::UnknownValue(_))
@@ -35,6 +37,7 @@ impl Privilege {
 
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -56,12 +59,14 @@ impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -82,7 +87,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `set_quota`.
+/// Upstream handler name: `set_quota`. In the PVE API viewer: [/nodes/{node}/quotas](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/quotas).
+#[doc(alias = "POST /nodes/{node}/quotas")]
+#[doc(alias = "/nodes/{node}/quotas")]
+#[doc(alias = "set_quota")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostNodesQuotas {
@@ -112,16 +120,19 @@ impl PostNodesQuotas {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Sets `burst`.
     pub fn burst(mut self, value: u64) -> Self {
         self.burst = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `limit`.
     pub fn limit(mut self, value: u32) -> Self {
         self.limit = ::std::option::Option::Some(value);
         self
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -135,6 +146,7 @@ impl PostNodesQuotas {
 
 impl rt::Endpoint for PostNodesQuotas {
     type Response = ();
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Post,
         path: "/nodes/{node}/quotas",
@@ -145,15 +157,35 @@ impl rt::Endpoint for PostNodesQuotas {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/quotas");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
+        out.range(
+            "burst",
+            &self.burst,
+            ::std::option::Option::Some(1.0),
+            ::std::option::Option::None,
+        );
         out.optional("burst", &self.burst);
+        out.range(
+            "limit",
+            &self.limit,
+            ::std::option::Option::Some(0.0),
+            ::std::option::Option::Some(100.0),
+        );
         out.optional("limit", &self.limit);
+        out.length(
+            "name",
+            &self.name,
+            ::std::option::Option::Some(1),
+            ::std::option::Option::Some(32),
+        );
         out.required("name", &self.name);
         out.extra(&self.extra);
     }

@@ -21,12 +21,14 @@ pub enum Privilege {
 impl Privilege {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [Privilege] = &[];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
             Privilege::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Privilege::UnknownValue(_))
@@ -35,6 +37,7 @@ impl Privilege {
 
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -56,12 +59,14 @@ impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -82,7 +87,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `odd`.
+/// Upstream handler name: `odd`. In the PVE API viewer: [/nodes/{node}/odd](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/odd).
+#[doc(alias = "POST /nodes/{node}/odd")]
+#[doc(alias = "/nodes/{node}/odd")]
+#[doc(alias = "odd")]
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostNodesOdd {
@@ -132,26 +140,31 @@ impl PostNodesOdd {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Sets `labels`.
     pub fn labels(mut self, value: impl ::std::convert::Into<rt::Value>) -> Self {
         self.labels = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `nothing`.
     pub fn nothing(mut self, value: impl ::std::convert::Into<rt::Value>) -> Self {
         self.nothing = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `spec`.
     pub fn spec(mut self, value: impl ::std::convert::Into<rt::Value>) -> Self {
         self.spec = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `ticket`.
     pub fn ticket(mut self, value: impl ::std::convert::Into<rt::Value>) -> Self {
         self.ticket = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -165,6 +178,7 @@ impl PostNodesOdd {
 
 impl rt::Endpoint for PostNodesOdd {
     type Response = PostNodesOddResponse;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Post,
         path: "/nodes/{node}/odd",
@@ -175,11 +189,13 @@ impl rt::Endpoint for PostNodesOdd {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/odd");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.optional("labels", &self.labels);

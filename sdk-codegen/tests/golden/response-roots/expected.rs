@@ -21,12 +21,14 @@ pub enum Privilege {
 impl Privilege {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [Privilege] = &[];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
             Privilege::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Privilege::UnknownValue(_))
@@ -35,6 +37,7 @@ impl Privilege {
 
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -56,12 +59,14 @@ impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -82,7 +87,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `list_colors`.
+/// Upstream handler name: `list_colors`. In the PVE API viewer: [/nodes/{node}/colors](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/colors).
+#[doc(alias = "GET /nodes/{node}/colors")]
+#[doc(alias = "/nodes/{node}/colors")]
+#[doc(alias = "list_colors")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesColors {
@@ -100,6 +108,7 @@ impl GetNodesColors {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -113,6 +122,7 @@ impl GetNodesColors {
 
 impl rt::Endpoint for GetNodesColors {
     type Response = ::std::vec::Vec<::std::string::String>;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/colors",
@@ -123,11 +133,13 @@ impl rt::Endpoint for GetNodesColors {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/colors");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);
@@ -142,7 +154,10 @@ impl rt::Endpoint for GetNodesColors {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `moods`.
+/// Upstream handler name: `moods`. In the PVE API viewer: [/nodes/{node}/moods](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/moods).
+#[doc(alias = "GET /nodes/{node}/moods")]
+#[doc(alias = "/nodes/{node}/moods")]
+#[doc(alias = "moods")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesMoods {
@@ -160,6 +175,7 @@ impl GetNodesMoods {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -176,6 +192,7 @@ impl rt::Endpoint for GetNodesMoods {
         ::std::string::String,
         ::std::string::String,
     >;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/moods",
@@ -186,11 +203,13 @@ impl rt::Endpoint for GetNodesMoods {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/moods");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);
@@ -205,7 +224,10 @@ impl rt::Endpoint for GetNodesMoods {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `spec`.
+/// Upstream handler name: `spec`. In the PVE API viewer: [/nodes/{node}/spec](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/spec).
+#[doc(alias = "GET /nodes/{node}/spec")]
+#[doc(alias = "/nodes/{node}/spec")]
+#[doc(alias = "spec")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesSpec {
@@ -223,6 +245,7 @@ impl GetNodesSpec {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -236,6 +259,7 @@ impl GetNodesSpec {
 
 impl rt::Endpoint for GetNodesSpec {
     type Response = ::std::string::String;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/spec",
@@ -246,11 +270,13 @@ impl rt::Endpoint for GetNodesSpec {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/spec");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);

@@ -21,12 +21,14 @@ pub enum Privilege {
 impl Privilege {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [Privilege] = &[];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
             Privilege::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Privilege::UnknownValue(_))
@@ -35,6 +37,7 @@ impl Privilege {
 
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -56,12 +59,14 @@ impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -82,7 +87,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `create_gizmo`.
+/// Upstream handler name: `create_gizmo`. In the PVE API viewer: [/nodes/{node}/gizmos](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/gizmos).
+#[doc(alias = "POST /nodes/{node}/gizmos")]
+#[doc(alias = "/nodes/{node}/gizmos")]
+#[doc(alias = "create_gizmo")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostNodesGizmos {
@@ -106,6 +114,7 @@ impl PostNodesGizmos {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -119,6 +128,7 @@ impl PostNodesGizmos {
 
 impl rt::Endpoint for PostNodesGizmos {
     type Response = PostNodesGizmosResponse;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Post,
         path: "/nodes/{node}/gizmos",
@@ -129,13 +139,21 @@ impl rt::Endpoint for PostNodesGizmos {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/gizmos");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
+        out.range(
+            "size",
+            &self.size,
+            ::std::option::Option::Some(1.0),
+            ::std::option::Option::None,
+        );
         out.required("size", &self.size);
         out.extra(&self.extra);
     }
@@ -149,7 +167,10 @@ impl rt::Endpoint for PostNodesGizmos {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `read_gizmo`.
+/// Upstream handler name: `read_gizmo`. In the PVE API viewer: [/nodes/{node}/gizmos/{id}](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/gizmos/{id}).
+#[doc(alias = "GET /nodes/{node}/gizmos/{id}")]
+#[doc(alias = "/nodes/{node}/gizmos/{id}")]
+#[doc(alias = "read_gizmo")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetNodesGizmosId {
@@ -173,6 +194,7 @@ impl GetNodesGizmosId {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -186,6 +208,7 @@ impl GetNodesGizmosId {
 
 impl rt::Endpoint for GetNodesGizmosId {
     type Response = ::std::string::String;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Get,
         path: "/nodes/{node}/gizmos/{id}",
@@ -196,12 +219,14 @@ impl rt::Endpoint for GetNodesGizmosId {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/gizmos/");
         out.param(&self.id);
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);

@@ -23,6 +23,7 @@ pub enum Privilege {
 impl Privilege {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [Privilege] = &[Privilege::SysModify];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -30,6 +31,7 @@ impl Privilege {
             Privilege::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Privilege::UnknownValue(_))
@@ -38,6 +40,7 @@ impl Privilege {
 
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -60,12 +63,14 @@ impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -86,7 +91,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `create_beacon`.
+/// Upstream handler name: `create_beacon`. In the PVE API viewer: [/nodes/{node}/beacons](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/beacons).
+#[doc(alias = "POST /nodes/{node}/beacons")]
+#[doc(alias = "/nodes/{node}/beacons")]
+#[doc(alias = "create_beacon")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostNodesBeacons {
@@ -104,6 +112,7 @@ impl PostNodesBeacons {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -117,6 +126,7 @@ impl PostNodesBeacons {
 
 impl rt::Endpoint for PostNodesBeacons {
     type Response = ();
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Post,
         path: "/nodes/{node}/beacons",
@@ -127,11 +137,13 @@ impl rt::Endpoint for PostNodesBeacons {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/beacons");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);
@@ -146,7 +158,10 @@ impl rt::Endpoint for PostNodesBeacons {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `update_beacon`.
+/// Upstream handler name: `update_beacon`. In the PVE API viewer: [/nodes/{node}/beacons](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/beacons).
+#[doc(alias = "PUT /nodes/{node}/beacons")]
+#[doc(alias = "/nodes/{node}/beacons")]
+#[doc(alias = "update_beacon")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PutNodesBeacons {
@@ -164,6 +179,7 @@ impl PutNodesBeacons {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -177,6 +193,7 @@ impl PutNodesBeacons {
 
 impl rt::Endpoint for PutNodesBeacons {
     type Response = ();
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Put,
         path: "/nodes/{node}/beacons",
@@ -187,11 +204,13 @@ impl rt::Endpoint for PutNodesBeacons {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/beacons");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);
@@ -206,7 +225,10 @@ impl rt::Endpoint for PutNodesBeacons {
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `delete_beacon`.
+/// Upstream handler name: `delete_beacon`. In the PVE API viewer: [/nodes/{node}/beacons](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/beacons).
+#[doc(alias = "DELETE /nodes/{node}/beacons")]
+#[doc(alias = "/nodes/{node}/beacons")]
+#[doc(alias = "delete_beacon")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteNodesBeacons {
@@ -224,6 +246,7 @@ impl DeleteNodesBeacons {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -237,6 +260,7 @@ impl DeleteNodesBeacons {
 
 impl rt::Endpoint for DeleteNodesBeacons {
     type Response = ();
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Delete,
         path: "/nodes/{node}/beacons",
@@ -247,11 +271,13 @@ impl rt::Endpoint for DeleteNodesBeacons {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/beacons");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.extra(&self.extra);

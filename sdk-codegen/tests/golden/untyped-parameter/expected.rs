@@ -21,12 +21,14 @@ pub enum Privilege {
 impl Privilege {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [Privilege] = &[];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
             Privilege::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, Privilege::UnknownValue(_))
@@ -35,6 +37,7 @@ impl Privilege {
 
 impl ::std::str::FromStr for Privilege {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -56,12 +59,14 @@ impl rt::WireEnum for Privilege {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }
@@ -82,7 +87,10 @@ use ::proxmox_sdk::__rt as rt;
 ///
 /// Not available to API tokens: needs a ticket.
 ///
-/// Upstream handler name: `create_note`.
+/// Upstream handler name: `create_note`. In the PVE API viewer: [/nodes/{node}/notes](https://pve.proxmox.com/pve-docs/api-viewer/index.html#/nodes/{node}/notes).
+#[doc(alias = "POST /nodes/{node}/notes")]
+#[doc(alias = "/nodes/{node}/notes")]
+#[doc(alias = "create_note")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PostNodesNotes {
@@ -112,6 +120,7 @@ impl PostNodesNotes {
             extra: rt::ExtraParams::new(),
         }
     }
+
     /// Sets `kind`.
     pub fn kind(
         mut self,
@@ -120,14 +129,25 @@ impl PostNodesNotes {
         self.kind = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `tags`.
     pub fn tags(
         mut self,
-        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
     ) -> Self {
-        self.tags = ::std::option::Option::Some(value.into());
+        self.tags = ::std::option::Option::Some(
+            ::std::iter::Iterator::collect(
+                ::std::iter::Iterator::map(
+                    ::std::iter::IntoIterator::into_iter(value),
+                    ::std::convert::Into::into,
+                ),
+            ),
+        );
         self
     }
+
     /// Adds a parameter the schema does not list.
     pub fn extra_param(
         mut self,
@@ -141,6 +161,7 @@ impl PostNodesNotes {
 
 impl rt::Endpoint for PostNodesNotes {
     type Response = PostNodesNotesResponse;
+
     const INFO: &'static rt::EndpointInfo = &rt::EndpointInfo {
         method: rt::HttpMethod::Post,
         path: "/nodes/{node}/notes",
@@ -151,11 +172,13 @@ impl rt::Endpoint for PostNodesNotes {
         proxy_to: ::std::option::Option::None,
         task: rt::TaskReturn::None,
     };
+
     fn write_path(&self, out: &mut rt::PathWriter) {
         out.literal("/nodes/");
         out.param(&self.node);
         out.literal("/notes");
     }
+
     #[allow(unused_variables)]
     fn write_params(&self, out: &mut rt::ParamWriter) {
         out.optional("kind", &self.kind);
@@ -245,6 +268,7 @@ pub enum NotesKind {
 impl NotesKind {
     /// Every value the schema lists, in schema order.
     pub const ALL: &'static [NotesKind] = &[NotesKind::A, NotesKind::B];
+
     /// The value as PVE spells it.
     pub fn as_str(&self) -> &str {
         match self {
@@ -253,6 +277,7 @@ impl NotesKind {
             NotesKind::UnknownValue(other) => other,
         }
     }
+
     /// Whether the value is one the schema lists.
     pub fn is_known(&self) -> bool {
         !matches!(self, NotesKind::UnknownValue(_))
@@ -261,6 +286,7 @@ impl NotesKind {
 
 impl ::std::str::FromStr for NotesKind {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> ::std::result::Result<Self, ::std::convert::Infallible> {
         ::std::result::Result::Ok(
             match s {
@@ -284,12 +310,14 @@ impl rt::WireEnum for NotesKind {
     fn as_wire(&self) -> &str {
         self.as_str()
     }
+
     fn from_wire_str(s: &str) -> Self {
         match s.parse() {
             ::std::result::Result::Ok(v) => v,
             ::std::result::Result::Err(never) => match never {}
         }
     }
+
     fn is_known(&self) -> bool {
         self.is_known()
     }

@@ -1,4 +1,7 @@
 //! Token header, ticket login, CSRF, renewal and TFA, checked on the wire.
+//!
+//! A real server on purpose: authentication is checked in the exact headers and bodies the reqwest
+//! transport sends (`Authorization`, `Cookie`, `CSRFPreventionToken`), which only a server sees.
 
 use std::time::Duration;
 

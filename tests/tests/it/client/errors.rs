@@ -1,4 +1,7 @@
 //! Every error form, from the bytes a PVE server (or the network) produces.
+//!
+//! A real server on purpose: every error is built from what reaches the reqwest transport (status
+//! lines, reason phrases, bodies, dropped connections), so the bytes come from a server.
 
 use std::time::Duration;
 

@@ -3,6 +3,8 @@
 
 mod auth;
 mod errors;
+mod limits;
+mod refusals;
 mod retry;
 mod secrets;
 mod send;

@@ -1,4 +1,7 @@
 //! Credentials never show up in logs (at TRACE), `Debug` output or errors.
+//!
+//! A real server on purpose: the logs checked for credentials are the reqwest transport's and the
+//! client's at TRACE, with real request and response bytes.
 
 use std::time::Duration;
 

@@ -1,4 +1,7 @@
 //! Typed calls, envelope metadata and the raw escape hatch on the wire.
+//!
+//! A real server on purpose: the encoding of queries and form bodies is checked as the reqwest
+//! transport puts it on the wire.
 
 use httpmock::MockServer;
 use proxmox_sdk::HttpMethod;

@@ -1,5 +1,9 @@
 //! Shared fixtures: a client for a mock server, a catch-all mock that names unmatched calls,
 //! a scripted raw TCP server for what httpmock cannot do, and a log capture.
+//!
+//! A real server on purpose: these fixtures test the reqwest transport on the wire (headers,
+//! cookies, form bodies as bytes) and, with the raw TCP server, answers no HTTP library sends.
+//! Tests of code above the transport use `proxmox_sdk::testing` instead.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

@@ -2,6 +2,7 @@
 //! `sdk_tests::fakepve`). Skipped with a notice when fakepve is not installed locally; a failure
 //! when `FAKEPVE_REQUIRED=1` (CI). Run `./test.sh` to get the virtualenv.
 
+mod examples;
 mod sdk;
 mod upload;
 

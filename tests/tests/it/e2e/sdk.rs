@@ -15,7 +15,7 @@ use proxmox_sdk::{Client, Privilege};
 use sdk_tests::fakepve::FakePve;
 use sdk_tests::fakepve_or_skip;
 
-fn agent_client(pve: &FakePve) -> Client {
+pub(super) fn agent_client(pve: &FakePve) -> Client {
     let pin: Fingerprint = pve.fingerprint.parse().expect("scenario fingerprint");
     Client::builder(&pve.url)
         .expect("url")

@@ -4,7 +4,7 @@
 //! being accepted mid-run. Skipped like every fakepve test when fakepve is not installed.
 
 mod leaks;
-mod proxy;
+pub(crate) mod proxy;
 mod tickets;
 
 use std::time::Duration;

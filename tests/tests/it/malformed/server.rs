@@ -3,6 +3,8 @@
 //!
 //! The answer to a request is chosen by its `{node}` path segment, `row<N>`: one server serves
 //! the whole table, and it counts the requests each row received.
+//!
+//! A real server on purpose: malformed HTTP is the point; no transport above HTTP can produce it.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

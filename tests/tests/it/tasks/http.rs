@@ -1,6 +1,9 @@
 //! `wait_task` and the task calls over real HTTP (httpmock, the built-in reqwest transport),
 //! with a catch-all mock that names any call nothing else matched. Pauses are a few
 //! milliseconds; nothing asserts timing.
+//!
+//! A real server on purpose: the same waits as `wait.rs` (which uses `proxmox_sdk::testing`) once
+//! over the built-in reqwest transport, so the kit and the wire agree.
 
 use std::time::Duration;
 
@@ -12,7 +15,7 @@ use proxmox_sdk::task::{ExitStatus, StopAttempt, TaskError, WaitOptions};
 use proxmox_sdk::{Client, Privilege};
 use serde_json::{Value, json};
 
-use super::script::{Script, UPID};
+use super::script::{UPID, upid};
 
 const TASKS: &str = "/api2/json/nodes/pve2/tasks/";
 
@@ -89,7 +92,7 @@ async fn a_task_on_another_node_is_polled_there_until_ok() {
     let unmatched = catch_all(&server).await;
 
     let outcome = client(&server)
-        .wait_task(&Script::upid(), quick())
+        .wait_task(&upid(), quick())
         .await
         .expect("task succeeds");
     assert_eq!(outcome.exit_status, ExitStatus::Ok);
@@ -120,7 +123,7 @@ async fn a_failed_task_brings_its_log_over_http() {
     let unmatched = catch_all(&server).await;
 
     let err = client(&server)
-        .wait_task(&Script::upid(), quick())
+        .wait_task(&upid(), quick())
         .await
         .unwrap_err();
     assert_eq!(err.missing_privileges(), [Privilege::SdnUse]);
@@ -141,7 +144,7 @@ async fn time_out(stop: bool) -> (TaskError, usize, usize) {
     let unmatched = catch_all(&server).await;
     let err = client(&server)
         .wait_task(
-            &Script::upid(),
+            &upid(),
             quick()
                 .timeout(Duration::from_millis(50))
                 .stop_on_timeout(stop),
@@ -209,7 +212,7 @@ async fn dropping_the_wait_stops_the_requests_reaching_the_server() {
     let server = MockServer::start_async().await;
     let running = status_mock(&server, status(None), None).await;
     let client = client(&server);
-    let upid = Script::upid();
+    let upid = upid();
     tokio::select! {
         result = client.wait_task(&upid, quick()) => panic!("the task never ends: {result:?}"),
         () = async {

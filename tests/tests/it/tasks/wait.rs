@@ -9,7 +9,9 @@ use proxmox_sdk::task::{
 };
 use proxmox_sdk::{Error, HttpMethod, Privilege};
 
-use super::script::{Reply, Script, UPID};
+use proxmox_sdk::testing::{Reply, ScriptedTransport, respond};
+
+use super::script::{UPID, ending, endless, node, task, upid, with_method};
 
 const NO_SUCH_TASK: &str = r#"{"data":null,"errors":{"upid":"no such task"},"message":"Parameter verification failed.\n"}"#;
 const BUSY: &str = r#"{"data":null,"message":"proxy busy\n"}"#;
@@ -23,10 +25,10 @@ fn failure(err: TaskError) -> Box<proxmox_sdk::task::TaskFailure> {
 
 #[tokio::test(start_paused = true)]
 async fn running_then_ok() {
-    let script = Script::new([Reply::Running, Reply::Running, Reply::Stopped("OK")]);
+    let script = node(task(2, "OK"));
     let outcome = script
         .client()
-        .wait_task(&Script::upid(), WaitOptions::default())
+        .wait_task(&upid(), WaitOptions::default())
         .await
         .expect("task succeeds");
     assert_eq!(outcome.exit_status, ExitStatus::Ok);
@@ -35,10 +37,10 @@ async fn running_then_ok() {
     assert_eq!(outcome.upid.as_str(), UPID);
     assert!(!outcome.status.is_running());
     assert!(
-        script.seen_ending("/log").is_empty(),
+        ending(&script, "/log").is_empty(),
         "an OK task needs no log"
     );
-    assert!(script.unscripted().is_empty(), "{:?}", script.unscripted());
+    script.finish();
 }
 
 fn warning_log() -> Vec<&'static str> {
@@ -53,10 +55,10 @@ fn warning_log() -> Vec<&'static str> {
 
 #[tokio::test(start_paused = true)]
 async fn warnings_are_success_with_the_warning_lines() {
-    let script = Script::new([Reply::Running, Reply::Stopped("WARNINGS: 2")]).log(warning_log());
+    let script = node(task(1, "WARNINGS: 2").log(warning_log()));
     let outcome = script
         .client()
-        .wait_task(&Script::upid(), WaitOptions::default())
+        .wait_task(&upid(), WaitOptions::default())
         .await
         .expect("warnings are success by default");
     assert_eq!(outcome.exit_status, ExitStatus::Warnings(2));
@@ -77,11 +79,11 @@ async fn warnings_are_success_with_the_warning_lines() {
 
 #[tokio::test(start_paused = true)]
 async fn warnings_fail_under_a_strict_policy() {
-    let script = Script::new([Reply::Running, Reply::Stopped("WARNINGS: 2")]).log(warning_log());
+    let script = node(task(1, "WARNINGS: 2").log(warning_log()));
     let err = script
         .client()
         .wait_task(
-            &Script::upid(),
+            &upid(),
             WaitOptions::default().warnings(WarningsPolicy::Failure),
         )
         .await
@@ -97,13 +99,13 @@ async fn warnings_fail_under_a_strict_policy() {
 #[tokio::test(start_paused = true)]
 async fn a_403_inside_the_task_names_the_missing_privilege() {
     let exit = "403 Permission check failed (/storage/local-lvm, Datastore.AllocateSpace)";
-    let script = Script::new([Reply::Running, Reply::Stopped(exit)]).log([
+    let script = node(task(1, exit).log([
         "resizing volume",
         "TASK ERROR: 403 Permission check failed (/storage/local-lvm, Datastore.AllocateSpace)",
-    ]);
+    ]));
     let err = script
         .client()
-        .wait_task(&Script::upid(), WaitOptions::default())
+        .wait_task(&upid(), WaitOptions::default())
         .await
         .unwrap_err();
     assert_eq!(
@@ -125,11 +127,10 @@ async fn a_403_inside_the_task_names_the_missing_privilege() {
 #[tokio::test(start_paused = true)]
 async fn a_wrapped_restore_permission_failure_is_parsed_too() {
     let exit = "unable to restore CT 100 - 403 Permission check failed (/sdn/zones/localnetwork/vmbr0, SDN.Use)";
-    let script = Script::new([Reply::Running, Reply::Running, Reply::Stopped(exit)])
-        .log(["recovering backed-up configuration", "TASK ERROR: …"]);
+    let script = node(task(2, exit).log(["recovering backed-up configuration", "TASK ERROR: …"]));
     let err = script
         .client()
-        .wait_task(&Script::upid(), WaitOptions::default())
+        .wait_task(&upid(), WaitOptions::default())
         .await
         .unwrap_err();
     assert_eq!(err.missing_privileges(), [Privilege::SdnUse]);
@@ -143,27 +144,27 @@ async fn a_wrapped_restore_permission_failure_is_parsed_too() {
 #[tokio::test(start_paused = true)]
 async fn the_failure_log_is_the_tail_of_a_long_log() {
     let log: Vec<String> = (1..=120).map(|i| format!("line {i}")).collect();
-    let script = Script::new([Reply::Stopped("command 'vzdump' failed: exit code 5")]).log(log);
+    let script = node(task(0, "command 'vzdump' failed: exit code 5").log(log));
     let err = script
         .client()
-        .wait_task(&Script::upid(), WaitOptions::default().log_tail_lines(50))
+        .wait_task(&upid(), WaitOptions::default().log_tail_lines(50))
         .await
         .unwrap_err();
     let numbers: Vec<u64> = err.log_tail().iter().map(|l| l.n).collect();
     assert_eq!(numbers, (71..=120).collect::<Vec<_>>());
     assert_eq!(err.log_tail()[0].text, "line 71");
-    let reads = script.seen_ending("/log");
+    let reads = ending(&script, "/log");
     assert_eq!(reads.len(), 2, "one read for the length, one for the tail");
-    assert_eq!(reads[1].param("start"), Some("70"));
+    assert_eq!(reads[1].param("start").as_deref(), Some("70"));
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_huge_log_line_is_kept_bounded_in_the_failure() {
     let huge = format!("TASK ERROR: {}", "x".repeat(1 << 20));
-    let script = Script::new([Reply::Stopped("command failed")]).log(["starting", huge.as_str()]);
+    let script = node(task(0, "command failed").log(["starting", huge.as_str()]));
     let err = script
         .client()
-        .wait_task(&Script::upid(), WaitOptions::default())
+        .wait_task(&upid(), WaitOptions::default())
         .await
         .unwrap_err();
     let last = &err.log_tail()[1].text;
@@ -180,12 +181,10 @@ async fn a_huge_log_line_is_kept_bounded_in_the_failure() {
 #[tokio::test(start_paused = true)]
 async fn the_tail_is_right_without_a_total_too() {
     let log: Vec<String> = (1..=120).map(|i| format!("line {i}")).collect();
-    let script = Script::new([Reply::Stopped("failed")])
-        .log(log)
-        .without_total();
+    let script = node(task(0, "failed").log(log).without_total());
     let err = script
         .client()
-        .wait_task(&Script::upid(), WaitOptions::default().log_tail_lines(50))
+        .wait_task(&upid(), WaitOptions::default().log_tail_lines(50))
         .await
         .unwrap_err();
     let numbers: Vec<u64> = err.log_tail().iter().map(|l| l.n).collect();
@@ -198,10 +197,10 @@ async fn no_result_line_and_vzdump_job_errors_are_failures() {
         ("unexpected status", ExitKind::Unknown),
         ("job errors", ExitKind::Error),
     ] {
-        let script = Script::new([Reply::Stopped(exit)]).log(["INFO: starting new backup job"]);
+        let script = node(task(0, exit).log(["INFO: starting new backup job"]));
         let err = script
             .client()
-            .wait_task(&Script::upid(), WaitOptions::default())
+            .wait_task(&upid(), WaitOptions::default())
             .await
             .unwrap_err();
         let status = err.exit_status().unwrap();
@@ -212,11 +211,11 @@ async fn no_result_line_and_vzdump_job_errors_are_failures() {
 
 #[tokio::test(start_paused = true)]
 async fn a_timeout_carries_the_last_status_and_does_not_stop_the_task_by_default() {
-    let script = Script::new([Reply::Running]).latency(Duration::from_millis(20));
+    let script = node(endless()).latency(Duration::from_millis(20));
     let err = script
         .client()
         .wait_task(
-            &Script::upid(),
+            &upid(),
             WaitOptions::default().timeout(Duration::from_secs(5)),
         )
         .await
@@ -228,16 +227,16 @@ async fn a_timeout_carries_the_last_status_and_does_not_stop_the_task_by_default
     };
     assert!(matches!(timeout.stop, StopAttempt::NotRequested));
     assert!(timeout.polls > 1);
-    assert!(script.seen_method(HttpMethod::Delete).is_empty());
+    assert!(with_method(&script, HttpMethod::Delete).is_empty());
 }
 
 #[tokio::test(start_paused = true)]
 async fn stop_on_timeout_sends_the_stop_request() {
-    let script = Script::new([Reply::Running]);
+    let script = node(endless());
     let err = script
         .client()
         .wait_task(
-            &Script::upid(),
+            &upid(),
             WaitOptions::default()
                 .timeout(Duration::from_secs(3))
                 .stop_on_timeout(true),
@@ -248,29 +247,29 @@ async fn stop_on_timeout_sends_the_stop_request() {
         panic!("{err:?}")
     };
     assert!(matches!(timeout.stop, StopAttempt::Requested));
-    let stops = script.seen_method(HttpMethod::Delete);
+    let stops = with_method(&script, HttpMethod::Delete);
     assert_eq!(stops.len(), 1);
     assert_eq!(stops[0].path, format!("/nodes/pve2/tasks/{UPID}"));
 }
 
 #[tokio::test(start_paused = true)]
 async fn dropping_the_wait_sends_nothing_more() {
-    let script = Script::new([Reply::Running]).latency(Duration::from_millis(5));
+    let script = node(endless()).latency(Duration::from_millis(5));
     let client = script.client();
-    let upid = Script::upid();
+    let upid = upid();
     let wait = client.wait_task(&upid, WaitOptions::default());
     tokio::select! {
         result = wait => panic!("the task never ends: {result:?}"),
         () = async {
-            while script.seen().len() < 4 {
+            while script.requests().len() < 4 {
                 tokio::time::sleep(Duration::from_millis(1)).await;
             }
         } => {}
     }
-    let seen = script.seen().len();
+    let seen = script.requests().len();
     tokio::time::sleep(Duration::from_secs(3600)).await;
     assert_eq!(
-        script.seen().len(),
+        script.requests().len(),
         seen,
         "no request after the wait was dropped"
     );
@@ -278,17 +277,16 @@ async fn dropping_the_wait_sends_nothing_more() {
 
 #[tokio::test(start_paused = true)]
 async fn transient_failures_are_tolerated() {
-    let script = Script::new([
-        Reply::Http(400, NO_SUCH_TASK),
-        Reply::Connect,
-        Reply::Http(503, BUSY),
-        Reply::Http(595, ""),
-        Reply::Running,
-        Reply::Stopped("OK"),
-    ]);
+    let script = node(
+        task(5, "OK")
+            .status_fails(1..=1, respond::raw(400, NO_SUCH_TASK))
+            .status_fails(2..=2, Reply::ConnectFailed)
+            .status_fails(3..=3, respond::raw(503, BUSY))
+            .status_fails(4..=4, respond::raw(595, "")),
+    );
     let outcome = script
         .client()
-        .wait_task(&Script::upid(), WaitOptions::default())
+        .wait_task(&upid(), WaitOptions::default())
         .await
         .expect("transient failures are ridden out");
     assert_eq!(outcome.exit_status, ExitStatus::Ok);
@@ -297,13 +295,10 @@ async fn transient_failures_are_tolerated() {
 
 #[tokio::test(start_paused = true)]
 async fn too_many_transient_failures_in_a_row_end_the_wait() {
-    let script = Script::new([Reply::Running, Reply::Http(503, BUSY)]);
+    let script = node(endless().status_fails(2.., respond::raw(503, BUSY)));
     let err = script
         .client()
-        .wait_task(
-            &Script::upid(),
-            WaitOptions::default().max_transient_failures(3),
-        )
+        .wait_task(&upid(), WaitOptions::default().max_transient_failures(3))
         .await
         .unwrap_err();
     let TaskError::Status(status) = &err else {
@@ -312,45 +307,43 @@ async fn too_many_transient_failures_in_a_row_end_the_wait() {
     assert_eq!(status.failures, 4);
     assert_eq!(status.error.status(), Some(503));
     assert!(status.last_status.as_ref().unwrap().is_running());
-    assert_eq!(script.seen_ending("/status").len(), 5);
+    assert_eq!(ending(&script, "/status").len(), 5);
     let source = std::error::Error::source(&err).expect("the failed call is the source");
     assert!(source.downcast_ref::<Error>().is_some());
 }
 
 #[tokio::test(start_paused = true)]
 async fn no_such_task_after_the_task_was_seen_is_not_transient() {
-    let script = Script::new([Reply::Running, Reply::Http(400, NO_SUCH_TASK)]);
+    let script = node(endless().status_fails(2.., respond::raw(400, NO_SUCH_TASK)));
     let err = script
         .client()
-        .wait_task(&Script::upid(), WaitOptions::default())
+        .wait_task(&upid(), WaitOptions::default())
         .await
         .unwrap_err();
     assert_eq!(err.call_error().and_then(Error::status), Some(400));
-    assert_eq!(script.seen_ending("/status").len(), 2);
+    assert_eq!(ending(&script, "/status").len(), 2);
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_403_reading_the_status_ends_the_wait_with_the_privilege() {
     let body = r#"{"data":null,"message":"Permission check failed (/nodes/pve2, Sys.Audit)\n"}"#;
-    let script = Script::new([Reply::Http(403, body)]);
+    let script = node(endless().status_fails(1.., respond::raw(403, body)));
     let err = script
         .client()
-        .wait_task(&Script::upid(), WaitOptions::default())
+        .wait_task(&upid(), WaitOptions::default())
         .await
         .unwrap_err();
     assert_eq!(err.missing_privileges(), [Privilege::SysAudit]);
-    assert_eq!(script.seen().len(), 1);
+    assert_eq!(script.requests().len(), 1);
 }
 
 #[tokio::test(start_paused = true)]
 async fn requests_go_to_the_node_named_in_the_upid() {
-    let script = Script::new([Reply::Running, Reply::Stopped("received interrupt")]).log(["x"]);
+    let script = node(task(1, "received interrupt").log(["x"]));
     let client = script.client();
     assert!(client.endpoint().contains("pve1"));
-    let _ = client
-        .wait_task(&Script::upid(), WaitOptions::default())
-        .await;
-    let seen = script.seen();
+    let _ = client.wait_task(&upid(), WaitOptions::default()).await;
+    let seen = script.requests();
     assert!(!seen.is_empty());
     for request in &seen {
         assert!(
@@ -360,16 +353,16 @@ async fn requests_go_to_the_node_named_in_the_upid() {
             "{request:?}"
         );
     }
-    assert!(script.unscripted().is_empty());
+    script.finish();
 }
 
-async fn progress_lines(script: &Script) -> Vec<(u64, String)> {
+async fn progress_lines(script: &ScriptedTransport) -> Vec<(u64, String)> {
     let received = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&received);
     let outcome = script
         .client()
         .wait_task(
-            &Script::upid(),
+            &upid(),
             WaitOptions::default().on_progress(move |line| {
                 sink.lock().unwrap().push((line.n, line.text.clone()));
             }),
@@ -383,10 +376,12 @@ async fn progress_lines(script: &Script) -> Vec<(u64, String)> {
 #[tokio::test(start_paused = true)]
 async fn progress_follows_a_long_log_without_a_total() {
     let log: Vec<String> = (1..=1234).map(|i| format!("copied {i}")).collect();
-    let script = Script::new([Reply::Running, Reply::Running, Reply::Stopped("OK")])
-        .log(log)
-        .visible([0, 700, 1234])
-        .without_total();
+    let script = node(
+        task(2, "OK")
+            .log(log)
+            .log_visible([0, 700, 1234])
+            .without_total(),
+    );
     let received = progress_lines(&script).await;
     let numbers: Vec<u64> = received.iter().map(|(n, _)| *n).collect();
     assert_eq!(numbers, (1..=1234).collect::<Vec<_>>());
@@ -395,25 +390,19 @@ async fn progress_follows_a_long_log_without_a_total() {
 #[tokio::test(start_paused = true)]
 async fn progress_delivers_each_line_once_in_order() {
     let log: Vec<String> = (1..=7).map(|i| format!("step {i}")).collect();
-    let script = Script::new([
-        Reply::Running,
-        Reply::Running,
-        Reply::Running,
-        Reply::Running,
-        Reply::Running,
-        Reply::Stopped("OK"),
-    ])
-    .log(log.clone())
-    // Nothing yet (PVE answers `no content`), then the log grows in bursts; the last lines
-    // appear only once the task has stopped.
-    .visible([0, 1, 3, 3, 5, 7]);
+    let script = node(
+        task(5, "OK")
+            .log(log.clone())
+            // Nothing yet (PVE answers `no content`), then the log grows in bursts; the last
+            // lines appear only once the task has stopped.
+            .log_visible([0, 1, 3, 3, 5, 7]),
+    );
     let received = progress_lines(&script).await;
     let expected: Vec<(u64, String)> = (1..=7).zip(log).collect();
     assert_eq!(received, expected);
-    let starts: Vec<String> = script
-        .seen_ending("/log")
+    let starts: Vec<String> = ending(&script, "/log")
         .iter()
-        .map(|s| s.param("start").unwrap_or("-").to_owned())
+        .map(|s| s.param("start").unwrap_or_else(|| "-".to_owned()))
         .collect();
     assert_eq!(
         starts,

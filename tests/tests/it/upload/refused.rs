@@ -41,17 +41,17 @@ async fn a_form_body_over_64_kib_is_refused_naming_the_largest_parameter_and_not
     let client = capture.client();
     let request = PutNodesQemuConfig::new("pve1", 100)
         .name("vm")
-        .description("d".repeat(70_000));
+        .extra_param("big-value", "d".repeat(70_000));
     let err = client.send(&request).await.unwrap_err();
     let Error::InvalidParameter(ParamError::Invalid { name, problem }) = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(name, "description");
+    assert_eq!(name, "big-value");
     assert!(problem.contains("65536"), "{problem}");
     assert!(capture.requests().is_empty());
 
     // Just under the cap goes out.
-    let request = PutNodesQemuConfig::new("pve1", 100).description("d".repeat(60_000));
+    let request = PutNodesQemuConfig::new("pve1", 100).extra_param("big-value", "d".repeat(60_000));
     client.send(&request).await.expect("a 60 kB body is sent");
     assert_eq!(capture.requests().len(), 1);
 }

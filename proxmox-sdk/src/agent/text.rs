@@ -1,0 +1,31 @@
+//! The bytes behind the text PVE returns for guest data.
+//!
+//! PVE decodes the agent's base64 (`exec-status` output, `file-read` content) into a byte
+//! string and its JSON encoder writes each byte as the character of the same number, so a
+//! guest's UTF-8 `é` (`C3 A9`) arrives as `Ã©`. Mapping every character back to its byte gives
+//! the guest's exact bytes. A string with a character above U+00FF cannot have been produced
+//! that way (an emulator, a proxy that re-encoded it) and is taken as UTF-8 text instead.
+
+/// The guest's bytes behind `text`.
+pub(crate) fn guest_bytes(text: &str) -> Vec<u8> {
+    if text.chars().all(|c| u32::from(c) <= 0xFF) {
+        // Every char fits a byte: the cast is the mapping, not a truncation.
+        text.chars().map(|c| u32::from(c) as u8).collect()
+    } else {
+        text.as_bytes().to_vec()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_characters_map_back_to_the_guests_bytes() {
+        assert_eq!(guest_bytes("ok\n"), b"ok\n");
+        // `é` in UTF-8 as PVE sends it, and a raw 0xFF byte.
+        assert_eq!(guest_bytes("\u{c3}\u{a9}\u{ff}"), [0xC3, 0xA9, 0xFF]);
+        // Not PVE's byte-string shape: taken as text.
+        assert_eq!(guest_bytes("€"), "€".as_bytes());
+    }
+}

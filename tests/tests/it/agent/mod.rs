@@ -1,0 +1,3 @@
+//! The guest agent toolkit against fakepve's agent commands.
+
+mod fakepve;
