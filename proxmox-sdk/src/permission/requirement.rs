@@ -149,7 +149,8 @@ pub(super) fn substitute(template: &str, lookup: &dyn Fn(&str) -> Option<String>
         };
         let name = &rest[open + 1..open + close];
         out.push_str(&rest[..open]);
-        match lookup(name) {
+        let value = super::placeholder::single_value(name, lookup);
+        match value {
             Some(v) => out.push_str(&v),
             None => out.push_str(&rest[open..=open + close]),
         }
