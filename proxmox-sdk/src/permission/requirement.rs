@@ -32,7 +32,9 @@ pub enum Permission {
 pub enum Check {
     /// `["perm", path, [privs], "any", 1, "require_param", p]`: the privileges on the ACL path.
     Perm {
-        /// ACL path template, e.g. `/vms/{vmid}`; `{name}` refers to a request parameter.
+        /// ACL path template, e.g. `/vms/{vmid}`; `{name}` refers to a request parameter,
+        /// `{name:target}` to the target storages of a storage-map parameter
+        /// (`/storage/{targetstorage:target}`: `local:ceph` → `/storage/ceph`).
         path: &'static str,
         /// The privileges named by the check, by name (see [`Check::privileges`]).
         privileges: &'static [&'static str],
