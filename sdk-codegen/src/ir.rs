@@ -421,7 +421,8 @@ pub enum Permission {
 pub enum Check {
     /// `perm`.
     Perm {
-        /// ACL path template.
+        /// ACL path template; `{name}` is a parameter, `{name:target}` (handler checks only)
+        /// the target storages of a storage-map parameter.
         path: String,
         /// Privilege names.
         privileges: Vec<String>,

@@ -56,6 +56,23 @@ pub struct HandlerPermissions {
     pub about: String,
     /// One entry per method.
     pub methods: Vec<HandlerPermission>,
+    /// Methods whose handlers were read and found to check nothing beyond the schema's
+    /// check (so a reader sees they were reviewed, not forgotten).
+    #[serde(default)]
+    pub reviewed: Vec<ReviewedMethod>,
+}
+
+/// A method reviewed without finding a handler-level check.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReviewedMethod {
+    /// `GET`, `POST`, `PUT` or `DELETE`.
+    pub method: String,
+    /// Path template.
+    pub path: String,
+    /// Where the handler was read (`qemu-server src/PVE/API2/Qemu.pm, destroy_vm`).
+    pub source: String,
+    /// What the handler does check, which is no privilege (root-only options, refusals).
+    pub note: String,
 }
 
 /// The handler-level check of one method.

@@ -84,7 +84,9 @@ fn check_parts(v: &Value, params: &mut BTreeSet<String>, privileges: &mut BTreeS
         Some("perm") => {
             let path = items[1].as_str().expect("a path");
             for piece in path.split('{').skip(1) {
-                params.insert(piece.split('}').next().expect("closed").to_string());
+                let name = piece.split('}').next().expect("closed");
+                // `{param:target}`: the parameter, read as a storage map.
+                params.insert(name.split(':').next().expect("a name").to_string());
             }
             for p in items[2].as_array().expect("privileges") {
                 privileges.insert(p.as_str().expect("a name").to_string());
@@ -152,9 +154,9 @@ fn handler_checks_shrink_the_endpoints_only_the_handler_guards() {
     let folded = code
         .matches("permission: &rt::Permission::InHandler {")
         .count();
-    // 140 of 667 methods say only `user: all`; 12 of those now carry their handler's checks,
-    // and 5 schema checks (clone, config) gained the handler's part.
-    assert_eq!((open, folded), (128, 17));
+    // 140 of 667 methods say only `user: all`; 13 of those now carry their handler's checks,
+    // and 7 schema checks (clone, config, migrate) gained the handler's part.
+    assert_eq!((open, folded), (127, 20));
     let set = vendored();
     let any_user = set
         .api
@@ -167,4 +169,72 @@ fn handler_checks_shrink_the_endpoints_only_the_handler_guards() {
         })
         .count();
     assert_eq!(any_user, 140);
+}
+
+#[test]
+fn reviewed_methods_are_real_and_carry_their_source() {
+    let set = vendored();
+    let file = set
+        .handler_permissions
+        .as_ref()
+        .expect("handler-permissions.json");
+    assert!(file.reviewed.len() >= 3);
+    for r in &file.reviewed {
+        let site = format!("{} {}", r.method, r.path);
+        assert!(
+            set.api
+                .methods
+                .iter()
+                .any(|m| m.method == r.method && m.path == r.path),
+            "{site}: no such method"
+        );
+        assert!(r.source.contains(".pm, ") && !r.note.is_empty(), "{site}");
+        assert!(
+            !file
+                .methods
+                .iter()
+                .any(|m| m.method == r.method && m.path == r.path),
+            "{site}: reviewed and checked at once"
+        );
+    }
+}
+
+/// The handler file with the QEMU migration entry's storage path replaced by `path`.
+fn with_migrate_path(path: &str) -> SchemaSet {
+    let mut set = vendored();
+    let file = set
+        .handler_permissions
+        .as_mut()
+        .expect("handler-permissions.json");
+    let entry = file
+        .methods
+        .iter_mut()
+        .find(|m| m.path == "/nodes/{node}/qemu/{vmid}/migrate")
+        .expect("the migrate entry");
+    entry.check = serde_json::json!(["perm", path, ["Datastore.AllocateSpace"]]);
+    set
+}
+
+#[test]
+fn a_storage_map_placeholder_is_accepted_only_on_a_storage_map_parameter() {
+    let generate = |set| {
+        sdk_codegen::Generator::new(sdk_codegen::Settings { strict: true })
+            .generate(set)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    };
+    assert_eq!(
+        generate(with_migrate_path("/storage/{targetstorage:target}")),
+        Ok(())
+    );
+    let unknown = generate(with_migrate_path("/storage/{targetstorage:source}")).unwrap_err();
+    assert!(
+        unknown.contains("/nodes/{node}/qemu/{vmid}/migrate")
+            && unknown.contains("unknown placeholder modifier `:source`"),
+        "{unknown}"
+    );
+    let not_a_map = generate(with_migrate_path("/storage/{target:target}")).unwrap_err();
+    assert!(not_a_map.contains("`target` is not one"), "{not_a_map}");
+    let missing = generate(with_migrate_path("/storage/{nosuch}")).unwrap_err();
+    assert!(missing.contains("no parameter `nosuch`"), "{missing}");
 }

@@ -41,11 +41,13 @@
 //! ```
 
 mod denied;
+mod placeholder;
 mod required;
 mod requirement;
 mod wording;
 
 pub use denied::{MissingPermission, PermissionDenied};
+pub(crate) use placeholder::list_items;
 pub use required::Required;
-pub(crate) use required::{list_items, template_params};
+pub(crate) use required::template_params;
 pub use requirement::{Check, Permission};

@@ -1,5 +1,6 @@
 //! [`Required`]: an endpoint's requirement resolved for one concrete request.
 
+use super::placeholder::placeholder_values;
 use super::requirement::{privilege, substitute};
 use super::wording;
 use super::{Check, Permission};
@@ -10,6 +11,9 @@ use crate::api::Privilege;
 ///
 /// * A parameter used in a path and given several values (a `vmid` list, the `vms` of
 ///   `startall`) needs the privilege on every one of them: [`Required::All`].
+/// * A storage map (`targetstorage` of a migration: `dst` or `src:dst` items) needs the
+///   privilege on each target storage `dst`; the identity map `1` names none (an empty
+///   [`Required::All`]: nothing to hold).
 /// * A parameter the request leaves out stays a `{placeholder}` in the path: the server then
 ///   checks whatever it uses instead (the default backup storage, the storages the disks are
 ///   on), which the request alone cannot name.
@@ -172,10 +176,12 @@ fn paths(template: &str, lookup: &dyn Fn(&str) -> Vec<String>) -> Vec<String> {
         };
         let literal = &rest[..open];
         let name = &rest[open + 1..open + close];
-        let mut values = lookup(name);
-        if values.is_empty() {
-            values.push(format!("{{{name}}}"));
-        }
+        let values = match placeholder_values(name, lookup) {
+            // Given, but naming nothing to check (a storage map of `1`): no path at all.
+            Some(values) if values.is_empty() => return Vec::new(),
+            Some(values) => values,
+            None => vec![format!("{{{name}}}")],
+        };
         out = out
             .iter()
             .flat_map(|prefix| values.iter().map(move |v| format!("{prefix}{literal}{v}")))
@@ -190,13 +196,5 @@ pub(crate) fn template_params(template: &str) -> Vec<&str> {
     template
         .split('/')
         .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-        .collect()
-}
-
-/// The items of a parameter's text: a `-list` value (`100,101`) is several.
-pub(crate) fn list_items(text: &str) -> Vec<String> {
-    text.split([',', ';', ' '])
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
         .collect()
 }

@@ -32,7 +32,9 @@ pub enum Permission {
 pub enum Check {
     /// `["perm", path, [privs], "any", 1, "require_param", p]`: the privileges on the ACL path.
     Perm {
-        /// ACL path template, e.g. `/vms/{vmid}`; `{name}` refers to a request parameter.
+        /// ACL path template, e.g. `/vms/{vmid}`; `{name}` refers to a request parameter,
+        /// `{name:target}` to the target storages of a storage-map parameter
+        /// (`/storage/{targetstorage:target}`: `local:ceph` → `/storage/ceph`).
         path: &'static str,
         /// The privileges named by the check, by name (see [`Check::privileges`]).
         privileges: &'static [&'static str],
@@ -149,7 +151,8 @@ pub(super) fn substitute(template: &str, lookup: &dyn Fn(&str) -> Option<String>
         };
         let name = &rest[open + 1..open + close];
         out.push_str(&rest[..open]);
-        match lookup(name) {
+        let value = super::placeholder::single_value(name, lookup);
+        match value {
             Some(v) => out.push_str(&v),
             None => out.push_str(&rest[open..=open + close]),
         }

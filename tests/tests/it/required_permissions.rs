@@ -2,11 +2,12 @@
 //! from the request's own fields, alternatives kept as such, and the handler-level checks of
 //! `schema/handler-permissions.json` folded in.
 
-use proxmox_sdk::api::access::PutAccessAcl;
+use proxmox_sdk::api::access::{GetAccessPermissions, PutAccessAcl};
 use proxmox_sdk::api::cluster::PostClusterBulkActionGuestStart;
 use proxmox_sdk::api::nodes::{
-    GetNodesQemuConfig, PostNodesLxc, PostNodesQemu, PostNodesQemuClone, PostNodesQemuStatusStart,
-    PostNodesStartall, PostNodesVzdump, PutNodesLxcConfig,
+    DeleteNodesQemuVmid, GetNodesQemuConfig, PostNodesLxc, PostNodesLxcMigrate, PostNodesQemu,
+    PostNodesQemuClone, PostNodesQemuMigrate, PostNodesQemuStatusStart, PostNodesStartall,
+    PostNodesVzdump, PutNodesLxcConfig,
 };
 use proxmox_sdk::api::pools::PutPools;
 use proxmox_sdk::{Endpoint, Permission, Privilege, Required};
@@ -155,5 +156,76 @@ fn checks_on_users_and_acls_keep_their_wording_with_paths_filled_in() {
     assert_eq!(
         PutPools::new("lab").required_permissions(),
         on("/pool/lab", Privilege::PoolAllocate)
+    );
+}
+
+#[test]
+fn a_migration_with_a_storage_map_needs_space_on_each_target_storage() {
+    let plain = PostNodesQemuMigrate::new("pve1", 100, "pve2");
+    assert_eq!(
+        plain.required_permissions(),
+        on("/vms/100", Privilege::VmMigrate)
+    );
+    let needs = |map: &str| {
+        PostNodesQemuMigrate::new("pve1", 100, "pve2")
+            .targetstorage(map.split(",").collect::<Vec<_>>().as_slice())
+            .required_permissions()
+    };
+    let with = |storages: &[&str]| {
+        let mut all = vec![
+            on("/vms/100", Privilege::VmMigrate),
+            on("/vms/100", Privilege::VmConfigDisk),
+        ];
+        all.extend(
+            storages
+                .iter()
+                .map(|s| on(&format!("/storage/{s}"), Privilege::DatastoreAllocateSpace)),
+        );
+        Required::All(all)
+    };
+    // One storage for every disk, a single pair, and two pairs: only the targets count.
+    assert_eq!(needs("local"), with(&["local"]));
+    assert_eq!(needs("local:ceph"), with(&["ceph"]));
+    assert_eq!(needs("local:ceph,local-lvm:nfs"), with(&["ceph", "nfs"]));
+    // The identity map names no storage.
+    assert_eq!(needs("1"), with(&[]));
+    let ct = PostNodesLxcMigrate::new("pve1", 200, "pve2").target_storage(["local-lvm:zfs"]);
+    assert_eq!(
+        ct.required_permissions().pairs(),
+        vec![
+            ("/vms/200".to_string(), Privilege::VmMigrate),
+            ("/vms/200".to_string(), Privilege::VmConfigDisk),
+            (
+                "/storage/zfs".to_string(),
+                Privilege::DatastoreAllocateSpace
+            ),
+        ]
+    );
+    let Permission::InHandler { source, .. } = PostNodesQemuMigrate::INFO.permission else {
+        panic!("the migration carries its handler's check");
+    };
+    assert_eq!(*source, "qemu-server src/PVE/API2/Qemu.pm, migrate_vm");
+}
+
+#[test]
+fn destroying_a_guest_needs_only_the_schema_check_and_other_users_permissions_need_audit() {
+    let destroy = DeleteNodesQemuVmid::new("pve1", 100).purge(true);
+    assert_eq!(
+        destroy.required_permissions(),
+        on("/vms/100", Privilege::VmAllocate)
+    );
+    assert!(matches!(
+        DeleteNodesQemuVmid::INFO.permission,
+        Permission::Check(_)
+    ));
+    assert_eq!(
+        GetAccessPermissions::new().required_permissions(),
+        Required::All(Vec::new())
+    );
+    assert_eq!(
+        GetAccessPermissions::new()
+            .userid("alice@pve")
+            .required_permissions(),
+        on("/access", Privilege::SysAudit)
     );
 }
