@@ -4,5 +4,6 @@
 
 mod failover;
 mod limiter;
+mod refresh;
 mod relay;
 mod scripted;
