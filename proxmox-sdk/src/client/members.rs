@@ -128,3 +128,40 @@ fn refuse_all_tls() -> Result<rustls::ClientConfig, Error> {
         .with_no_client_auth();
     Ok(config)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn factory(trust: TlsTrust) -> MemberFactory {
+        MemberFactory {
+            trust,
+            transport: None,
+            timeout: None,
+            connect_timeout: Duration::from_secs(1),
+            allow_http: true,
+            limit: Some(InFlightLimit::default()),
+        }
+    }
+
+    #[test]
+    fn only_verifying_members_count_as_verified() {
+        let pinned = NodeEndpoint::new("https://pve2:8006").trust(TlsTrust::fingerprint(
+            format!("{}AB", "AB:".repeat(31)).parse().unwrap(),
+        ));
+        let member = factory(TlsTrust::InsecureSkipVerify)
+            .member(&pinned)
+            .unwrap();
+        assert!(member.verifies, "its own pin verifies");
+        assert!(member.lanes.is_some(), "the limit applies to every member");
+        let member = factory(TlsTrust::InsecureSkipVerify)
+            .member(&NodeEndpoint::new("https://pve2:8006"))
+            .unwrap();
+        assert!(!member.verifies);
+        let member = factory(TlsTrust::System)
+            .member(&NodeEndpoint::new("http://pve2:8006"))
+            .unwrap();
+        assert!(!member.verifies, "plain http verifies nothing");
+        assert_eq!(member.origin, "http://pve2:8006");
+    }
+}

@@ -5,5 +5,6 @@
 mod failover;
 mod limiter;
 mod refresh;
+mod refresh_pin;
 mod relay;
 mod scripted;
