@@ -16,6 +16,11 @@
 //! have been processed. An endpoint that failed is skipped for a back-off that doubles with
 //! each failure in a row (1 s up to 60 s); when every endpoint is backing off, the one whose
 //! back-off ends first is tried.
+//!
+//! The list itself can change while the client runs
+//! ([`Client::refresh_endpoints`](super::Client::refresh_endpoints)): each attempt holds the
+//! endpoint it picked, so a call in flight is never redirected by a refresh; endpoints that
+//! stay keep their back-off and their in-flight slots, and the sticky one stays sticky.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};

@@ -128,7 +128,7 @@ async fn call_after_refresh(
     .await?;
     let client = Client::builder(&format!("https://127.0.0.1:{}", pve1.port))
         .unwrap()
-        .trust(TlsTrust::Fingerprints(vec![pve1.fingerprint.clone()]))
+        .trust(TlsTrust::Fingerprints(vec![pve1.fingerprint]))
         .token("ops@pve!t", "00000000-0000-4000-8000-000000000000")
         .retry(RetryPolicy::disabled())
         .build()
