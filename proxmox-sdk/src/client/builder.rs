@@ -75,7 +75,8 @@ impl ClientBuilder {
     /// Further endpoints of the same cluster, tried in order when the current one fails
     /// before it could process a call (see [`NodeEndpoint`] for a TLS pin per node). The
     /// builder's own URL stays the first endpoint; one listed twice counts once. Tickets are
-    /// cluster-wide, so one login serves every endpoint.
+    /// cluster-wide, so one login serves every endpoint. To keep the list current while the
+    /// client runs, see [`ClientBuilder::refresh_endpoints`].
     ///
     /// ```no_run
     /// # fn demo(fp1: proxmox_sdk::tls::Fingerprint, fp2: proxmox_sdk::tls::Fingerprint) -> Result<(), proxmox_sdk::Error> {

@@ -82,6 +82,8 @@ pub struct EndpointRefresh {
     /// Whether the pins `/nodes` reported were used. Only when every endpoint's connection
     /// verifies the server: an answer read over `http://` or
     /// [`TlsTrust::InsecureSkipVerify`] could come from anyone, so its pins are not taken.
+    /// With a caller's [`ClientBuilder::transport`](super::ClientBuilder::transport) every
+    /// endpoint shares that transport, so pins have no effect either way.
     pub pins_learned: bool,
 }
 
