@@ -56,6 +56,9 @@ impl Transport for Cluster {
                 return Err(TransportError::Connect("connection refused".into()));
             }
             self.served.lock().unwrap().push((host, path.clone()));
+            if path == "/slow" {
+                tokio::time::sleep(std::time::Duration::from_secs(10)).await;
+            }
             Ok(match path.as_str() {
                 "/cluster/status" => self.status.lock().unwrap().clone(),
                 "/nodes" => respond::data(json!([
@@ -158,6 +161,28 @@ async fn the_sticky_node_stays_preferred_after_a_refresh() {
         cluster.served("/version"),
         ["pve2.test:8006", "pve2.test:8006"]
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_call_in_flight_keeps_its_node_through_a_refresh() {
+    let cluster = Cluster::new(status(&[("pve1", "10.0.0.1")]));
+    let client = client(&cluster, true);
+    cluster.set_down(&["pve1.test:8006"]);
+    let slow = tokio::spawn({
+        let client = client.clone();
+        async move { client.raw(HttpMethod::Get, "/slow", &[]).await }
+    });
+    while cluster.served("/slow").is_empty() {
+        tokio::task::yield_now().await;
+    }
+    cluster.set_down(&[]);
+    // pve2 (serving the slow call) answers that only pve1 is left.
+    let refresh = client.refresh_endpoints().await.expect("refreshed");
+    assert_eq!(refresh.removed, ["https://pve2.test:8006"]);
+    slow.await.unwrap().expect("finished where it started");
+    assert_eq!(cluster.served("/slow"), ["pve2.test:8006"]);
+    version(&client).await.expect("pve1 serves");
+    assert_eq!(cluster.served("/version"), ["pve1.test:8006"]);
 }
 
 #[tokio::test(start_paused = true)]
