@@ -54,7 +54,7 @@ pub async fn run(host: &Host, target: Target, concurrency: Concurrency) -> ReadR
     })
     .await;
     let tls = match &version.error {
-        Some(error) => TlsHelp::for_error(error, host.client().endpoint()).await,
+        Some(error) => TlsHelp::for_error(error, &host.client().endpoint()).await,
         None => None,
     };
     let blocked = version.report.error.as_ref().is_some_and(|e| {

@@ -173,7 +173,7 @@ async fn preflight(host: &Host, vmid: u32, report: &mut TaskReport) -> Option<St
                 };
                 refuse(report, started, what);
             } else {
-                report.tls = TlsHelp::for_error(&error, host.client().endpoint()).await;
+                report.tls = TlsHelp::for_error(&error, &host.client().endpoint()).await;
                 report.steps.push(StepReport::failed(
                     "guest status",
                     started.elapsed(),

@@ -7,13 +7,13 @@ use http::HeaderValue;
 
 use super::auth::{Auth, TicketAuth};
 use super::endpoints::{EndpointSet, Member, NodeEndpoint};
-use super::limit::{InFlightLimit, Lanes};
-use super::reqwest_transport::ReqwestTransport;
+use super::limit::InFlightLimit;
+use super::members::{MemberFactory, parse_origin};
 use super::retry::RetryPolicy;
 use super::{Client, Inner};
 use crate::error::Error;
 use crate::secret::Secret;
-use crate::tls::{self, TlsTrust};
+use crate::tls::TlsTrust;
 use crate::transport::Transport;
 
 /// Default age at which a ticket is renewed (PVE accepts it for 2 hours).
@@ -46,6 +46,7 @@ pub struct ClientBuilder {
     origin_node: Option<String>,
     limit: Option<InFlightLimit>,
     location_ttl: Duration,
+    refresh_every: Option<Duration>,
 }
 
 impl ClientBuilder {
@@ -67,13 +68,15 @@ impl ClientBuilder {
             origin_node: None,
             limit: None,
             location_ttl: crate::handle::DEFAULT_LOCATION_TTL,
+            refresh_every: None,
         })
     }
 
     /// Further endpoints of the same cluster, tried in order when the current one fails
     /// before it could process a call (see [`NodeEndpoint`] for a TLS pin per node). The
     /// builder's own URL stays the first endpoint; one listed twice counts once. Tickets are
-    /// cluster-wide, so one login serves every endpoint.
+    /// cluster-wide, so one login serves every endpoint. To keep the list current while the
+    /// client runs, see [`ClientBuilder::refresh_endpoints`].
     ///
     /// ```no_run
     /// # fn demo(fp1: proxmox_sdk::tls::Fingerprint, fp2: proxmox_sdk::tls::Fingerprint) -> Result<(), proxmox_sdk::Error> {
@@ -92,6 +95,28 @@ impl ClientBuilder {
         endpoints: impl IntoIterator<Item = impl Into<NodeEndpoint>>,
     ) -> Self {
         self.others.extend(endpoints.into_iter().map(Into::into));
+        self
+    }
+
+    /// Refreshes the endpoint list from the cluster every `every` (off unless set; see
+    /// [`Client::refresh_endpoints`](super::Client::refresh_endpoints) for what a refresh
+    /// learns and keeps). The first refresh runs one period after [`ClientBuilder::build`];
+    /// the background task ends when the last clone of the client is dropped. A failed
+    /// refresh is logged and keeps the list. Needs a tokio runtime when `build` is called.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), proxmox_sdk::Error> {
+    /// use std::time::Duration;
+    ///
+    /// let client = proxmox_sdk::Client::builder("https://pve1:8006")?
+    ///     .node_name("pve1")
+    ///     .refresh_endpoints(Duration::from_secs(300))
+    ///     .token("felhom-agent@pve!agent", "…")
+    ///     .build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    pub fn refresh_endpoints(mut self, every: Duration) -> Self {
+        self.refresh_every = Some(every);
         self
     }
 
@@ -239,6 +264,14 @@ impl ClientBuilder {
                 ))
             }
         };
+        let factory = MemberFactory {
+            trust: std::mem::take(&mut self.trust),
+            transport: self.transport.take(),
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            allow_http: self.allow_http,
+            limit: self.limit,
+        };
         let first = NodeEndpoint {
             url: self.origin.as_str().to_owned(),
             trust: None,
@@ -246,28 +279,14 @@ impl ClientBuilder {
         };
         let mut members: Vec<Member> = Vec::new();
         for endpoint in std::iter::once(first).chain(self.others.iter().cloned()) {
-            let url = parse_origin(&endpoint.url)?;
-            if url.scheme() == "http" && !self.allow_http {
-                return Err(Error::config(format!(
-                    "the endpoint {:?} uses http://; use https://",
-                    endpoint.url
-                )));
-            }
-            let origin = url.as_str().trim_end_matches('/').to_owned();
+            let origin = factory.origin(&endpoint.url)?;
             if members.iter().any(|m| m.origin == origin) {
                 continue;
             }
-            let transport = match &self.transport {
-                Some(t) => Arc::clone(t),
-                None => self.http_transport(
-                    endpoint.trust.as_ref().unwrap_or(&self.trust),
-                    url.scheme() == "http",
-                )?,
-            };
-            let lanes = self.limit.map(Lanes::new);
-            members.push(Member::new(origin, transport, endpoint.node, lanes));
+            members.push(factory.member(&endpoint)?);
         }
-        Ok(Client {
+        let refresh_port = self.origin.port_or_known_default().unwrap_or(8006);
+        let client = Client {
             inner: Arc::new(Inner {
                 endpoints: EndpointSet::new(members),
                 queue_timeout: self.timeout,
@@ -276,67 +295,15 @@ impl ClientBuilder {
                 user_agent,
                 server_version: tokio::sync::OnceCell::new(),
                 locations: crate::handle::Locations::new(self.location_ttl),
+                factory,
+                refresh_port,
             }),
-        })
-    }
-}
-
-impl ClientBuilder {
-    /// The reqwest transport of one endpoint, trusting `trust`.
-    fn http_transport(
-        &self,
-        trust: &TlsTrust,
-        plain_http: bool,
-    ) -> Result<Arc<dyn Transport>, Error> {
-        let tls = if plain_http {
-            // Never used: redirects are off, so no request can reach an https URL.
-            refuse_all_tls()?
-        } else {
-            tls::client_config(trust)
-                .map_err(|e| Error::config_with("cannot load the TLS trust settings", e))?
         };
-        let mut builder = reqwest::Client::builder()
-            .use_preconfigured_tls(tls)
-            .redirect(reqwest::redirect::Policy::none())
-            .https_only(!plain_http)
-            .connect_timeout(self.connect_timeout);
-        if let Some(timeout) = self.timeout {
-            builder = builder.timeout(timeout);
+        if let Some(every) = self.refresh_every {
+            super::discover::refresh_periodically(&client, every)?;
         }
-        let client = builder
-            .build()
-            .map_err(|e| Error::config_with("cannot build the HTTP client", e))?;
-        Ok(Arc::new(ReqwestTransport::new(client)))
+        Ok(client)
     }
-}
-
-/// Accepts `https://host[:port]` (a trailing `/` or `/api2/json` is tolerated).
-fn parse_origin(endpoint: &str) -> Result<reqwest::Url, Error> {
-    let mut url = reqwest::Url::parse(endpoint.trim())
-        .map_err(|e| Error::config_with(format!("the endpoint {endpoint:?} is not a URL"), e))?;
-    if !url.username().is_empty() || url.password().is_some() {
-        // Deliberately not echoing the URL: it holds a credential.
-        return Err(Error::config(
-            "the endpoint URL must not contain a user name or password",
-        ));
-    }
-    if !matches!(url.scheme(), "https" | "http") || url.host().is_none() {
-        return Err(Error::config(format!(
-            "the endpoint {endpoint:?} must be https://host[:port]"
-        )));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::config(format!(
-            "the endpoint {endpoint:?} must not have a query or fragment"
-        )));
-    }
-    if !matches!(url.path().trim_end_matches('/'), "" | "/api2/json") {
-        return Err(Error::config(format!(
-            "the endpoint {endpoint:?} must not have a path (the client adds /api2/json)"
-        )));
-    }
-    url.set_path("");
-    Ok(url)
 }
 
 /// `PVEAPIToken=<id>=<secret>`, marked sensitive.
@@ -372,17 +339,6 @@ fn token_header(id: &str, secret: &Secret) -> Result<HeaderValue, Error> {
         })?;
     value.set_sensitive(true);
     Ok(value)
-}
-
-/// A TLS configuration that trusts nothing, for clients that only ever speak plain HTTP.
-fn refuse_all_tls() -> Result<rustls::ClientConfig, Error> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| Error::config_with("cannot build the TLS configuration", e))?
-        .with_root_certificates(rustls::RootCertStore::empty())
-        .with_no_client_auth();
-    Ok(config)
 }
 
 #[cfg(test)]

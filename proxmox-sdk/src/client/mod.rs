@@ -29,6 +29,7 @@ mod endpoints;
 mod envelope;
 mod limit;
 mod limits;
+mod members;
 mod reqwest_transport;
 mod retry;
 mod stream_body;
@@ -50,6 +51,7 @@ use tracing::Instrument as _;
 pub use crate::login::{TfaAnswer, TfaChallenge, TfaMethod};
 pub use crate::secret::Secret;
 pub use builder::ClientBuilder;
+pub use discover::EndpointRefresh;
 pub use endpoints::NodeEndpoint;
 pub use envelope::{ResponseMeta, decode_response};
 pub use limit::InFlightLimit;
@@ -97,6 +99,10 @@ pub(crate) struct Inner {
     server_version: tokio::sync::OnceCell<ServerVersion>,
     /// Where guests are, for [`Client::locate`].
     locations: crate::handle::Locations,
+    /// How an endpoint learned by [`Client::refresh_endpoints`] is built.
+    factory: members::MemberFactory,
+    /// The port of the learned endpoints: the builder URL's.
+    refresh_port: u16,
 }
 
 /// One logical call, before credentials are added.
@@ -299,8 +305,10 @@ impl Client {
 
     /// The endpoint this client talks to now, e.g. `https://pve1:8006`: the one it sticks
     /// to among those of [`ClientBuilder::endpoints`].
-    pub fn endpoint(&self) -> &str {
-        &self.inner.endpoints.current().origin
+    ///
+    /// An owned `String`: [`Client::refresh_endpoints`] may replace the list at any time.
+    pub fn endpoint(&self) -> String {
+        self.inner.endpoints.current().origin.clone()
     }
 
     /// The guest locations of [`Client::locate`].
@@ -444,7 +452,7 @@ impl Inner {
             let mut attempt = 0u32;
             let mut logged_in_again = false;
             // Endpoints this call left because they certainly did not process it.
-            let mut left: Vec<usize> = Vec::new();
+            let mut left: Vec<Arc<endpoints::Member>> = Vec::new();
             // Attempts that moved on to another endpoint (not counted by the retry policy).
             let mut moved = 0u32;
             let result = loop {
@@ -457,11 +465,11 @@ impl Inner {
                 };
                 let cookie = headers.get(http::header::COOKIE).cloned();
                 // Picked after the credentials: a login on the way may have found a node down.
-                let index = self
-                    .endpoints
-                    .pick(&left)
-                    .unwrap_or_else(|| self.endpoints.pick(&[]).unwrap_or(0));
-                let member = self.endpoints.member(index);
+                // The member stays this attempt's even if a refresh replaces the list.
+                let member = match self.endpoints.pick(&left) {
+                    Some(member) => member,
+                    None => self.endpoints.pick_any(),
+                };
                 recorder.record("endpoint", member.origin.as_str());
                 // A slot of the in-flight limit; waiting for it sends nothing.
                 let slot = match &member.lanes {
@@ -471,11 +479,11 @@ impl Inner {
                     },
                     None => None,
                 };
-                let outcome = self.attempt(&call, index, streamed.as_ref(), headers).await;
+                let outcome = self.attempt(&call, &member, streamed.as_ref(), headers).await;
                 drop(slot);
                 let error = match outcome {
                     Ok(response) => {
-                        self.endpoints.succeeded(index);
+                        self.endpoints.succeeded(&member);
                         break Ok(response);
                     }
                     Err(error) => error,
@@ -486,13 +494,10 @@ impl Inner {
                     break Err(error);
                 }
                 if self.endpoints.len() > 1 {
-                    if self
-                        .endpoints
-                        .moves_on(index, call.method, &call.path_and_query, &error)
-                    {
-                        self.endpoints.failed(index);
-                        if !left.contains(&index) {
-                            left.push(index);
+                    if member.moves_on(call.method, &call.path_and_query, &error) {
+                        self.endpoints.failed(&member);
+                        if !left.iter().any(|m| Arc::ptr_eq(m, &member)) {
+                            left.push(Arc::clone(&member));
                         }
                         if self.endpoints.pick(&left).is_some() {
                             moved += 1;
@@ -501,7 +506,7 @@ impl Inner {
                         }
                     } else if error.api_error().is_some() {
                         // An answer: the endpoint itself works.
-                        self.endpoints.succeeded(index);
+                        self.endpoints.succeeded(&member);
                     }
                 }
                 // A refused ticket: once per call, log in again and resend (nothing ran).
@@ -573,11 +578,10 @@ impl Inner {
     async fn attempt(
         &self,
         call: &Call<'_>,
-        index: usize,
+        member: &endpoints::Member,
         streamed: Option<&Streamed>,
         headers: HeaderMap,
     ) -> Result<HttpResponse, Error> {
-        let member = self.endpoints.member(index);
         let (body, timeout) = match streamed {
             Some(streamed) => (
                 Some(RequestBody::Stream(streamed.take()?)),

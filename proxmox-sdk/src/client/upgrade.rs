@@ -52,7 +52,7 @@ impl Inner {
             // The endpoint the client sticks to; an upgrade is never moved to another one
             // (the ticket was issued for one connection) and holds no slot of the in-flight
             // limit (a console stays open for as long as it is used).
-            let member = self.endpoints.member(self.endpoints.pick(&[]).unwrap_or(0));
+            let member = self.endpoints.pick_any();
             recorder.record("endpoint", member.origin.as_str());
             let mut headers = HeaderMap::new();
             headers.insert(USER_AGENT, self.user_agent.clone());

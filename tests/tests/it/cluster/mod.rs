@@ -4,5 +4,7 @@
 
 mod failover;
 mod limiter;
+mod refresh;
+mod refresh_pin;
 mod relay;
 mod scripted;
