@@ -108,3 +108,56 @@ async fn without_a_checksum_only_content_precedes_the_file() {
         )
     );
 }
+
+#[tokio::test]
+async fn the_digest_of_a_stream_of_many_chunks_is_that_of_its_bytes() {
+    // 5 MiB and a bit: ten and more chunks of the body, more than the hasher's queue holds.
+    let (origin, received) = sink::start().await;
+    let len = (5 << 20) + 12_345;
+    let sha = sink::hex(&Sha256::digest(Generated::bytes(len)));
+    let progress = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&progress);
+    let upload = Upload::new(
+        "pve1",
+        "local",
+        StorageContent::Iso,
+        "big.iso",
+        Generated::new(len as u64),
+        len as u64,
+    )
+    .progress(move |n| seen.lock().unwrap().push(n));
+
+    let uploaded = sink::client(&origin).upload(upload).await.expect("upload");
+    assert_eq!(uploaded.bytes, len as u64);
+    assert_eq!(uploaded.sha256, sha);
+    let got = received.lock().unwrap().clone().expect("the sink got it");
+    let marker = b"Content-Type: application/octet-stream\r\n\r\n";
+    let start = got
+        .body
+        .windows(marker.len())
+        .position(|w| w == marker)
+        .expect("the file part")
+        + marker.len();
+    // The sink keeps only the body's start but hashes all of it: fields, file, closing line.
+    let boundary = got
+        .header("content-type")
+        .and_then(|t| t.strip_prefix("multipart/form-data; boundary="))
+        .expect("multipart")
+        .to_owned();
+    let mut whole = Sha256::new();
+    whole.update(&got.body[..start]);
+    whole.update(Generated::bytes(len));
+    whole.update(format!("\r\n--{boundary}--\r\n"));
+    assert_eq!(
+        got.body_sha256,
+        sink::hex(&whole.finalize()),
+        "the server received the fields, exactly the file, then the closing delimiter"
+    );
+    let reports = progress.lock().unwrap().clone();
+    assert!(reports.len() > 10, "{} progress reports", reports.len());
+    assert_eq!(reports.last(), Some(&(len as u64)));
+    assert!(
+        reports.windows(2).all(|w| w[0] < w[1]),
+        "progress only grows"
+    );
+}
