@@ -1,7 +1,5 @@
 //! The upload and download calls on [`Client`].
 
-use std::sync::{Arc, Mutex, PoisonError};
-
 use http::HeaderValue;
 use tokio::io::AsyncReadExt;
 
@@ -13,7 +11,7 @@ use crate::transport::BodyStream;
 use crate::upid::Upid;
 use crate::wire::{ParamError, PathWriter};
 
-use super::digest::{HashingReader, Tally};
+use super::digest::HashingReader;
 use super::multipart::{Form, random_boundary};
 use super::{Upload, Uploaded, check_content, check_file_name};
 
@@ -70,13 +68,8 @@ impl Client {
         let content_type = HeaderValue::from_str(&form.content_type())
             .map_err(|e| Error::config(format!("upload content type: {e}")))?;
         let len = form.len(upload.len);
-        let tally = Arc::new(Mutex::new(Tally::default()));
-        let file = HashingReader::new(
-            upload.reader,
-            upload.len,
-            Arc::clone(&tally),
-            upload.progress,
-        );
+        let (file, digested) = HashingReader::new(upload.reader, upload.len, upload.progress)
+            .map_err(|e| Error::Interrupted(Box::new(e)))?;
         let reader = std::io::Cursor::new(form.head)
             .chain(file)
             .chain(std::io::Cursor::new(form.tail));
@@ -92,10 +85,11 @@ impl Client {
                 streamed,
             )
             .await?;
-        let (bytes, sha256) = tally
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .finish();
+        // The server answers after the whole body, so the hasher has (or is about to get) its
+        // last chunk; were the body still in flight, this waits for hyper to finish or drop it.
+        let (bytes, sha256) = digested.await.map_err(|_| {
+            Error::Interrupted("the upload's hashing thread stopped before its digest".into())
+        })?;
         Ok(Uploaded {
             upid,
             bytes,
