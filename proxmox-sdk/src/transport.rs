@@ -18,6 +18,7 @@ use tokio::io::AsyncRead;
 use crate::endpoint::HttpMethod;
 use crate::tls::FingerprintMismatch;
 
+pub(crate) mod chunks;
 mod upgrade;
 pub use upgrade::{UpgradeResponse, UpgradeUnsupported, Upgraded, UpgradedIo};
 
@@ -128,15 +129,31 @@ impl fmt::Debug for RequestBody {
 /// transport sends `Content-Length: len` and then exactly `len` bytes of the reader. A reader
 /// that ends early makes the request fail; bytes past `len` are not read.
 pub struct BodyStream {
-    reader: Pin<Box<dyn AsyncRead + Send>>,
+    source: StreamSource,
     len: u64,
+}
+
+/// Where a stream's bytes come from.
+pub(crate) enum StreamSource {
+    /// A caller's reader.
+    Reader(Pin<Box<dyn AsyncRead + Send>>),
+    /// The SDK's own chunks (an upload), which the reqwest transport sends without copying.
+    Chunks(Pin<Box<dyn chunks::ChunkSource>>),
 }
 
 impl BodyStream {
     /// A body of exactly `len` bytes read from `reader`.
     pub fn new(reader: impl AsyncRead + Send + 'static, len: u64) -> Self {
         Self {
-            reader: Box::pin(reader),
+            source: StreamSource::Reader(Box::pin(reader)),
+            len,
+        }
+    }
+
+    /// A body of exactly `len` bytes in the chunks of `source`.
+    pub(crate) fn from_chunks(source: impl chunks::ChunkSource + 'static, len: u64) -> Self {
+        Self {
+            source: StreamSource::Chunks(Box::pin(source)),
             len,
         }
     }
@@ -153,7 +170,15 @@ impl BodyStream {
 
     /// The reader, to be read up to [`BodyStream::len`] bytes.
     pub fn into_reader(self) -> Pin<Box<dyn AsyncRead + Send>> {
-        self.reader
+        match self.source {
+            StreamSource::Reader(reader) => reader,
+            StreamSource::Chunks(source) => Box::pin(chunks::ChunksReader::new(source)),
+        }
+    }
+
+    /// Where the bytes come from, for a transport that can take chunks as they are.
+    pub(crate) fn into_source(self) -> StreamSource {
+        self.source
     }
 }
 

@@ -72,6 +72,12 @@ fn main() {
         .iter()
         .map(|(len, _)| sparse_file(&dir, *len))
         .collect();
+    // Read each file once before the first client does: the first read of a sparse file fills
+    // the page cache (zeroing every page), which would otherwise be charged to whichever
+    // client happens to go first in run 0.
+    for file in &files {
+        warm_page_cache(file);
+    }
     let python = fakepve::workspace_root().join(".venv-fakepve/bin/python");
     let proxmoxer = Command::new(&python)
         .args(["-c", "import proxmoxer"])
@@ -159,6 +165,13 @@ fn sparse_file(dir: &Path, len: u64) -> PathBuf {
     let file = std::fs::File::create(&path).expect("create bench file");
     file.set_len(len).expect("size bench file");
     path
+}
+
+fn warm_page_cache(path: &Path) {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).expect("open bench file");
+    let mut buf = vec![0; 1 << 20];
+    while file.read(&mut buf).expect("read bench file") > 0 {}
 }
 
 /// `seconds=… peak_kib=… cpu=…` from a child's output.

@@ -1,10 +1,13 @@
 //! The bytes behind the text PVE returns for guest data.
 //!
-//! PVE decodes the agent's base64 (`exec-status` output, `file-read` content) into a byte
-//! string and its JSON encoder writes each byte as the character of the same number, so a
-//! guest's UTF-8 `é` (`C3 A9`) arrives as `Ã©`. Mapping every character back to its byte gives
-//! the guest's exact bytes. A string with a character above U+00FF cannot have been produced
-//! that way (an emulator, a proxy that re-encoded it) and is taken as UTF-8 text instead.
+//! PVE decodes the agent's base64 into a Perl byte string (`exec-status` output in
+//! qemu-server's `PVE/QemuServer/Agent.pm` `qemu_exec_status`; `file-read` content in
+//! `PVE/API2/Qemu/Agent.pm`), and its JSON formatter (pve-http-server
+//! `PVE/APIServer/Formatter/Standard.pm`, `to_json` with `utf8 => 1`) writes each byte as the
+//! character of the same number, UTF-8 encoded: a guest's UTF-8 `é` (`C3 A9`) arrives as `Ã©`.
+//! Mapping every character back to its byte gives the guest's exact bytes. A string with a
+//! character above U+00FF cannot have been produced that way (an emulator, a proxy that
+//! re-encoded it) and is taken as UTF-8 text instead.
 
 /// The guest's bytes behind `text`.
 pub(crate) fn guest_bytes(text: &str) -> Vec<u8> {

@@ -1,7 +1,6 @@
 //! The upload and download calls on [`Client`].
 
 use http::HeaderValue;
-use tokio::io::AsyncReadExt;
 
 use crate::api::nodes::PostNodesStorageDownloadUrl;
 use crate::client::{Client, Streamed};
@@ -11,7 +10,7 @@ use crate::transport::BodyStream;
 use crate::upid::Upid;
 use crate::wire::{ParamError, PathWriter};
 
-use super::digest::HashingReader;
+use super::body::UploadBody;
 use super::multipart::{Form, random_boundary};
 use super::{Upload, Uploaded, check_content, check_file_name};
 
@@ -68,13 +67,10 @@ impl Client {
         let content_type = HeaderValue::from_str(&form.content_type())
             .map_err(|e| Error::config(format!("upload content type: {e}")))?;
         let len = form.len(upload.len);
-        let (file, digested) = HashingReader::new(upload.reader, upload.len, upload.progress)
+        let (body, digested) = UploadBody::new(form, upload.source, upload.len, upload.progress)
             .map_err(|e| Error::Interrupted(Box::new(e)))?;
-        let reader = std::io::Cursor::new(form.head)
-            .chain(file)
-            .chain(std::io::Cursor::new(form.tail));
         let streamed = Streamed::new(
-            BodyStream::new(reader, len),
+            BodyStream::from_chunks(body, len),
             content_type,
             Some(upload.timeout),
         );

@@ -28,9 +28,12 @@
 //! returned in [`Uploaded::sha256`], so a caller without a published checksum can still record
 //! or compare it.
 
+mod body;
 mod calls;
 pub(crate) mod digest;
+mod file_chunks;
 mod multipart;
+mod reader_chunks;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -38,6 +41,8 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 use tokio::io::{AsyncRead, AsyncReadExt};
+
+use body::FileSource;
 
 use crate::api::types::{StorageChecksumAlgorithm, StorageContent};
 use crate::upid::Upid;
@@ -72,7 +77,7 @@ pub struct Upload {
     pub(crate) storage: String,
     pub(crate) content: StorageContent,
     pub(crate) file_name: String,
-    pub(crate) reader: Box<dyn AsyncRead + Send + Unpin>,
+    pub(crate) source: FileSource,
     pub(crate) len: u64,
     pub(crate) checksum: Option<(StorageChecksumAlgorithm, String)>,
     pub(crate) progress: Option<Progress>,
@@ -97,7 +102,7 @@ impl Upload {
             storage: storage.into(),
             content: content.into(),
             file_name: file_name.into(),
-            reader: Box::new(reader),
+            source: FileSource::Reader(Box::new(reader)),
             len,
             checksum: None,
             progress: None,
@@ -128,9 +133,12 @@ impl Upload {
             .to_owned();
         let file = tokio::fs::File::open(path).await?;
         let len = file.metadata().await?.len();
-        // tokio reads a file on its blocking pool, one hand-off per read, as much as the reader
-        // asks for (up to 2 MiB): the transport asks in large chunks, so hand-offs stay rare.
-        Ok(Self::new(node, storage, content, name, file, len))
+        // Read on a thread of the upload's own with plain blocking reads, not through tokio's
+        // blocking pool (see `file_chunks`).
+        let file = file.into_std().await;
+        let mut upload = Self::new(node, storage, content, name, tokio::io::empty(), len);
+        upload.source = FileSource::File(file);
+        Ok(upload)
     }
 
     /// The SHA-256 the file must have (hex), sent as `checksum` with
@@ -258,7 +266,25 @@ pub(crate) fn check_file_name(name: &str) -> Result<(), ParamError> {
 
 #[cfg(test)]
 mod tests {
+    use std::pin::Pin;
+
     use super::*;
+    use crate::transport::chunks::ChunkSource;
+
+    /// Every chunk of `source` until it ends or fails, and the error it failed with.
+    pub(super) async fn collect(
+        source: impl ChunkSource,
+    ) -> (Vec<Vec<u8>>, Option<std::io::Error>) {
+        let mut source = Box::pin(source);
+        let mut chunks = Vec::new();
+        loop {
+            match std::future::poll_fn(|cx| Pin::as_mut(&mut source).poll_chunk(cx)).await {
+                None => return (chunks, None),
+                Some(Ok(chunk)) => chunks.push(chunk.to_vec()),
+                Some(Err(error)) => return (chunks, Some(error)),
+            }
+        }
+    }
 
     #[test]
     fn only_iso_vztmpl_and_import_pass_and_snippets_say_why() {

@@ -1,7 +1,8 @@
-//! Memory stays flat whatever the upload's size: a child process uploads a generated stream
-//! of 64 MiB and then one of 2.5 GiB (past any 32-bit length) to a sink in this process and
-//! reports its peak resident memory (`VmHWM` in `/proc/self/status`); the peaks must match
-//! within a few MiB. No timing is measured.
+//! Memory stays flat whatever the upload's size: a child process uploads 64 MiB and then
+//! 2.5 GiB (past any 32-bit length) to a sink in this process and reports its peak resident
+//! memory (`VmHWM` in `/proc/self/status`); the peaks must match within a few MiB. Both ways
+//! in are checked: a caller's reader (a generated stream, read on the sending task) and a file
+//! (sparse, read on the upload's own thread). No timing is measured.
 
 use std::process::Command;
 
@@ -13,10 +14,35 @@ use super::sink::{self, Generated};
 /// The child's environment: where to upload and how much.
 const SINK_ENV: &str = "SDK_UPLOAD_CHILD_SINK";
 const LEN_ENV: &str = "SDK_UPLOAD_CHILD_LEN";
+/// Set to a path: upload that file (`Upload::from_file`) instead of a generated stream.
+const FILE_ENV: &str = "SDK_UPLOAD_CHILD_FILE";
+
+/// Where the child's bytes come from.
+#[derive(Debug, Clone, Copy)]
+enum From {
+    Reader,
+    File,
+}
 
 /// Runs the child half in a fresh process and returns its peak RSS in KiB.
-fn peak_rss_kib_uploading(origin: &str, len: u64) -> u64 {
-    let output = Command::new(std::env::current_exe().expect("test binary"))
+fn peak_rss_kib_uploading(origin: &str, len: u64, from: From) -> u64 {
+    let mut child = Command::new(std::env::current_exe().expect("test binary"));
+    let file = match from {
+        From::Reader => None,
+        From::File => {
+            // Named `big.iso` like the generated stream, so the form around it is the same.
+            let dir = std::env::temp_dir()
+                .join(format!("sdk-upload-memory-{}-{len}", std::process::id()));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            let path = dir.join("big.iso");
+            std::fs::File::create(&path)
+                .and_then(|f| f.set_len(len))
+                .expect("sparse file");
+            child.env(FILE_ENV, &path);
+            Some(dir)
+        }
+    };
+    let output = child
         .args([
             "upload::memory::child_uploads_and_reports_its_peak_memory",
             "--exact",
@@ -28,6 +54,9 @@ fn peak_rss_kib_uploading(origin: &str, len: u64) -> u64 {
         .env(LEN_ENV, len.to_string())
         .output()
         .expect("run the child");
+    if let Some(dir) = file {
+        let _ = std::fs::remove_dir_all(dir);
+    }
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),
@@ -44,37 +73,37 @@ fn peak_rss_kib_uploading(origin: &str, len: u64) -> u64 {
 #[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
 async fn peak_memory_of_a_2_5_gib_upload_is_that_of_a_64_mib_one() {
+    check_flat(From::Reader).await;
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn peak_memory_of_a_2_5_gib_file_upload_is_that_of_a_64_mib_one() {
+    check_flat(From::File).await;
+}
+
+async fn check_flat(from: From) {
     const SMALL: u64 = 64 << 20;
     const LARGE: u64 = 5 << 29; // 2.5 GiB
     let (origin, received) = sink::start().await;
-    let small = tokio::task::spawn_blocking({
+    let mut peaks = Vec::new();
+    let mut forms = Vec::new();
+    for len in [SMALL, LARGE] {
         let origin = origin.clone();
-        move || peak_rss_kib_uploading(&origin, SMALL)
-    })
-    .await
-    .unwrap();
-    let got_small = received
-        .lock()
-        .unwrap()
-        .take()
-        .expect("small upload received");
-    let large = tokio::task::spawn_blocking(move || peak_rss_kib_uploading(&origin, LARGE))
-        .await
-        .unwrap();
-    let got_large = received
-        .lock()
-        .unwrap()
-        .take()
-        .expect("large upload received");
-    assert!(got_small.body_len > SMALL && got_large.body_len > LARGE);
-    assert!(
-        got_large.body_len - LARGE == got_small.body_len - SMALL,
-        "same form around both"
-    );
-    println!("peak RSS: {small} KiB for 64 MiB, {large} KiB for 2.5 GiB");
+        let peak = tokio::task::spawn_blocking(move || peak_rss_kib_uploading(&origin, len, from))
+            .await
+            .unwrap();
+        let got = received.lock().unwrap().take().expect("upload received");
+        assert!(got.body_len > len, "{from:?} {len}: {} bytes", got.body_len);
+        peaks.push(peak);
+        forms.push(got.body_len - len);
+    }
+    assert_eq!(forms[0], forms[1], "same form around both");
+    let (small, large) = (peaks[0], peaks[1]);
+    println!("peak RSS ({from:?}): {small} KiB for 64 MiB, {large} KiB for 2.5 GiB");
     assert!(
         large < small + 8 * 1024,
-        "peak RSS grew with the upload: {small} KiB for 64 MiB, {large} KiB for 2.5 GiB"
+        "peak RSS grew with the upload ({from:?}): {small} KiB for 64 MiB, {large} KiB for 2.5 GiB"
     );
 }
 
@@ -92,14 +121,19 @@ fn child_uploads_and_reports_its_peak_memory() {
         .unwrap();
     runtime.block_on(async {
         let client = sink::client(&origin);
-        let upload = Upload::new(
-            "pve1",
-            "local",
-            StorageContent::Iso,
-            "big.iso",
-            Generated::new(len),
-            len,
-        );
+        let upload = match std::env::var_os(FILE_ENV) {
+            Some(path) => Upload::from_file("pve1", "local", StorageContent::Iso, path)
+                .await
+                .expect("the sparse file"),
+            None => Upload::new(
+                "pve1",
+                "local",
+                StorageContent::Iso,
+                "big.iso",
+                Generated::new(len),
+                len,
+            ),
+        };
         let uploaded = client.upload(upload).await.expect("upload");
         assert_eq!(uploaded.bytes, len);
     });
