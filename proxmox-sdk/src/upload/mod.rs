@@ -21,12 +21,14 @@
 //!
 //! pveproxy reads `checksum` and `checksum-algorithm` only from the form fields *before* the
 //! file (see [`multipart`]), so a digest computed while streaming is known too late to travel
-//! with the same request. The choice made here: the caller gives the checksum it already has
-//! ([`Upload::sha256`] — from the distribution's `SHA256SUMS`, or computed beforehand with
-//! [`sha256_file`], which reads the file once more), PVE verifies the stored file against it
-//! and fails the task on a mismatch; and the SHA-256 of what was actually streamed is always
-//! returned in [`Uploaded::sha256`], so a caller without a published checksum can still record
-//! or compare it.
+//! with the same request. The choice made here:
+//!
+//! * the caller gives the checksum it already has ([`Upload::sha256`], e.g. from the
+//!   distribution's `SHA256SUMS`), or has it computed beforehand
+//!   ([`Upload::from_file_verified`], which reads the file once more with [`sha256_file`]);
+//!   PVE verifies the stored file against it and fails the task on a mismatch;
+//! * the SHA-256 of what was actually streamed is always returned in [`Uploaded::sha256`], so a
+//!   caller without a published checksum can still record or compare it.
 
 mod body;
 mod calls;
@@ -40,7 +42,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sha2::{Digest, Sha256};
-use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::io::AsyncRead;
 
 use body::FileSource;
 
@@ -141,6 +143,30 @@ impl Upload {
         Ok(upload)
     }
 
+    /// [`Upload::from_file`] with the file's SHA-256 computed first and sent as `checksum`, so
+    /// PVE verifies the stored file and fails the task when it differs (a file changed while it
+    /// was uploaded, a corrupted transfer).
+    ///
+    /// PVE reads the checksum only before the file (see the [module docs](self)), so it cannot
+    /// be the digest computed while streaming: this reads the whole file once more before the
+    /// upload (from the page cache, for a file just written). Use [`Upload::sha256`] instead
+    /// when a published checksum exists.
+    ///
+    /// # Errors
+    /// When the file cannot be opened or read, or has no UTF-8 name.
+    pub async fn from_file_verified(
+        node: impl Into<String>,
+        storage: impl Into<String>,
+        content: impl Into<StorageContent>,
+        path: impl AsRef<Path>,
+    ) -> std::io::Result<Self> {
+        let path = path.as_ref();
+        let sha256 = sha256_file(path).await?;
+        Ok(Self::from_file(node, storage, content, path)
+            .await?
+            .sha256(sha256))
+    }
+
     /// The SHA-256 the file must have (hex), sent as `checksum` with
     /// `checksum-algorithm=sha256`; PVE fails the task when the stored file differs.
     pub fn sha256(self, hex: impl Into<String>) -> Self {
@@ -200,17 +226,25 @@ pub struct Uploaded {
 /// # Errors
 /// When the file cannot be read.
 pub async fn sha256_file(path: impl AsRef<Path>) -> std::io::Result<String> {
-    let mut file = tokio::fs::File::open(path).await?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0; 256 * 1024];
-    loop {
-        let n = file.read(&mut buf).await?;
-        if n == 0 {
-            break;
+    let path = path.as_ref().to_owned();
+    // One sequential read: plain blocking reads on one blocking-pool thread, not one
+    // hand-off per read.
+    tokio::task::spawn_blocking(move || {
+        use std::io::Read;
+        let mut file = std::fs::File::open(path)?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0; 256 * 1024];
+        loop {
+            match file.read(&mut buf) {
+                Ok(0) => return Ok(digest::hex(&hasher.finalize())),
+                Ok(n) => hasher.update(&buf[..n]),
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(error) => return Err(error),
+            }
         }
-        hasher.update(&buf[..n]);
-    }
-    Ok(digest::hex(&hasher.finalize()))
+    })
+    .await
+    .map_err(std::io::Error::other)?
 }
 
 /// Refuses content PVE does not take by upload or download, with the reason.

@@ -158,3 +158,89 @@ async fn the_digest_of_a_stream_of_many_chunks_is_that_of_its_bytes() {
         "progress only grows"
     );
 }
+
+#[tokio::test]
+async fn a_verified_file_upload_sends_its_sha256_first_and_exactly_its_bytes() {
+    // Several chunks of the file's reading thread, with a short last one.
+    let data: Vec<u8> = (0..600_011u32).map(|i| (i % 251) as u8 ^ 0x5a).collect();
+    let dir = std::env::temp_dir().join(format!("sdk-upload-wire-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("alpine-3.22.iso");
+    std::fs::write(&path, &data).unwrap();
+    let sha = sink::hex(&Sha256::digest(&data));
+
+    let (origin, received) = sink::start().await;
+    let upload = Upload::from_file_verified("pve1", "local", StorageContent::Iso, &path)
+        .await
+        .expect("the file");
+    let uploaded = sink::client(&origin).upload(upload).await.expect("upload");
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(uploaded.bytes, data.len() as u64);
+    assert_eq!(uploaded.sha256, sha);
+
+    let got = received.lock().unwrap().clone().expect("upload received");
+    let boundary = got
+        .header("content-type")
+        .and_then(|t| t.strip_prefix("multipart/form-data; boundary="))
+        .expect("multipart")
+        .to_owned();
+    let mut expected = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"content\"\r\n\r\niso\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"checksum-algorithm\"\r\n\r\nsha256\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"checksum\"\r\n\r\n{sha}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"filename\"; filename=\"alpine-3.22.iso\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    expected.extend_from_slice(&data);
+    expected.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    assert_eq!(
+        got.header("content-length"),
+        Some(expected.len().to_string().as_str())
+    );
+    assert!(
+        got.body == expected,
+        "the multipart body differs from the expected bytes"
+    );
+}
+
+#[tokio::test]
+async fn a_file_that_shrinks_before_it_is_sent_fails_the_upload_with_both_lengths() {
+    let dir = std::env::temp_dir().join(format!("sdk-upload-shrink-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("shrinks.iso");
+    std::fs::write(&path, vec![1u8; 400_000]).unwrap();
+    let upload = Upload::from_file("pve1", "local", StorageContent::Iso, &path)
+        .await
+        .expect("the file");
+    // Cut short after its length was taken, as a file being rewritten would be.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(1_000)
+        .unwrap();
+
+    let (origin, received) = sink::start().await;
+    let err = sink::client(&origin)
+        .upload(upload)
+        .await
+        .expect_err("a short file");
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(matches!(err, proxmox_sdk::Error::Interrupted(_)), "{err:?}");
+    let chain = std::iter::successors(Some(&err as &dyn std::error::Error), |e| e.source())
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ");
+    assert!(
+        chain.contains("the upload source ended after 1000 of its 400000 bytes"),
+        "{chain}"
+    );
+    // The server got at most a body cut short: never its announced length, never the
+    // closing delimiter.
+    if let Some(got) = received.lock().unwrap().as_ref() {
+        let announced: u64 = got.header("content-length").unwrap().parse().unwrap();
+        assert!(got.body_len < announced, "{} of {announced}", got.body_len);
+        assert!(!got.body.ends_with(b"--\r\n"));
+    }
+}
