@@ -114,6 +114,10 @@ impl Upload {
 
     /// The file at `path`, named as on disk, its length read from the file system.
     ///
+    /// The fastest way in: the upload reads the file on a thread of its own, straight into the
+    /// buffers that go on the wire, and hashes it there. A file that ends before that length
+    /// (truncated meanwhile) fails the upload.
+    ///
     /// # Errors
     /// When the file cannot be opened or has no UTF-8 name.
     pub async fn from_file(
