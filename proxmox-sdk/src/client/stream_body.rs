@@ -115,7 +115,7 @@ mod tests {
     use http_body::Body as _;
 
     use super::*;
-    use crate::transport::chunks::ChunkSource;
+    use crate::transport::chunks::tests::Listed;
 
     /// Every frame's bytes until the body ends or fails, and the error it failed with.
     async fn read_frames(body: ReaderBody) -> (Vec<Bytes>, Option<io::Error>) {
@@ -128,17 +128,6 @@ mod tests {
                 Some(Ok(frame)) => out.push(frame.into_data().expect("a data frame")),
                 Some(Err(error)) => return (out, Some(error)),
             }
-        }
-    }
-
-    struct Listed(VecDeque<io::Result<Bytes>>);
-
-    impl ChunkSource for Listed {
-        fn poll_chunk(
-            self: Pin<&mut Self>,
-            _: &mut Context<'_>,
-        ) -> Poll<Option<io::Result<Bytes>>> {
-            Poll::Ready(self.get_mut().0.pop_front())
         }
     }
 

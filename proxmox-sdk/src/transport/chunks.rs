@@ -113,7 +113,7 @@ impl AsyncRead for ChunksReader {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::collections::VecDeque;
 
     use tokio::io::AsyncReadExt;
@@ -164,7 +164,8 @@ mod tests {
         assert_eq!(arena.room(10 * CHUNK).len(), CHUNK);
     }
 
-    struct Listed(VecDeque<io::Result<Bytes>>);
+    /// A source that gives the listed chunks and results, then ends.
+    pub(crate) struct Listed(pub(crate) VecDeque<io::Result<Bytes>>);
 
     impl ChunkSource for Listed {
         fn poll_chunk(

@@ -93,7 +93,7 @@ mod tests {
     use sha2::{Digest, Sha256};
 
     use super::super::digest::hex;
-    use super::super::tests::collect;
+    use super::super::tests::{collect, next_chunk};
     use super::*;
 
     /// A file path removed when dropped.
@@ -164,10 +164,7 @@ mod tests {
         let data = vec![7u8; 64 * CHUNK];
         let (_guard, file) = temp_file(&data);
         let (mut source, digested) = FileChunks::start(file, data.len() as u64).unwrap();
-        let first = std::future::poll_fn(|cx| Pin::new(&mut source).poll_chunk(cx))
-            .await
-            .unwrap()
-            .unwrap();
+        let first = next_chunk(&mut source).await.unwrap().unwrap();
         assert_eq!(first.len(), CHUNK);
         drop(source);
         // The thread stops at its next hand-over and answers nothing.

@@ -309,14 +309,20 @@ mod tests {
     use super::*;
     use crate::transport::chunks::ChunkSource;
 
+    /// The next chunk of `source`, as the body would ask for it.
+    pub(super) async fn next_chunk(
+        source: &mut (impl ChunkSource + Unpin),
+    ) -> Option<std::io::Result<bytes::Bytes>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *source).poll_chunk(cx)).await
+    }
+
     /// Every chunk of `source` until it ends or fails, and the error it failed with.
     pub(super) async fn collect(
-        source: impl ChunkSource,
+        mut source: impl ChunkSource + Unpin,
     ) -> (Vec<Vec<u8>>, Option<std::io::Error>) {
-        let mut source = Box::pin(source);
         let mut chunks = Vec::new();
         loop {
-            match std::future::poll_fn(|cx| Pin::as_mut(&mut source).poll_chunk(cx)).await {
+            match next_chunk(&mut source).await {
                 None => return (chunks, None),
                 Some(Ok(chunk)) => chunks.push(chunk.to_vec()),
                 Some(Err(error)) => return (chunks, Some(error)),

@@ -140,7 +140,7 @@ mod tests {
     use sha2::{Digest, Sha256};
 
     use super::super::digest::hex;
-    use super::super::tests::collect;
+    use super::super::tests::{collect, next_chunk};
     use super::*;
 
     #[tokio::test]
@@ -176,10 +176,7 @@ mod tests {
     async fn a_dropped_source_ends_the_hashing_thread_with_what_was_handed_over() {
         let data = vec![1u8; 3 * CHUNK];
         let (mut source, digested) = ReaderChunks::new(&data[..], data.len() as u64).unwrap();
-        let first = std::future::poll_fn(|cx| Pin::new(&mut source).poll_chunk(cx))
-            .await
-            .unwrap()
-            .unwrap();
+        let first = next_chunk(&mut source).await.unwrap().unwrap();
         assert_eq!(first.len(), CHUNK);
         drop(source);
         let (bytes, sha) = digested.await.unwrap();
