@@ -9,8 +9,10 @@
 //! cargo's target temp dir, so every client reads the same page-cached zeros) as
 //! `POST /api2/json/nodes/pve1/storage/local/upload`, `multipart/form-data` with `content=iso`:
 //!
-//! * **sdk**: a fresh process of this benchmark (`--child-sdk`) running
+//! * **sdk**: a fresh process of this benchmark (`--child-file`) running
 //!   `Client::upload(Upload::from_file(…))` with a token and a certificate pin;
+//! * **sdk-reader**: the same with `Upload::new` over a `tokio::fs::File` (`--child-reader`):
+//!   the path of any caller's reader, read on the sending task;
 //! * **curl**: `curl -k -F content=iso -F filename=@FILE` (7.88, OpenSSL), the physical
 //!   baseline: a C client writing the file to a TLS socket;
 //! * **proxmoxer**: 2.3.0's `nodes(n).storage(s).upload.post(content=…, filename=file)` over
@@ -58,8 +60,8 @@ fn main() {
     if args.iter().any(|a| a == "--list") {
         return; // `cargo test --benches` lists benches; nothing to list here.
     }
-    if args.get(1).map(String::as_str) == Some("--child-sdk") {
-        child_sdk(&args[2], &args[3], &args[4]);
+    if let Some(how) = args.get(1).and_then(|a| a.strip_prefix("--child-")) {
+        child_sdk(how, &args[2], &args[3], &args[4]);
         return;
     }
     let runs: usize = std::env::var("UPLOAD_BENCH_RUNS")
@@ -83,7 +85,8 @@ fn main() {
         .args(["-c", "import proxmoxer"])
         .output()
         .is_ok_and(|o| o.status.success());
-    let mut clients = vec!["sdk", "curl"];
+    // "curl" stays second: the ratios are against it.
+    let mut clients = vec!["sdk", "curl", "sdk-reader"];
     if proxmoxer {
         clients.push("proxmoxer");
     } else {
@@ -99,7 +102,8 @@ fn main() {
             for k in 0..clients.len() {
                 let c = (k + run) % clients.len();
                 let (secs, peak, cpu) = match clients[c] {
-                    "sdk" => run_sdk(&sink, file),
+                    "sdk" => run_sdk("file", &sink, file),
+                    "sdk-reader" => run_sdk("reader", &sink, file),
                     "curl" => run_curl(&sink, file),
                     _ => run_proxmoxer(&python, &sink, file),
                 };
@@ -195,9 +199,10 @@ fn parse_child(what: &str, output: &std::process::Output) -> Sample {
     )
 }
 
-fn run_sdk(sink: &Sink, file: &Path) -> Sample {
+fn run_sdk(how: &str, sink: &Sink, file: &Path) -> Sample {
     let output = Command::new(std::env::current_exe().expect("bench binary"))
-        .args(["--child-sdk", &sink.origin(), &sink.fingerprint.to_string()])
+        .arg(format!("--child-{how}"))
+        .args([&sink.origin(), &sink.fingerprint.to_string()])
         .arg(file)
         .output()
         .expect("run the SDK child");
@@ -243,8 +248,9 @@ fn run_proxmoxer(python: &Path, sink: &Sink, file: &Path) -> Sample {
     parse_child("proxmoxer", &output)
 }
 
-/// The SDK side, in its own process: one upload, then its time and peak memory.
-fn child_sdk(origin: &str, fingerprint: &str, file: &str) {
+/// The SDK side, in its own process: one upload, then its time and peak memory. `how` is
+/// `file` (`Upload::from_file`) or `reader` (`Upload::new` over a tokio `File`).
+fn child_sdk(how: &str, origin: &str, fingerprint: &str, file: &str) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -257,9 +263,22 @@ fn child_sdk(origin: &str, fingerprint: &str, file: &str) {
             .trust(TlsTrust::Fingerprints(vec![pin]))
             .build()
             .expect("client");
-        let upload = Upload::from_file("pve1", "local", StorageContent::Iso, file)
-            .await
-            .expect("bench file");
+        let upload = if how == "reader" {
+            let reader = tokio::fs::File::open(file).await.expect("bench file");
+            let len = reader.metadata().await.expect("bench file").len();
+            Upload::new(
+                "pve1",
+                "local",
+                StorageContent::Iso,
+                "bench.iso",
+                reader,
+                len,
+            )
+        } else {
+            Upload::from_file("pve1", "local", StorageContent::Iso, file)
+                .await
+                .expect("bench file")
+        };
         let started = Instant::now();
         client.upload(upload).await.expect("upload");
         started.elapsed().as_secs_f64()
