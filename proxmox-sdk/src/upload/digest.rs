@@ -1,10 +1,10 @@
-//! The SHA-256 of the file's bytes, computed off the task that feeds the connection.
+//! The SHA-256 of the file's bytes, computed on a thread of its own.
 //!
 //! Hashing costs about twice the CPU of the TLS that sends the bytes, so it never runs on the
-//! sending task: a file is hashed on its reading thread ([`super::file_chunks`]), a caller's
-//! reader on a thread of its own that receives each chunk through a bounded channel. Either
-//! way the hasher sees the very [`Bytes`] that go on the wire (shared, not copied), and the
-//! digest arrives on a [`Digested`] once the last chunk was hashed.
+//! task that feeds the connection, nor on a file's reading thread ([`super::file_chunks`]):
+//! a hashing thread receives each chunk through a bounded channel. It sees the very [`Bytes`]
+//! that go on the wire (shared, not copied), and the digest arrives on a [`Digested`] once
+//! every chunk was hashed.
 
 use std::io;
 use std::sync::Arc;
