@@ -101,7 +101,7 @@
 //!
 //! | feature | adds | dependencies it brings |
 //! |---|---|---|
-//! | `console` | [`console`], [`Client::console`]: websocket consoles | tokio-tungstenite, tungstenite, futures-util |
+//! | `console` | [`console`], [`Client::console`]: websocket consoles | tokio-tungstenite, tungstenite (with sha1, rand: 15 crates) |
 //! | `testing` | `proxmox_sdk::testing`: scripted and capturing transports for your tests | tokio's `test-util` |
 //!
 //! [`Client::upgrade`] and [`Transport::upgrade`](transport::Transport::upgrade) — the HTTP

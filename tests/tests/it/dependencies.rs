@@ -86,20 +86,26 @@ struct Resolved {
     deps: HashMap<String, Vec<String>>,
 }
 
+/// The standard output of `cargo ARGS…` (the cargo running the tests), which must succeed.
+fn cargo(args: &[&str]) -> Vec<u8> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap_or_else(|e| panic!("run cargo {args:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "cargo {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 impl Resolved {
     fn load() -> Self {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let out = Command::new(cargo)
-            .args(["metadata", "--format-version", "1", "--locked"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .expect("run cargo metadata");
-        assert!(
-            out.status.success(),
-            "cargo metadata: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let meta: Value = serde_json::from_slice(&out.stdout).expect("metadata JSON");
+        let out = cargo(&["metadata", "--format-version", "1", "--locked"]);
+        let meta: Value = serde_json::from_slice(&out).expect("metadata JSON");
         let text = |v: &Value| v.as_str().expect("a string").to_owned();
         let packages = meta["packages"]
             .as_array()
@@ -295,21 +301,11 @@ const CONSOLE_ONLY: &[&str] = &["tokio-tungstenite", "tungstenite", "sha1", "dat
 
 /// The crates `cargo build -p PACKAGE ARGS…` compiles (normal and build dependencies, for this
 /// host), by name.
-fn build_graph(package: &str, args: &[&str]) -> BTreeSet<String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
-        .args(["tree", "--locked", "-p", package, "-e", "normal,build"])
-        .args(["--prefix", "none", "--format", "{p}"])
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run cargo tree");
-    assert!(
-        out.status.success(),
-        "cargo tree: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
+fn build_graph(package: &str, extra: &[&str]) -> BTreeSet<String> {
+    let mut args = vec!["tree", "--locked", "-p", package, "-e", "normal,build"];
+    args.extend(["--prefix", "none", "--format", "{p}"]);
+    args.extend(extra);
+    String::from_utf8_lossy(&cargo(&args))
         .lines()
         .filter_map(|line| line.split_whitespace().next())
         .map(str::to_owned)
