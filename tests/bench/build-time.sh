@@ -65,3 +65,5 @@ for name in $names; do
   kib=$(awk -v n="$name" '$1==n {print $3}' "$results" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   printf '%-28s %12s %16.0f\n' "$name" "$secs" "$((kib / 1024))"
 done
+echo "each run (name, seconds, peak KiB):"
+cat "$results"
