@@ -78,10 +78,10 @@
 //! [`Client::wait_task`] waits for any UPID. `?` works across [`Client::send`],
 //! [`Client::run`] and [`Client::wait_task`] in one function returning [`Error`].
 //!
-//! **Consoles and the guest agent**: [`Client::console`] opens a node shell, container or VM
-//! console as an `AsyncRead + AsyncWrite` stream over the client's own TLS connection
-//! ([`console`]); [`Client::agent`] waits for a VM's guest agent, runs commands, reads and
-//! writes files and waits for an IP address ([`agent`]).
+//! **Consoles and the guest agent**: [`Client::console`] (cargo feature `console`) opens a
+//! node shell, container or VM console as an `AsyncRead + AsyncWrite` stream over the client's
+//! own TLS connection ([`console`]); [`Client::agent`] waits for a VM's guest agent, runs
+//! commands, reads and writes files and waits for an IP address ([`agent`]).
 //!
 //! **Uploads** ([`upload`]): [`Client::upload`] streams an ISO, template or disk image to a
 //! storage in constant memory, with its checksum, progress and own timeout;
@@ -93,6 +93,25 @@
 //! **Testing your code** (cargo feature `testing`): `proxmox_sdk::testing` has a scripted and
 //! a capturing transport, PVE's response shapes and scripted tasks, so a unit test can drive
 //! [`Client::send`] and [`Client::wait_task`] without a server.
+//!
+//! # Cargo features
+//!
+//! Both are off by default; without them the crate has the whole API, the reqwest + rustls
+//! transport, uploads and the guest agent toolkit.
+//!
+//! | feature | adds | dependencies it brings |
+//! |---|---|---|
+//! | `console` | [`console`], [`Client::console`]: websocket consoles | tokio-tungstenite, tungstenite (with sha1, rand: 15 crates) |
+//! | `testing` | `proxmox_sdk::testing`: scripted and capturing transports for your tests | tokio's `test-util` |
+//!
+//! [`Client::upgrade`] and [`Transport::upgrade`](transport::Transport::upgrade) — the HTTP
+//! upgrade a console is built on — are there with or without `console`, so a transport of
+//! your own implements the same trait whatever features are enabled.
+//!
+// Without the feature the console items do not exist: their links point at the table above.
+#![cfg_attr(not(feature = "console"), doc = "[`console`]: #cargo-features")]
+#![cfg_attr(not(feature = "console"), doc = "[`Client::console`]: #cargo-features")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 extern crate self as proxmox_sdk;
 
@@ -104,6 +123,8 @@ extern crate self as proxmox_sdk;
 pub mod agent;
 pub mod api;
 pub mod client;
+#[cfg(feature = "console")]
+#[cfg_attr(docsrs, doc(cfg(feature = "console")))]
 pub mod console;
 pub mod endpoint;
 pub mod error;
@@ -113,6 +134,7 @@ pub mod permission;
 mod secret;
 pub mod task;
 #[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 pub mod tls;
 pub mod transport;

@@ -4,9 +4,13 @@
 # crate alone (dependencies already built). Results go into BENCHMARKS.md.
 #
 #   tests/bench/build-time.sh [runs]       (default 3 runs each, interleaved; reports medians)
+#
+# proxmox-sdk is built with its default features. SDK_FEATURES=console (any feature list) adds a
+# third clean build per run, `-p proxmox-sdk --features "$SDK_FEATURES"`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 runs=${1:-3}
+features=${SDK_FEATURES:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -40,6 +44,12 @@ for i in $(seq "$runs"); do
   rm -rf "$work/t-anchor" "$work/t-sdk"
   measure "proxmox-api-clean" "$work/anchor" env CARGO_TARGET_DIR="$work/t-anchor" cargo build -q >> "$results"
   measure "proxmox-sdk-clean" "$root" env CARGO_TARGET_DIR="$work/t-sdk" cargo build -q -p proxmox-sdk >> "$results"
+  if [ -n "$features" ]; then
+    rm -rf "$work/t-sdk-features"
+    measure "proxmox-sdk-clean+features" "$root" env CARGO_TARGET_DIR="$work/t-sdk-features" \
+      cargo build -q -p proxmox-sdk --features "$features" >> "$results"
+    rm -rf "$work/t-sdk-features"
+  fi
   # The crate alone, dependencies already built.
   (cd "$work/anchor" && CARGO_TARGET_DIR="$work/t-anchor" cargo clean -q -p proxmox-api)
   measure "proxmox-api-crate-only" "$work/anchor" env CARGO_TARGET_DIR="$work/t-anchor" cargo build -q >> "$results"
@@ -47,10 +57,13 @@ for i in $(seq "$runs"); do
   measure "proxmox-sdk-crate-only" "$root" env CARGO_TARGET_DIR="$work/t-sdk" cargo build -q -p proxmox-sdk >> "$results"
 done
 
-echo "runs: $runs each, interleaved; $(nproc) cores; $(rustc --version)"
-printf '%-24s %12s %16s\n' build "median s" "median peak MiB"
-for name in proxmox-api-clean proxmox-sdk-clean proxmox-api-crate-only proxmox-sdk-crate-only; do
+echo "runs: $runs each, interleaved; $(nproc) cores; $(rustc --version)${features:+; +features: $features}"
+printf '%-28s %12s %16s\n' build "median s" "median peak MiB"
+names="proxmox-api-clean proxmox-sdk-clean${features:+ proxmox-sdk-clean+features} proxmox-api-crate-only proxmox-sdk-crate-only"
+for name in $names; do
   secs=$(awk -v n="$name" '$1==n {print $2}' "$results" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   kib=$(awk -v n="$name" '$1==n {print $3}' "$results" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-  printf '%-24s %12s %16.0f\n' "$name" "$secs" "$((kib / 1024))"
+  printf '%-28s %12s %16.0f\n' "$name" "$secs" "$((kib / 1024))"
 done
+echo "each run (name, seconds, peak KiB):"
+cat "$results"

@@ -18,7 +18,9 @@ impl Client {
     /// Sends `request` asking for an HTTP/1.1 upgrade, with `headers` (the `Connection`,
     /// `Upgrade` and protocol headers) added to the credentials, and returns the response head
     /// and the switched connection. The connection is the one the request went out on, so the
-    /// client's TLS trust (CA or fingerprint pin) covers it. [`Client::console`] is built on it.
+    /// client's TLS trust (CA or fingerprint pin) covers it. `Client::console` (cargo feature
+    /// `console`) is built on it; this call is there without the feature too, for any protocol
+    /// PVE switches to.
     ///
     /// # Errors
     /// As [`Client::send`], without retries; an answer other than `101` is classified like
@@ -87,6 +89,8 @@ impl Inner {
     }
 }
 
+// The console's helpers.
+#[cfg(feature = "console")]
 impl Client {
     /// Whether this client authenticates with an API token (which PVE refuses for
     /// websockets).

@@ -1,5 +1,9 @@
 //! Consoles: a node shell, a container console, a QEMU serial terminal or VNC display, as an
-//! `AsyncRead + AsyncWrite` stream.
+//! `AsyncRead + AsyncWrite` stream. Needs the cargo feature `console` (off by default):
+//!
+//! ```toml
+//! proxmox-sdk = { version = "0.1", features = ["console"] }
+//! ```
 //!
 //! PVE's flow, done by [`Client::console`]:
 //!
@@ -120,6 +124,9 @@ impl Client {
     /// [`ConsoleError::Api`] when a call fails (403 without `VM.Console`/`Sys.Console`, a
     /// stopped guest, TLS and connection errors); [`ConsoleError::Handshake`] and
     /// [`ConsoleError::TicketRefused`] when the websocket does not open as PVE's does.
+    ///
+    /// Needs the cargo feature `console` (off by default).
+    #[cfg_attr(docsrs, doc(cfg(feature = "console")))]
     pub async fn console(&self, target: ConsoleTarget) -> Result<Console, ConsoleError> {
         if self.uses_token() {
             return Err(ConsoleError::TokenNotAccepted);

@@ -7,7 +7,9 @@
 //!   expression must be one of the reviewed expressions below (fakepve, the AGPL emulator the
 //!   end-to-end tests start, is a Python tool in a virtualenv and never a dependency);
 //! * one semver-compatible version of each crate of the TLS/HTTP stack, so a second `hyper`
-//!   or `rustls` cannot slip in under a new dependency.
+//!   or `rustls` cannot slip in under a new dependency;
+//! * the default build of `proxmox-sdk` (and of felhom-agent, which uses it without features)
+//!   compiles no websocket stack: that is the `console` feature's (`cargo tree` per build).
 //!
 //! A failure names the package and the dependency path that brought it in.
 
@@ -84,20 +86,26 @@ struct Resolved {
     deps: HashMap<String, Vec<String>>,
 }
 
+/// The standard output of `cargo ARGS…` (the cargo running the tests), which must succeed.
+fn cargo(args: &[&str]) -> Vec<u8> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap_or_else(|e| panic!("run cargo {args:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "cargo {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 impl Resolved {
     fn load() -> Self {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let out = Command::new(cargo)
-            .args(["metadata", "--format-version", "1", "--locked"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .expect("run cargo metadata");
-        assert!(
-            out.status.success(),
-            "cargo metadata: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let meta: Value = serde_json::from_slice(&out.stdout).expect("metadata JSON");
+        let out = cargo(&["metadata", "--format-version", "1", "--locked"]);
+        let meta: Value = serde_json::from_slice(&out).expect("metadata JSON");
         let text = |v: &Value| v.as_str().expect("a string").to_owned();
         let packages = meta["packages"]
             .as_array()
@@ -286,4 +294,45 @@ fn duplicates_are_counted_by_semver_compatibility() {
             BTreeSet::from(["0.14".to_owned(), "1".to_owned()])
         )])
     );
+}
+
+/// The websocket stack the `console` feature brings (with the crates only it needs).
+const CONSOLE_ONLY: &[&str] = &["tokio-tungstenite", "tungstenite", "sha1", "data-encoding"];
+
+/// The crates `cargo build -p PACKAGE ARGS…` compiles (normal and build dependencies, for this
+/// host), by name.
+fn build_graph(package: &str, extra: &[&str]) -> BTreeSet<String> {
+    let mut args = vec!["tree", "--locked", "-p", package, "-e", "normal,build"];
+    args.extend(["--prefix", "none", "--format", "{p}"]);
+    args.extend(extra);
+    String::from_utf8_lossy(&cargo(&args))
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_default_build_has_no_websocket_stack_and_console_brings_it() {
+    for package in ["proxmox-sdk", "felhom-agent"] {
+        let lean = build_graph(package, &[]);
+        // The walk sees the real graph: the transport is in it.
+        assert!(lean.contains("reqwest"), "{package}: {lean:?}");
+        let found: Vec<&str> = CONSOLE_ONLY
+            .iter()
+            .copied()
+            .filter(|name| lean.contains(*name))
+            .collect();
+        assert!(
+            found.is_empty(),
+            "{package}'s default build compiles {found:?}: only the `console` feature may"
+        );
+    }
+    let console = build_graph("proxmox-sdk", &["--features", "console"]);
+    for name in CONSOLE_ONLY {
+        assert!(
+            console.contains(*name),
+            "`console` without {name}: {console:?}"
+        );
+    }
 }
