@@ -20,8 +20,8 @@
 //! # The checksum comes first
 //!
 //! pveproxy reads `checksum` and `checksum-algorithm` only from the form fields *before* the
-//! file (see [`multipart`]), so a digest computed while streaming is known too late to travel
-//! with the same request. The choice made here:
+//! file (the form's layout is in the private `multipart` module), so a digest computed while
+//! streaming is known too late to travel with the same request. The choice made here:
 //!
 //! * the caller gives the checksum it already has ([`Upload::sha256`], e.g. from the
 //!   distribution's `SHA256SUMS`), or has it computed beforehand
