@@ -18,7 +18,7 @@ use tokio::sync::oneshot;
 pub type Progress = Arc<dyn Fn(u64) + Send + Sync>;
 
 /// The most chunks waiting for the hashing thread (or, for a file, for the connection).
-pub(crate) const QUEUE: usize = 4;
+pub(crate) const QUEUE: usize = 8;
 
 /// The bytes hashed and their SHA-256, lower-case hex, once the stream is done.
 pub(crate) type Digested = oneshot::Receiver<(u64, String)>;
