@@ -46,16 +46,20 @@ pub(crate) async fn start() -> (String, Arc<Mutex<Option<Received>>>) {
     let out = Arc::clone(&slot);
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
-            let Some(received) = serve(&mut socket).await else {
+            let Some(received) = receive(&mut socket).await else {
                 continue;
             };
+            // Stored before the answer goes out, so a client that has its answer always
+            // finds the upload here.
             *out.lock().unwrap() = Some(received);
+            answer(&mut socket).await;
         }
     });
     (origin, slot)
 }
 
-async fn serve(socket: &mut tokio::net::TcpStream) -> Option<Received> {
+/// Reads one request: its head and its whole announced body (or what arrived of it).
+async fn receive(socket: &mut tokio::net::TcpStream) -> Option<Received> {
     let mut buf = vec![0u8; 64 * 1024];
     let mut pending = Vec::new();
     let head_end = loop {
@@ -94,14 +98,19 @@ async fn serve(socket: &mut tokio::net::TcpStream) -> Option<Received> {
         take(&buf[..n], &mut received);
     }
     received.body_sha256 = hex(&hasher.finalize());
+    Some(received)
+}
+
+/// Answers the UPID and closes; a client that went away meanwhile is no error here.
+async fn answer(socket: &mut tokio::net::TcpStream) {
     let body = format!("{{\"data\":\"{UPID}\"}}");
     let answer = format!(
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
-    socket.write_all(answer.as_bytes()).await.ok()?;
-    socket.shutdown().await.ok()?;
-    Some(received)
+    if socket.write_all(answer.as_bytes()).await.is_ok() {
+        let _ = socket.shutdown().await;
+    }
 }
 
 /// A client for the sink's origin (plain HTTP, a token).
