@@ -89,10 +89,7 @@ fn read_file(
 mod tests {
     use std::io::Write;
 
-    use sha2::{Digest, Sha256};
-
-    use super::super::digest::hex;
-    use super::super::tests::{collect, next_chunk};
+    use super::super::tests::{assert_gives_and_hashes, collect, next_chunk};
     use super::*;
 
     /// A file path removed when dropped.
@@ -125,13 +122,7 @@ mod tests {
             .collect();
         let (_guard, file) = temp_file(&data);
         let (source, digested) = FileChunks::start(file, data.len() as u64).unwrap();
-        let (chunks, end) = collect(source).await;
-        assert!(end.is_none());
-        assert!(chunks.iter().all(|c| !c.is_empty() && c.len() <= CHUNK));
-        assert_eq!(chunks.concat(), data);
-        let (bytes, sha) = digested.await.unwrap();
-        assert_eq!(bytes, data.len() as u64);
-        assert_eq!(sha, hex(&Sha256::digest(&data)));
+        assert_gives_and_hashes(source, digested, &data).await;
     }
 
     #[tokio::test]

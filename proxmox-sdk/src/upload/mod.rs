@@ -316,6 +316,23 @@ mod tests {
         std::future::poll_fn(|cx| Pin::new(&mut *source).poll_chunk(cx)).await
     }
 
+    /// Checks that `source` gives exactly `data` in non-empty chunks of at most a chunk's
+    /// size, and that `digested` answers its length and SHA-256.
+    pub(super) async fn assert_gives_and_hashes(
+        source: impl ChunkSource + Unpin,
+        digested: digest::Digested,
+        data: &[u8],
+    ) {
+        use crate::transport::chunks::CHUNK;
+        let (chunks, end) = collect(source).await;
+        assert!(end.is_none(), "{end:?}");
+        assert!(chunks.iter().all(|c| !c.is_empty() && c.len() <= CHUNK));
+        assert_eq!(chunks.concat(), data);
+        let (bytes, sha) = digested.await.unwrap();
+        assert_eq!(bytes, data.len() as u64);
+        assert_eq!(sha, digest::hex(&Sha256::digest(data)));
+    }
+
     /// Every chunk of `source` until it ends or fails, and the error it failed with.
     pub(super) async fn collect(
         mut source: impl ChunkSource + Unpin,

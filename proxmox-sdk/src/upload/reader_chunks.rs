@@ -140,7 +140,7 @@ mod tests {
     use sha2::{Digest, Sha256};
 
     use super::super::digest::hex;
-    use super::super::tests::{collect, next_chunk};
+    use super::super::tests::{assert_gives_and_hashes, collect, next_chunk};
     use super::*;
 
     #[tokio::test]
@@ -163,13 +163,7 @@ mod tests {
         // Far more chunks than the channel holds, so the source waits for the hasher.
         let data: Vec<u8> = (0..3_000_017u32).map(|i| (i * 7 + i / 251) as u8).collect();
         let (source, digested) = ReaderChunks::new(&data[..], data.len() as u64).unwrap();
-        let (chunks, end) = collect(source).await;
-        assert!(end.is_none());
-        assert!(chunks.iter().all(|c| !c.is_empty() && c.len() <= CHUNK));
-        assert_eq!(chunks.concat(), data);
-        let (bytes, sha) = digested.await.unwrap();
-        assert_eq!(bytes, data.len() as u64);
-        assert_eq!(sha, hex(&Sha256::digest(&data)));
+        assert_gives_and_hashes(source, digested, &data).await;
     }
 
     #[tokio::test]
