@@ -4,7 +4,8 @@
 //! end the session with Ctrl-D, or `exit` in the shell.)
 //!
 //! `PVE_URL=https://pve1:8006 PVE_USER=root@pam PVE_PASSWORD=… PVE_FINGERPRINT=AA:… \
-//!  PVE_NODE=pve1 cargo run -p proxmox-sdk --example console -- [node | lxc VMID | qemu VMID]`
+//!  PVE_NODE=pve1 cargo run -p proxmox-sdk --features console --example console -- \
+//!  [node | lxc VMID | qemu VMID]`
 //!
 //! Consoles need a ticket login: PVE refuses websockets to API tokens.
 
