@@ -52,8 +52,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     eprintln!();
     println!(
-        "stored {} bytes (sha256 {}) by task {}: {:?}",
-        uploaded.bytes, uploaded.sha256, uploaded.upid, outcome.exit_status
+        "stored {} as {} bytes (sha256 {}) by task {}: {:?}",
+        uploaded.volid, uploaded.bytes, uploaded.sha256, uploaded.upid, outcome.exit_status
     );
     Ok(())
 }

@@ -54,9 +54,31 @@ pub enum AgentError {
         /// Where the read stood.
         offset: u64,
     },
+    /// The file is larger than one `file-read` returns (16 MiB) and the server cannot read
+    /// further: `offset` arrived in PVE 9, older servers refuse it. `data` holds the bytes that
+    /// arrived: the whole file when it is exactly 16 MiB (those servers flag a file of exactly
+    /// the cap as truncated too).
+    #[error("the server returned the first {} bytes of the file and cannot read past them (file-read takes no offset before PVE 9)", data.0.len())]
+    ReadCapped {
+        /// The start of the file.
+        data: Partial,
+        /// PVE's refusal of `offset`.
+        #[source]
+        source: Error,
+    },
     /// Any other failure of the call (permissions, connection, TLS, a stopped node, …).
     #[error("the guest agent call failed")]
     Api(#[source] Error),
+}
+
+/// Bytes that arrived before a call failed. `Debug` shows their count, not the bytes.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Partial(pub Vec<u8>);
+
+impl std::fmt::Debug for Partial {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Partial({} bytes)", self.0.len())
+    }
 }
 
 impl AgentError {

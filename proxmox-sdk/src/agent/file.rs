@@ -2,7 +2,9 @@
 //!
 //! * `file-read` returns at most 16 MiB per call and says `truncated` when there is more;
 //!   the next chunk is asked with `offset` (PVE 9; the first call sends only `file`, so a
-//!   file that fits works on older servers too).
+//!   file that fits works on older servers too). PVE's JSON writes a byte below `0x20` as
+//!   `\u00XX`, so the answer for 16 MiB of binary data can be 96 MiB: within
+//!   [`MAX_RESPONSE_BYTES`](crate::client::MAX_RESPONSE_BYTES).
 //! * `file-write` takes at most 61440 characters of `content` per call, and the form body
 //!   must stay under pveproxy's 64 KiB. The content is sent base64-encoded (`encode=0`), so
 //!   any bytes arrive exactly. `file-write` always replaces the file, so a larger file is
@@ -13,7 +15,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use super::text::guest_bytes;
-use super::{Agent, AgentError};
+use super::{Agent, AgentError, Partial};
 use crate::api::nodes::{GetNodesQemuAgentFileRead, PostNodesQemuAgentFileWrite};
 
 /// Most characters of `content` one `file-write` takes (the schema's `maxLength`).
@@ -28,7 +30,9 @@ impl Agent {
     ///
     /// # Errors
     /// Any [`AgentError`] (a missing file is PVE's 500 in [`AgentError::Api`]);
-    /// [`AgentError::ReadStalled`] when the agent reports more data but sends none.
+    /// [`AgentError::ReadStalled`] when the agent reports more data but sends none;
+    /// [`AgentError::ReadCapped`] (with the bytes read) when a server before PVE 9 has more
+    /// than 16 MiB to send.
     pub async fn file_read(&self, path: &str) -> Result<Vec<u8>, AgentError> {
         let mut content = Vec::new();
         loop {
@@ -36,7 +40,18 @@ impl Agent {
             if !content.is_empty() {
                 call = call.offset(content.len() as u64);
             }
-            let chunk = self.client.send(&call).await?;
+            let chunk = match self.client.send(&call).await {
+                Ok(chunk) => chunk,
+                Err(crate::Error::BadRequest(api))
+                    if !content.is_empty() && api.parameter_errors().contains_key("offset") =>
+                {
+                    return Err(AgentError::ReadCapped {
+                        data: Partial(content),
+                        source: crate::Error::BadRequest(api),
+                    });
+                }
+                Err(e) => return Err(e.into()),
+            };
             let bytes = guest_bytes(&chunk.content);
             let more = chunk.truncated.unwrap_or(false);
             if more && bytes.is_empty() {
@@ -51,8 +66,11 @@ impl Agent {
         }
     }
 
-    /// Writes `data` to `path` in the guest, replacing the file. Up to about 45 KiB is one
-    /// `file-write`; more is written in parts and joined in the guest (see the module docs).
+    /// Writes `data` to `path` in the guest, replacing the file, in one `file-write` when its
+    /// base64 fits one request: up to 45 KiB of text, less of binary data whose base64 has
+    /// many `+` and `/` (each takes three bytes of the form body; 0xFB-heavy data fits about
+    /// 23 KiB). More is written in parts and joined in the guest with `sh` (see the module
+    /// docs).
     ///
     /// # Errors
     /// Any [`AgentError`]; [`AgentError::HelperFailed`] when joining the parts failed (the
@@ -95,25 +113,46 @@ impl Agent {
     }
 }
 
-/// `data` cut into chunks whose `file-write` request stays within both caps.
+/// `data` cut into chunks whose `file-write` request stays within both caps: each chunk is
+/// the longest run of whole base64 groups whose form-encoded `content` still fits (`+`, `/`
+/// and `=` are percent-encoded to three bytes, the other base64 characters are one).
 fn split<'a>(path: &str, data: &'a [u8]) -> Vec<&'a [u8]> {
+    let budget = MAX_BODY.saturating_sub(body_len(path, b""));
     let mut chunks = Vec::new();
     let mut rest = data;
-    while !rest.is_empty() || chunks.is_empty() {
-        // Base64 of 45 KiB is exactly MAX_WRITE_CONTENT; shrink while the form body is too big
-        // (`+`, `/` and `=` are percent-encoded to three bytes).
-        let mut len = rest.len().min(MAX_WRITE_CONTENT / 4 * 3);
-        while len > 3 && body_len(path, &rest[..len]) > MAX_BODY {
-            len = len / 4 * 3;
+    loop {
+        let len = fitting_prefix(rest, budget);
+        if len == 0 && !rest.is_empty() {
+            // Not even one group fits beside the path: one request, which the client
+            // refuses before sending as larger than PVE accepts.
+            chunks.push(rest);
+            return chunks;
         }
         let (chunk, tail) = rest.split_at(len);
         chunks.push(chunk);
         rest = tail;
         if rest.is_empty() {
-            break;
+            return chunks;
         }
     }
-    chunks
+}
+
+/// The most bytes at the start of `data` (whole 3-byte groups, or all of it) whose base64
+/// fits `MAX_WRITE_CONTENT` characters and `budget` form-encoded bytes.
+fn fitting_prefix(data: &[u8], budget: usize) -> usize {
+    let (mut len, mut chars, mut encoded) = (0, 0, 0);
+    for group in data.chunks(3) {
+        let quad = STANDARD.encode(group);
+        let cost: usize = quad
+            .bytes()
+            .map(|c| if c.is_ascii_alphanumeric() { 1 } else { 3 })
+            .sum();
+        if chars + 4 > MAX_WRITE_CONTENT || encoded + cost > budget {
+            break;
+        }
+        (len, chars, encoded) = (len + group.len(), chars + 4, encoded + cost);
+    }
+    len
 }
 
 /// The form body length of one `file-write` of `chunk` to a part of `path`.
@@ -142,7 +181,7 @@ mod tests {
 
     #[test]
     fn chunks_stay_within_the_content_and_body_caps_whatever_the_bytes() {
-        for byte in [b'a', 0xFB, 0xFF, 0x00] {
+        for byte in [b'a', 0xFB, 0xFF, 0x00, 0x3E] {
             let data = vec![byte; 200_000];
             let chunks = split("/tmp/f", &data);
             assert_eq!(chunks.concat(), data);
@@ -153,5 +192,14 @@ mod tests {
         }
         assert_eq!(split("/tmp/f", b""), [b"" as &[u8]]);
         assert_eq!(split("/tmp/f", &[1; 46_080]).len(), 1);
+        assert_eq!(split("/tmp/f", &[1; 46_081]).len(), 2);
+        // 0xFB bytes are `+/v7` in base64: 8 bytes of form body per 3 bytes of data.
+        let binary = split("/tmp/f", &[0xFB; 40_000]);
+        assert_eq!(binary.len(), 2);
+        assert!(binary[0].len() > 23_000, "{}", binary[0].len());
+        assert!(body_len("/tmp/f", binary[0]) > MAX_BODY - 8);
+        // A path that leaves no room: one request, refused by the client's body check.
+        let long = "/".repeat(70_000);
+        assert_eq!(split(&long, b"abc").len(), 1);
     }
 }

@@ -3,7 +3,7 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use super::{Agent, AgentError, Backoff, Step, poll_until};
+use super::{Agent, AgentError, Backoff, Deadline, Step, poll_until};
 use crate::api::nodes::{
     GetNodesQemuAgentNetworkGetInterfacesResponseResultItem as Interface, GetNodesQemuConfig,
 };
@@ -57,7 +57,7 @@ fn is_global_unicast(ip: &IpAddr) -> bool {
 
 impl Agent {
     /// Waits (for at most `within`) until the guest reports an address matching `filter` on
-    /// the interface whose MAC is the one of the VM's `net0` (read from its configuration),
+    /// the interfaces whose MAC is the one of the VM's `net0` (read from its configuration),
     /// and returns it.
     ///
     /// # Errors
@@ -66,9 +66,12 @@ impl Agent {
     /// no `net0` with a MAC address (an [`Error::Config`](crate::Error::Config)); any other
     /// [`AgentError`].
     pub async fn wait_ip(&self, filter: IpFilter, within: Duration) -> Result<IpAddr, AgentError> {
-        let config = self
-            .client
-            .send(&GetNodesQemuConfig::new(&self.node, self.vmid))
+        let deadline = Deadline::after(within);
+        let config = deadline
+            .bound(async {
+                let call = GetNodesQemuConfig::new(&self.node, self.vmid);
+                Ok(self.client.send(&call).await?)
+            })
             .await?;
         let mac = config
             .net
@@ -81,7 +84,7 @@ impl Agent {
                 )))
             })?;
         let backoff = Backoff::new(Duration::from_secs(1), Duration::from_secs(5));
-        poll_until(within, backoff, || async {
+        poll_until(deadline, backoff, || async {
             match self.network_interfaces().await {
                 Ok(interfaces) => match pick(&interfaces, &mac, filter) {
                     Some(ip) => Step::Done(ip),
@@ -94,17 +97,18 @@ impl Agent {
     }
 }
 
-/// The first address matching `filter` on the interface with `mac` (IPv4 first for `Any`).
+/// The first address matching `filter` on the interfaces with `mac` (IPv4 first for `Any`).
+/// Several interfaces can carry the MAC: a bridge, bond or VLAN on top of the NIC has the
+/// NIC's MAC and usually holds the address (the NIC itself then has none).
 pub(crate) fn pick(interfaces: &[Interface], mac: &str, filter: IpFilter) -> Option<IpAddr> {
-    let nic = interfaces.iter().find(|i| {
-        i.hardware_address
-            .as_deref()
-            .is_some_and(|hw| hw.eq_ignore_ascii_case(mac))
-    })?;
-    let addresses: Vec<IpAddr> = nic
-        .ip_addresses
+    let addresses: Vec<IpAddr> = interfaces
         .iter()
-        .flatten()
+        .filter(|i| {
+            i.hardware_address
+                .as_deref()
+                .is_some_and(|hw| hw.eq_ignore_ascii_case(mac))
+        })
+        .flat_map(|nic| nic.ip_addresses.iter().flatten())
         .filter_map(|a| a.ip_address.parse().ok())
         .filter(|ip| filter.accepts(ip))
         .collect();

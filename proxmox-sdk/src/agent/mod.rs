@@ -27,7 +27,7 @@ mod text;
 
 use std::time::Duration;
 
-pub use error::AgentError;
+pub use error::{AgentError, Partial};
 pub use exec::ExecOutput;
 pub use ip::IpFilter;
 
@@ -36,7 +36,7 @@ use crate::api::nodes::{
     GetNodesQemuAgentGetFsinfo, GetNodesQemuAgentGetFsinfoResponseResultItem,
     GetNodesQemuAgentGetOsinfo, GetNodesQemuAgentGetOsinfoResponseResult,
     GetNodesQemuAgentNetworkGetInterfaces, GetNodesQemuAgentNetworkGetInterfacesResponseResultItem,
-    PostNodesQemuAgentPing,
+    GetNodesQemuConfig, PostNodesQemuAgentPing,
 };
 
 /// How long [`Agent::exec`] waits for a command by default.
@@ -87,18 +87,40 @@ impl Agent {
     /// # Errors
     /// [`AgentError::TimedOut`] (with the last answer: [`AgentError::NotRunning`] or
     /// [`AgentError::NoAnswer`]) when the agent did not answer in time;
-    /// [`AgentError::NotConfigured`], [`AgentError::CommandDisabled`] and other refusals at
-    /// once, since waiting cannot change them.
+    /// [`AgentError::NotConfigured`] (also for a VM whose configuration says `agent: 0`, read
+    /// once after the first "not running"), [`AgentError::CommandDisabled`] and other refusals
+    /// at once, since waiting cannot change them. A ping still in flight at the deadline is
+    /// abandoned: the call returns at `within`.
     pub async fn wait_agent(&self, within: Duration) -> Result<(), AgentError> {
         let ping = PostNodesQemuAgentPing::new(&self.node, self.vmid);
         let backoff = Backoff::new(Duration::from_millis(500), Duration::from_secs(5));
-        poll_until(within, backoff, || async {
+        let config_checked = std::sync::atomic::AtomicBool::new(false);
+        poll_until(Deadline::after(within), backoff, || async {
             match self.client.send(&ping).await {
                 Ok(_) => Step::Done(()),
-                Err(e) => Step::retry_transient(AgentError::from(e)),
+                Err(e) => match AgentError::from(e) {
+                    AgentError::NotRunning(source)
+                        if !config_checked.swap(true, std::sync::atomic::Ordering::Relaxed)
+                            && self.agent_disabled().await =>
+                    {
+                        Step::Fail(AgentError::NotConfigured(source))
+                    }
+                    error => Step::retry_transient(error),
+                },
             }
         })
         .await
+    }
+
+    /// Whether the VM's configuration turns the agent off (`agent: 0`). PVE answers a ping of
+    /// such a VM with "not running" (it refuses only a VM with no `agent` key at all), which
+    /// waiting would never change. `false` when the configuration cannot be read.
+    async fn agent_disabled(&self) -> bool {
+        let config = GetNodesQemuConfig::new(&self.node, self.vmid);
+        match self.client.send(&config).await {
+            Ok(config) => config.agent.is_some_and(|agent| !agent.enabled),
+            Err(_) => false,
+        }
     }
 
     /// The guest's network interfaces and addresses (`network-get-interfaces`).
@@ -173,10 +195,46 @@ impl<T> Step<T> {
     }
 }
 
-/// Runs `attempt` until it is done, pausing with `backoff` between tries, for at most
-/// `within`.
+/// When a wait started and when it must end.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Deadline {
+    started: tokio::time::Instant,
+    at: tokio::time::Instant,
+}
+
+impl Deadline {
+    /// `within` from now.
+    pub(crate) fn after(within: Duration) -> Self {
+        let started = tokio::time::Instant::now();
+        Self {
+            started,
+            at: started + within,
+        }
+    }
+
+    fn timed_out(&self, last: Option<Box<AgentError>>) -> AgentError {
+        AgentError::TimedOut {
+            waited: tokio::time::Instant::now() - self.started,
+            last,
+        }
+    }
+
+    /// `call`, abandoned at the deadline: a request in flight does not hold a wait past it.
+    pub(crate) async fn bound<T>(
+        &self,
+        call: impl std::future::Future<Output = Result<T, AgentError>>,
+    ) -> Result<T, AgentError> {
+        match tokio::time::timeout_at(self.at, call).await {
+            Ok(result) => result,
+            Err(_) => Err(self.timed_out(None)),
+        }
+    }
+}
+
+/// Runs `attempt` until it is done, pausing with `backoff` between tries, until `deadline`
+/// (an attempt still in flight then is abandoned).
 pub(crate) async fn poll_until<T, F, Fut>(
-    within: Duration,
+    deadline: Deadline,
     mut backoff: Backoff,
     mut attempt: F,
 ) -> Result<T, AgentError>
@@ -184,23 +242,19 @@ where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Step<T>>,
 {
-    let started = tokio::time::Instant::now();
-    let deadline = started + within;
     let mut last = None;
     loop {
-        match attempt().await {
-            Step::Done(value) => return Ok(value),
-            Step::Fail(error) => return Err(error),
-            Step::Again(error) => last = error.map(Box::new).or(last),
+        match tokio::time::timeout_at(deadline.at, attempt()).await {
+            Err(_) => return Err(deadline.timed_out(last)),
+            Ok(Step::Done(value)) => return Ok(value),
+            Ok(Step::Fail(error)) => return Err(error),
+            Ok(Step::Again(error)) => last = error.map(Box::new).or(last),
         }
         let now = tokio::time::Instant::now();
-        if now >= deadline {
-            return Err(AgentError::TimedOut {
-                waited: now - started,
-                last,
-            });
+        if now >= deadline.at {
+            return Err(deadline.timed_out(last));
         }
-        tokio::time::sleep(backoff.step().min(deadline - now)).await;
+        tokio::time::sleep(backoff.step().min(deadline.at - now)).await;
     }
 }
 

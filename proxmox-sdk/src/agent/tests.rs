@@ -6,12 +6,26 @@ use std::time::Duration;
 use serde_json::json;
 
 use super::*;
+use crate::api::nodes::GetNodesQemuAgentNetworkGetInterfacesResponseResultItem as Interface;
 use crate::testing::{Expect, ScriptedTransport, respond};
 
 const BASE: &str = "/nodes/pve1/qemu/100";
 
 fn path(tail: &str) -> String {
     format!("{BASE}{tail}")
+}
+
+/// `agent/exec` with exactly `body`, answered with `pid`.
+fn exec_started(body: &str, pid: u32) -> Expect {
+    Expect::post(path("/agent/exec"))
+        .body(body)
+        .respond(respond::data(json!({"pid": pid})))
+}
+
+/// One `exec-status` answering that the command exited with `code`.
+fn exited_with(code: i64) -> Expect {
+    Expect::get(path("/agent/exec-status"))
+        .respond(respond::data(json!({"exited": 1, "exitcode": code})))
 }
 
 fn not_running() -> crate::transport::HttpResponse {
@@ -21,10 +35,15 @@ fn not_running() -> crate::transport::HttpResponse {
 #[tokio::test(start_paused = true)]
 async fn wait_agent_pings_until_the_agent_answers() {
     let script = ScriptedTransport::new()
+        .expect(Expect::post(path("/agent/ping")).respond(not_running()))
+        // After the first "not running", the configuration is read once: the agent is on.
+        .expect(Expect::get(path("/config")).respond(respond::data(
+            json!({"agent": "1", "digest": "0123456789abcdef"}),
+        )))
         .expect(
             Expect::post(path("/agent/ping"))
                 .respond(not_running())
-                .times(3),
+                .times(2),
         )
         .expect(Expect::post(path("/agent/ping")).respond(respond::data(json!({"result": {}}))));
     script
@@ -34,6 +53,45 @@ async fn wait_agent_pings_until_the_agent_answers() {
         .await
         .expect("the agent answers on the fourth ping");
     script.finish();
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_agent_turned_off_in_the_configuration_is_not_waited_for() {
+    // PVE answers a ping of a VM with `agent: 0` "not running", like one still booting.
+    let script = ScriptedTransport::new()
+        .expect(Expect::post(path("/agent/ping")).respond(not_running()))
+        .expect(Expect::get(path("/config")).respond(respond::data(
+            json!({"agent": "enabled=0,fstrim_cloned_disks=1", "digest": "0123456789abcdef"}),
+        )));
+    let started = tokio::time::Instant::now();
+    let err = script
+        .client()
+        .agent("pve1", 100)
+        .wait_agent(Duration::from_secs(60))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AgentError::NotConfigured(_)), "{err:?}");
+    assert_eq!(started.elapsed(), Duration::ZERO);
+    script.finish();
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_ping_that_hangs_does_not_hold_the_wait_past_its_deadline() {
+    let script = ScriptedTransport::new()
+        .latency(Duration::from_secs(20))
+        .expect(Expect::post(path("/agent/ping")).respond(not_running()));
+    let started = tokio::time::Instant::now();
+    let err = script
+        .client()
+        .agent("pve1", 100)
+        .wait_agent(Duration::from_secs(2))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, AgentError::TimedOut { waited, last: None } if *waited == Duration::from_secs(2)),
+        "{err:?}"
+    );
+    assert_eq!(started.elapsed(), Duration::from_secs(2));
 }
 
 #[tokio::test(start_paused = true)]
@@ -121,6 +179,56 @@ async fn exec_polls_exec_status_and_returns_the_guests_bytes() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn exec_input_goes_out_as_one_character_per_byte() {
+    // PVE decodes the form value as UTF-8 and hands each character to the agent as one byte:
+    // `é` (C3 A9) must go out as U+00C3 U+00A9, i.e. `%C3%83%C2%A9`.
+    let script = ScriptedTransport::new()
+        .expect(exec_started(
+            "command=tee&command=%2Fetc%2Fmotd&input-data=%C3%83%C2%A9%0A",
+            9,
+        ))
+        .expect(exited_with(0))
+        .expect(exec_started("command=cat&input-data=%00%C3%BF", 10))
+        .expect(exited_with(0));
+    let vm = script.client().agent("pve1", 100);
+    assert!(
+        vm.exec(&["tee", "/etc/motd"], Some("é\n"))
+            .await
+            .expect("exec")
+            .success()
+    );
+    assert!(
+        vm.exec_bytes(&["cat"], &[0x00, 0xFF])
+            .await
+            .expect("exec")
+            .success()
+    );
+    script.finish();
+}
+
+#[tokio::test(start_paused = true)]
+async fn exec_counts_a_hanging_status_call_against_its_timeout() {
+    let script = ScriptedTransport::new()
+        .latency(Duration::from_secs(20))
+        .expect(Expect::post(path("/agent/exec")).respond(respond::data(json!({"pid": 1}))))
+        .expect(
+            Expect::get(path("/agent/exec-status"))
+                .respond(respond::data(json!({"exited": false})))
+                .times(10),
+        );
+    let started = tokio::time::Instant::now();
+    let err = script
+        .client()
+        .agent("pve1", 100)
+        .exec_timeout(Duration::from_secs(30))
+        .exec(&["sleep", "100"], None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AgentError::TimedOut { .. }), "{err:?}");
+    assert_eq!(started.elapsed(), Duration::from_secs(30));
+}
+
+#[tokio::test(start_paused = true)]
 async fn exec_gives_up_after_its_timeout() {
     let script = ScriptedTransport::new()
         .expect(Expect::post(path("/agent/exec")).respond(respond::data(json!({"pid": 1}))))
@@ -170,6 +278,33 @@ async fn file_read_follows_truncated_with_offsets() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_server_without_offset_returns_what_it_read_in_a_typed_error() {
+    // PVE 8 flags a file of exactly 16 MiB (or more) as truncated and refuses `offset`.
+    let refusal = respond::json_body(
+        400,
+        &json!({"data": null, "errors": {"offset": "property is not defined in schema and the schema does not allow additional properties"}}),
+    );
+    let script = ScriptedTransport::new()
+        .expect(
+            Expect::get(path("/agent/file-read"))
+                .respond(respond::data(json!({"content": "abc", "truncated": 1}))),
+        )
+        .expect(Expect::get(path("/agent/file-read")).respond(refusal));
+    let err = script
+        .client()
+        .agent("pve1", 100)
+        .file_read("/var/log/big")
+        .await
+        .unwrap_err();
+    let AgentError::ReadCapped { data, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(data.0, b"abc");
+    assert!(format!("{err:?}").contains("Partial(3 bytes)"), "{err:?}");
+    script.finish();
+}
+
+#[tokio::test(start_paused = true)]
 async fn file_read_that_stops_progressing_is_an_error() {
     let script = ScriptedTransport::new().expect(
         Expect::get(path("/agent/file-read"))
@@ -214,10 +349,7 @@ async fn a_large_file_write_goes_in_parts_joined_in_the_guest() {
                 .times(3),
         )
         .expect(Expect::post(path("/agent/exec")).respond(respond::data(json!({"pid": 7}))))
-        .expect(
-            Expect::get(path("/agent/exec-status"))
-                .respond(respond::data(json!({"exited": 1, "exitcode": 0}))),
-        );
+        .expect(exited_with(0));
     script
         .client()
         .agent("pve1", 100)
@@ -277,6 +409,17 @@ async fn wait_ip_takes_a_global_address_of_the_net0_mac() {
             {"ip-address": "2001:db8::5", "ip-address-type": "ipv6", "prefix": 64},
             {"ip-address": "192.0.2.10", "ip-address-type": "ipv4", "prefix": 24}]}
     ]});
+    // A bridge on top of the NIC carries its MAC and the address; the NIC has none.
+    let bridged = json!({"result": [
+        {"name": "ens18", "hardware-address": "bc:24:11:2a:00:64"},
+        {"name": "vmbr0", "hardware-address": "BC:24:11:2A:00:64",
+         "ip-addresses": [{"ip-address": "203.0.113.4", "ip-address-type": "ipv4", "prefix": 24}]}
+    ]});
+    let interfaces: Vec<Interface> = serde_json::from_value(bridged["result"].clone()).unwrap();
+    assert_eq!(
+        super::ip::pick(&interfaces, "bc:24:11:2a:00:64", IpFilter::V4),
+        Some("203.0.113.4".parse().unwrap())
+    );
     for (filter, want) in [
         (IpFilter::V4, "192.0.2.10"),
         (IpFilter::V6, "2001:db8::5"),

@@ -8,6 +8,12 @@
 //! Mapping every character back to its byte gives the guest's exact bytes. A string with a
 //! character above U+00FF cannot have been produced that way (an emulator, a proxy that
 //! re-encoded it) and is taken as UTF-8 text instead.
+//!
+//! The other way (`exec` input): pve-http-server decodes every form value as UTF-8
+//! (`decode_urlencoded` in `PVE/APIServer/AnyEvent.pm`), and qemu-server base64-encodes the
+//! resulting string for the agent, each character as one byte. Sending each byte as the
+//! character of the same number makes the guest read exactly those bytes; UTF-8 text sent as
+//! it is would arrive as one byte per character, or be refused for a character above U+00FF.
 
 /// The guest's bytes behind `text`.
 pub(crate) fn guest_bytes(text: &str) -> Vec<u8> {
@@ -17,6 +23,11 @@ pub(crate) fn guest_bytes(text: &str) -> Vec<u8> {
     } else {
         text.as_bytes().to_vec()
     }
+}
+
+/// The text whose characters PVE turns back into exactly `bytes` for the guest.
+pub(crate) fn guest_text(bytes: &[u8]) -> String {
+    bytes.iter().copied().map(char::from).collect()
 }
 
 #[cfg(test)]
@@ -30,5 +41,16 @@ mod tests {
         assert_eq!(guest_bytes("\u{c3}\u{a9}\u{ff}"), [0xC3, 0xA9, 0xFF]);
         // Not PVE's byte-string shape: taken as text.
         assert_eq!(guest_bytes("€"), "€".as_bytes());
+    }
+
+    #[test]
+    fn guest_text_is_the_inverse_of_guest_bytes() {
+        let all: Vec<u8> = (0..=255).collect();
+        assert_eq!(guest_bytes(&guest_text(&all)), all);
+        // The UTF-8 bytes of `é€` go out as five characters of one byte each.
+        assert_eq!(
+            guest_text("é€".as_bytes()),
+            "\u{c3}\u{a9}\u{e2}\u{82}\u{ac}"
+        );
     }
 }

@@ -311,6 +311,11 @@ impl Client {
         self.inner.endpoints.current().origin.clone()
     }
 
+    /// The API token id (never the secret) when the client uses a token.
+    pub(crate) fn token_id(&self) -> Option<&str> {
+        self.inner.token_id()
+    }
+
     /// The guest locations of [`Client::locate`].
     pub(crate) fn locations(&self) -> &crate::handle::Locations {
         &self.inner.locations
@@ -402,14 +407,17 @@ impl Inner {
         .await
     }
 
-    /// Sends an authenticated call whose body is `streamed` (an upload, which PVE runs as a
-    /// protected call): exactly once, whatever fails (see [`Streamed`]).
+    /// Sends an authenticated call whose body is `streamed` (an upload): exactly once,
+    /// whatever fails (see [`Streamed`]). It takes a slot of the general lane only: PVE runs
+    /// the upload's handler in pvedaemon once the whole body is in pveproxy's hands, so
+    /// holding a protected slot for the minutes of the transfer would only starve the calls
+    /// that need pvedaemon meanwhile.
     pub(crate) async fn execute_streamed(
         &self,
         call: Call<'_>,
         streamed: Streamed,
     ) -> Result<HttpResponse, Error> {
-        self.run(call, true, Some(streamed), |method, headers| {
+        self.run(call, false, Some(streamed), |method, headers| {
             self.auth.with_credentials(self, method, headers)
         })
         .await
@@ -614,7 +622,7 @@ impl Inner {
     }
 
     /// The API token id (`user@realm!name`, never the secret) when the client uses a token.
-    fn token_id(&self) -> Option<&str> {
+    pub(crate) fn token_id(&self) -> Option<&str> {
         match &self.auth {
             auth::Auth::Token(value) => value
                 .to_str()

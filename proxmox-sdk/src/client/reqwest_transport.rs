@@ -11,9 +11,11 @@ use crate::transport::{
 
 use super::stream_body::ReaderBody;
 
-/// The largest response body read. PVE's biggest answers (the resources of a large cluster, a
-/// long task log read whole) are a few MiB; a body past this is not PVE's and is not buffered.
-pub const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+/// The largest response body read. PVE's biggest answers are guest agent data: `exec-status`
+/// carries up to 16 MiB of standard output and 16 MiB of standard error, and `file-read` up to
+/// 16 MiB, which PVE's JSON writes at up to six bytes per byte (`\u00XX` for a byte below
+/// `0x20`): about 192 MiB at worst. A body past this is not PVE's and is not buffered.
+pub const MAX_RESPONSE_BYTES: usize = 256 * 1024 * 1024;
 
 /// A response body larger than [`MAX_RESPONSE_BYTES`]: the request was sent and answered, but
 /// the answer was not read to the end.

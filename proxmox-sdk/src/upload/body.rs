@@ -9,6 +9,7 @@ use tokio::io::AsyncRead;
 
 use crate::transport::chunks::ChunkSource;
 
+use super::cancel::Cancel;
 use super::digest::{Digested, Progress};
 use super::file_chunks::FileChunks;
 use super::multipart::Form;
@@ -42,14 +43,15 @@ impl UploadBody {
         source: FileSource,
         len: u64,
         progress: Option<Progress>,
+        cancel: Cancel,
     ) -> io::Result<(Self, Digested)> {
         let (file, digested): (Pin<Box<dyn ChunkSource>>, _) = match source {
             FileSource::File(file) => {
-                let (chunks, digested) = FileChunks::start(file, len)?;
+                let (chunks, digested) = FileChunks::start(file, len, cancel)?;
                 (Box::pin(chunks), digested)
             }
             FileSource::Reader(reader) => {
-                let (chunks, digested) = ReaderChunks::new(reader, len)?;
+                let (chunks, digested) = ReaderChunks::new(reader, len, cancel)?;
                 (Box::pin(chunks), digested)
             }
         };
@@ -109,8 +111,14 @@ mod tests {
         let record = Arc::clone(&seen);
         let progress: Progress = Arc::new(move |n| record.lock().unwrap().push(n));
         let reader = FileSource::Reader(Box::new(std::io::Cursor::new(data.clone())));
-        let (body, digested) =
-            UploadBody::new(form, reader, data.len() as u64, Some(progress)).unwrap();
+        let (body, digested) = UploadBody::new(
+            form,
+            reader,
+            data.len() as u64,
+            Some(progress),
+            Cancel::default(),
+        )
+        .unwrap();
         let (chunks, end) = collect(body).await;
         assert!(end.is_none());
         assert_eq!(chunks.concat(), [head, data.clone(), tail].concat());
@@ -127,7 +135,7 @@ mod tests {
         let form = Form::new("B".into(), &[("content", "iso")], "a.iso");
         let head = form.head.clone();
         let reader = FileSource::Reader(Box::new(&b"xy"[..]));
-        let (body, _digested) = UploadBody::new(form, reader, 9, None).unwrap();
+        let (body, _digested) = UploadBody::new(form, reader, 9, None, Cancel::default()).unwrap();
         let (chunks, end) = collect(body).await;
         // The server sees a body cut short, never a complete form with a short file.
         assert_eq!(chunks.concat(), [head, b"xy".to_vec()].concat());

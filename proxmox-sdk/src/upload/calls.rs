@@ -11,6 +11,7 @@ use crate::upid::Upid;
 use crate::wire::{ParamError, PathWriter};
 
 use super::body::UploadBody;
+use super::cancel::Cancel;
 use super::multipart::{Form, random_boundary};
 use super::{Upload, Uploaded, check_content, check_file_name};
 
@@ -50,14 +51,28 @@ impl Client {
     /// # Ok(()) }
     /// ```
     ///
+    /// Before the file, one `GET /access/permissions` checks `Datastore.AllocateTemplate` on
+    /// the storage: PVE refuses an upload without it before reading the body, which a client
+    /// streaming the body would mostly see as a broken connection.
+    ///
     /// # Errors
     /// [`Error::InvalidParameter`] before anything is sent, for content PVE does not take by
-    /// upload (`snippets`, `backup`, …) or an unusable file name; then as [`Client::send`],
+    /// upload (`snippets`, `backup`, …) or a file name PVE would cut, rename or refuse (only
+    /// ASCII letters, digits, `-`, `_` and `.`, with an extension that fits the content);
+    /// [`Error::Forbidden`] naming the privilege, before the file is sent, when the caller
+    /// lacks it; then as [`Client::send`],
     /// with [`Error::Interrupted`] when the reader failed or ended before its announced
     /// length, and [`Error::Timeout`] when [`Upload::timeout`] expired.
     pub async fn upload(&self, upload: Upload) -> Result<Uploaded, Error> {
         check_content(&upload.content)?;
-        check_file_name(&upload.file_name)?;
+        check_file_name(&upload.file_name, &upload.content)?;
+        self.check_upload_allowed(&upload.storage).await?;
+        let volid = format!(
+            "{}:{}/{}",
+            upload.storage,
+            upload.content.as_str(),
+            upload.file_name
+        );
         let mut fields = vec![("content", upload.content.as_str())];
         if let Some((algorithm, hex)) = &upload.checksum {
             fields.push(("checksum-algorithm", algorithm.as_str()));
@@ -67,8 +82,12 @@ impl Client {
         let content_type = HeaderValue::from_str(&form.content_type())
             .map_err(|e| Error::config(format!("upload content type: {e}")))?;
         let len = form.len(upload.len);
-        let (body, digested) = UploadBody::new(form, upload.source, upload.len, upload.progress)
-            .map_err(|e| Error::Interrupted(Box::new(e)))?;
+        // The upload's threads stop waiting once this call is over, however it ends.
+        let cancel = Cancel::default();
+        let _over = cancel.on_drop();
+        let (body, digested) =
+            UploadBody::new(form, upload.source, upload.len, upload.progress, cancel)
+                .map_err(|e| Error::Interrupted(Box::new(e)))?;
         let streamed = Streamed::new(
             BodyStream::from_chunks(body, len),
             content_type,
@@ -90,6 +109,7 @@ impl Client {
             upid,
             bytes,
             sha256,
+            volid,
         })
     }
 
@@ -156,7 +176,7 @@ impl Client {
         wait: WaitOptions,
     ) -> Result<(Upid, TaskOutcome), TransferError> {
         check_content(&request.content)
-            .and_then(|()| check_file_name(&request.filename))
+            .and_then(|()| check_file_name(&request.filename, &request.content))
             .and_then(|()| check_checksum_pair(request))
             .map_err(|e| TransferError::Start(e.into()))?;
         let upid = self.send(request).await.map_err(TransferError::Start)?;

@@ -14,6 +14,8 @@ use sha2::{Digest, Sha256};
 use tokio::sync::mpsc::{self, Sender};
 use tokio::sync::oneshot;
 
+use super::cancel::{self, Cancel};
+
 /// Called with the number of file bytes sent so far, after each chunk.
 pub type Progress = Arc<dyn Fn(u64) + Send + Sync>;
 
@@ -54,15 +56,16 @@ impl Hashed {
 }
 
 /// Starts a hashing thread: it hashes every chunk sent to the returned sender and, once every
-/// sender is gone, answers the count and digest on the returned receiver.
-pub(crate) fn start_hasher() -> io::Result<(Sender<Bytes>, Digested)> {
+/// sender is gone (or the upload is cancelled), answers the count and digest on the returned
+/// receiver.
+pub(crate) fn start_hasher(cancel: Cancel) -> io::Result<(Sender<Bytes>, Digested)> {
     let (chunks, mut incoming) = mpsc::channel::<Bytes>(QUEUE);
     let (answer, digested) = oneshot::channel();
     std::thread::Builder::new()
         .name("upload-sha256".into())
         .spawn(move || {
             let mut hashed = Hashed::new();
-            while let Some(chunk) = incoming.blocking_recv() {
+            while let Some(chunk) = cancel::recv(&mut incoming, &cancel) {
                 hashed.update(&chunk);
             }
             hashed.answer(answer);

@@ -30,8 +30,10 @@
 //! * the SHA-256 of what was actually streamed is always returned in [`Uploaded::sha256`], so a
 //!   caller without a published checksum can still record or compare it.
 
+mod allowed;
 mod body;
 mod calls;
+mod cancel;
 pub(crate) mod digest;
 mod file_chunks;
 mod multipart;
@@ -119,7 +121,8 @@ impl Upload {
     /// (truncated meanwhile) fails the upload.
     ///
     /// # Errors
-    /// When the file cannot be opened or has no UTF-8 name.
+    /// When the file cannot be opened, is not a regular file (a pipe or a device: use
+    /// [`Upload::new`] with its length), or has no UTF-8 name.
     pub async fn from_file(
         node: impl Into<String>,
         storage: impl Into<String>,
@@ -138,7 +141,19 @@ impl Upload {
             })?
             .to_owned();
         let file = tokio::fs::File::open(path).await?;
-        let len = file.metadata().await?.len();
+        let metadata = file.metadata().await?;
+        if !metadata.is_file() {
+            // A pipe or a device reports length 0: it would upload as an empty file.
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "{} is not a regular file, so its length is unknown; use `Upload::new` \
+                     with the exact length",
+                    path.display()
+                ),
+            ));
+        }
+        let len = metadata.len();
         // Read on a thread of the upload's own with plain blocking reads, not through tokio's
         // blocking pool (see `file_chunks`).
         let file = file.into_std().await;
@@ -222,6 +237,8 @@ pub struct Uploaded {
     pub bytes: u64,
     /// The SHA-256 of the bytes sent, lower-case hex.
     pub sha256: String,
+    /// The volume the task stores, e.g. `local:iso/debian-13.iso`.
+    pub volid: String,
 }
 
 /// The SHA-256 of the file at `path`, lower-case hex: one full read, for [`Upload::sha256`]
@@ -277,8 +294,17 @@ pub(crate) fn check_content(content: &StorageContent) -> Result<(), ParamError> 
     })
 }
 
-/// Refuses a file name PVE would refuse or that would break the form's header line.
-pub(crate) fn check_file_name(name: &str) -> Result<(), ParamError> {
+/// Refuses a file name PVE would cut, rename or refuse, before a byte of the file is sent
+/// (PVE checks the name only once the whole file has arrived):
+///
+/// * pveproxy splits the part's `Content-Disposition` header at `;` and `,`, and ends the
+///   name at a quote; pve-storage then replaces every character other than ASCII letters,
+///   digits, `-`, `_` and `.` with `_` — so only those characters pass here, and the error
+///   names what PVE would have stored;
+/// * the extension must fit the content (pve-storage's upload handler): `iso` ends in `.iso`
+///   or `.img`, `vztmpl` in `.tar.gz`, `.tar.xz`, `.tar.zst` or `.tar.bz2` (any case),
+///   `import` in `.ova`, `.qcow2`, `.raw` or `.vmdk` (lower case).
+pub(crate) fn check_file_name(name: &str, content: &StorageContent) -> Result<(), ParamError> {
     let problem = if name.is_empty() {
         Some("is empty".to_owned())
     } else if name.len() > 255 {
@@ -288,8 +314,20 @@ pub(crate) fn check_file_name(name: &str) -> Result<(), ParamError> {
         ))
     } else if name.contains(['/', '\\']) {
         Some("contains a path separator; give the bare file name".to_owned())
-    } else if name.chars().any(|c| c == '"' || c.is_control()) {
-        Some("contains a quote or a control character".to_owned())
+    } else if let Some(bad) = name.chars().find(|c| !is_stored_as_is(*c)) {
+        Some(format!(
+            "contains {bad:?}; PVE keeps only ASCII letters, digits, `-`, `_` and `.` in a \
+             stored name{}",
+            renamed(name)
+                .map(|r| format!(" (it would store {r:?})"))
+                .unwrap_or_default()
+        ))
+    } else if !has_extension_for(name, content) {
+        Some(format!(
+            "does not end in an extension PVE takes for `{}` content ({})",
+            content.as_str(),
+            extensions_for(content)
+        ))
     } else {
         None
     };
@@ -300,6 +338,54 @@ pub(crate) fn check_file_name(name: &str) -> Result<(), ParamError> {
             problem: format!("{name:?} {problem}"),
         }),
     }
+}
+
+/// A character pve-storage keeps in a stored file name.
+fn is_stored_as_is(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
+}
+
+/// The name pve-storage would store for `name` (each other byte becomes `_`), when the form
+/// header carries it whole (no `;`, `,`, quote or control character).
+fn renamed(name: &str) -> Option<String> {
+    if name
+        .chars()
+        .any(|c| matches!(c, ';' | ',' | '"') || c.is_control())
+    {
+        return None;
+    }
+    let bytes = name.bytes().map(|b| {
+        if is_stored_as_is(char::from(b)) {
+            char::from(b)
+        } else {
+            '_'
+        }
+    });
+    Some(bytes.collect())
+}
+
+/// The extensions PVE's upload handler takes for `content`, as the error names them.
+fn extensions_for(content: &StorageContent) -> &'static str {
+    match content {
+        StorageContent::Iso => "`.iso`, `.img`",
+        StorageContent::Vztmpl => "`.tar.gz`, `.tar.xz`, `.tar.zst`, `.tar.bz2`",
+        StorageContent::Import => "`.ova`, `.qcow2`, `.raw`, `.vmdk`",
+        _ => "none",
+    }
+}
+
+fn has_extension_for(name: &str, content: &StorageContent) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let (candidates, name): (&[&str], &str) = match content {
+        StorageContent::Iso => (&[".iso", ".img"], &lower),
+        StorageContent::Vztmpl => (&[".tar.gz", ".tar.xz", ".tar.zst", ".tar.bz2"], &lower),
+        StorageContent::Import => (&[".ova", ".qcow2", ".raw", ".vmdk"], name),
+        // Refused by `check_content` before this is asked.
+        _ => return true,
+    };
+    candidates
+        .iter()
+        .any(|ext| name.len() > ext.len() && name.ends_with(ext))
 }
 
 #[cfg(test)]
@@ -373,15 +459,55 @@ mod tests {
         );
     }
 
+    #[tokio::test]
+    async fn a_device_or_pipe_is_refused_since_its_length_is_unknown() {
+        let err = Upload::from_file("pve1", "local", StorageContent::Iso, "/dev/null")
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+    }
+
     #[test]
-    fn file_names_that_would_break_the_form_are_refused() {
-        assert!(check_file_name("debian-13.0.0-amd64-netinst.iso").is_ok());
-        for bad in ["", "a/b.iso", "a\".iso", "a\r\n.iso", &"x".repeat(256)] {
-            let err = check_file_name(bad).unwrap_err();
-            assert!(
-                matches!(&err, ParamError::Invalid { name, .. } if name == "filename"),
-                "{bad:?}"
-            );
+    fn file_names_pve_would_cut_rename_or_refuse_are_refused() {
+        let iso = StorageContent::Iso;
+        assert!(check_file_name("debian-13.0.0-amd64-netinst.iso", &iso).is_ok());
+        assert!(check_file_name("OPNsense_25.1.IMG", &iso).is_ok());
+        assert!(check_file_name("alpine-3.22.tar.XZ", &StorageContent::Vztmpl).is_ok());
+        assert!(check_file_name("disk-0.qcow2", &StorageContent::Import).is_ok());
+        let problem = |name: &str, content: &StorageContent| match check_file_name(name, content) {
+            Err(ParamError::Invalid { name, problem }) if name == "filename" => problem,
+            other => panic!("{other:?}"),
+        };
+        for bad in [
+            "",
+            "a/b.iso",
+            "a\".iso",
+            "a\r\n.iso",
+            "ubuntu;server.iso",
+            "x.iso,y.iso",
+            &"x".repeat(256),
+        ] {
+            problem(bad, &iso);
+        }
+        assert_eq!(
+            problem("débian 13.iso", &iso),
+            "\"débian 13.iso\" contains 'é'; PVE keeps only ASCII letters, digits, `-`, `_` and \
+             `.` in a stored name (it would store \"d__bian_13.iso\")"
+        );
+        assert_eq!(
+            problem("debian.iso.xz", &iso),
+            "\"debian.iso.xz\" does not end in an extension PVE takes for `iso` content \
+             (`.iso`, `.img`)"
+        );
+        for (name, content) in [
+            ("alpine.tar", StorageContent::Vztmpl),
+            ("disk.img", StorageContent::Import),
+            ("disk.QCOW2", StorageContent::Import),
+            ("disk.ovf", StorageContent::Import),
+            (".iso", StorageContent::Iso),
+        ] {
+            assert!(problem(name, &content).contains("extension"), "{name}");
         }
     }
 }

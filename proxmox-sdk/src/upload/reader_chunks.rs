@@ -18,6 +18,7 @@ use tokio::sync::mpsc::{OwnedPermit, Sender};
 
 use crate::transport::chunks::{CHUNK, ChunkArena, ChunkSource};
 
+use super::cancel::Cancel;
 use super::digest::{Digested, ended_early, start_hasher};
 
 type Reserving = Pin<Box<dyn Future<Output = Result<OwnedPermit<Bytes>, SendError<()>>> + Send>>;
@@ -48,8 +49,8 @@ impl<R> ReaderChunks<R> {
     ///
     /// # Errors
     /// When the hashing thread cannot be started.
-    pub(crate) fn new(inner: R, expected: u64) -> io::Result<(Self, Digested)> {
-        let (chunks, digested) = start_hasher()?;
+    pub(crate) fn new(inner: R, expected: u64, cancel: Cancel) -> io::Result<(Self, Digested)> {
+        let (chunks, digested) = start_hasher(cancel)?;
         let feed = if expected == 0 {
             Feed::Closed
         } else {
@@ -145,7 +146,7 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_and_gives_exactly_the_announced_bytes() {
-        let (source, digested) = ReaderChunks::new(&b"abcdef"[..], 3).unwrap();
+        let (source, digested) = ReaderChunks::new(&b"abcdef"[..], 3, Cancel::default()).unwrap();
         let (chunks, end) = collect(source).await;
         assert_eq!(chunks.concat(), b"abc");
         assert!(end.is_none());
@@ -162,14 +163,16 @@ mod tests {
     async fn a_multi_chunk_stream_is_hashed_exactly_in_chunks_of_at_most_chunk_bytes() {
         // Far more chunks than the channel holds, so the source waits for the hasher.
         let data: Vec<u8> = (0..3_000_017u32).map(|i| (i * 7 + i / 251) as u8).collect();
-        let (source, digested) = ReaderChunks::new(&data[..], data.len() as u64).unwrap();
+        let (source, digested) =
+            ReaderChunks::new(&data[..], data.len() as u64, Cancel::default()).unwrap();
         assert_gives_and_hashes(source, digested, &data).await;
     }
 
     #[tokio::test]
     async fn a_dropped_source_ends_the_hashing_thread_with_what_was_handed_over() {
         let data = vec![1u8; 3 * CHUNK];
-        let (mut source, digested) = ReaderChunks::new(&data[..], data.len() as u64).unwrap();
+        let (mut source, digested) =
+            ReaderChunks::new(&data[..], data.len() as u64, Cancel::default()).unwrap();
         let first = next_chunk(&mut source).await.unwrap().unwrap();
         assert_eq!(first.len(), CHUNK);
         drop(source);
@@ -180,7 +183,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_source_shorter_than_announced_is_an_error_naming_both_lengths() {
-        let (source, _digested) = ReaderChunks::new(&b"ab"[..], 5).unwrap();
+        let (source, _digested) = ReaderChunks::new(&b"ab"[..], 5, Cancel::default()).unwrap();
         let (chunks, end) = collect(source).await;
         assert_eq!(chunks.concat(), b"ab");
         let err = end.unwrap();

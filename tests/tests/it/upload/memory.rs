@@ -9,7 +9,7 @@ use std::process::Command;
 use proxmox_sdk::api::types::StorageContent;
 use proxmox_sdk::upload::Upload;
 
-use super::sink::{self, Generated};
+use super::sink;
 
 /// The child's environment: where to upload and how much.
 const SINK_ENV: &str = "SDK_UPLOAD_CHILD_SINK";
@@ -125,14 +125,7 @@ fn child_uploads_and_reports_its_peak_memory() {
             Some(path) => Upload::from_file("pve1", "local", StorageContent::Iso, path)
                 .await
                 .expect("the sparse file"),
-            None => Upload::new(
-                "pve1",
-                "local",
-                StorageContent::Iso,
-                "big.iso",
-                Generated::new(len),
-                len,
-            ),
+            None => sink::generated_iso("big.iso", len),
         };
         let uploaded = client.upload(upload).await.expect("upload");
         assert_eq!(uploaded.bytes, len);

@@ -5,4 +5,5 @@
 mod memory;
 mod refused;
 pub(crate) mod sink;
+mod stalled;
 mod wire;

@@ -67,6 +67,11 @@ struct FailsAfterReading {
 impl Transport for FailsAfterReading {
     fn execute(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
         Box::pin(async move {
+            if request.url.contains("/access/permissions") {
+                // The upload's privilege check: granted.
+                let held = serde_json::json!({"/": {"Datastore.AllocateTemplate": 1}});
+                return Ok(proxmox_sdk::testing::respond::data(held));
+            }
             self.attempts.fetch_add(1, Ordering::SeqCst);
             if let Some(RequestBody::Stream(stream)) = request.body {
                 let mut buf = vec![0; 4096];
@@ -145,7 +150,9 @@ async fn the_capturing_transport_sees_the_streamed_body() {
         3,
     );
     let uploaded = capture.client().upload(upload).await.expect("upload");
-    let sent = &capture.requests()[0];
+    let requests = capture.requests();
+    assert_eq!(requests[0].call(), "GET /access/permissions");
+    let sent = &requests[1];
     assert_eq!(sent.call(), "POST /nodes/pve1/storage/local/upload");
     assert_eq!(sent.body, None);
     let stream = sent.stream.as_ref().expect("the stream was captured");
@@ -174,8 +181,9 @@ async fn a_wrapping_capture_records_the_stream_as_the_inner_transport_reads_it()
         3,
     );
     outer.client().upload(upload).await.expect("upload");
-    let seen_outside = outer.requests()[0].stream.clone().expect("outer capture");
-    let seen_inside = inner.requests()[0].stream.clone().expect("inner capture");
+    // [0] is the privilege check.
+    let seen_outside = outer.requests()[1].stream.clone().expect("outer capture");
+    let seen_inside = inner.requests()[1].stream.clone().expect("inner capture");
     assert_eq!(seen_outside, seen_inside);
     assert_eq!(seen_outside.read, seen_outside.announced);
     assert!(seen_outside.sha256.is_some() && seen_outside.error.is_none());
