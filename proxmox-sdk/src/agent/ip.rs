@@ -8,9 +8,11 @@ use crate::api::nodes::{
     GetNodesQemuAgentNetworkGetInterfacesResponseResultItem as Interface, GetNodesQemuConfig,
 };
 
-/// Which addresses [`Agent::wait_ip`] accepts. Only global unicast addresses count:
-/// loopback, link-local, unspecified, multicast and (for IPv6) unique-local addresses never
-/// match.
+/// Which addresses [`Agent::wait_ip`] accepts. Only unicast addresses routable past the link
+/// count (what Linux calls scope global): loopback, link-local, unspecified and multicast
+/// addresses never match. Private IPv4 (10/8, 172.16/12, 192.168/16) and IPv6 unique-local
+/// (`fc00::/7`) addresses match, since that is where VMs live; a public IPv6 address is
+/// preferred to a unique-local one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum IpFilter {
@@ -33,8 +35,7 @@ impl IpFilter {
     }
 }
 
-/// Global unicast in the sense a user connecting to the VM needs: routable past the link.
-/// Private IPv4 ranges (10/8, 172.16/12, 192.168/16) count, since that is where VMs live.
+/// Unicast in the sense a user connecting to the VM needs: routable past the link.
 fn is_global_unicast(ip: &IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
@@ -49,8 +50,7 @@ fn is_global_unicast(ip: &IpAddr) -> bool {
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
-                || (first & 0xffc0) == 0xfe80 // link-local
-                || (first & 0xfe00) == 0xfc00) // unique local
+                || (first & 0xffc0) == 0xfe80) // link-local
         }
     }
 }
@@ -97,7 +97,8 @@ impl Agent {
     }
 }
 
-/// The first address matching `filter` on the interfaces with `mac` (IPv4 first for `Any`).
+/// The first address matching `filter` on the interfaces with `mac` (IPv4 first for `Any`,
+/// then public IPv6, then unique-local).
 /// Several interfaces can carry the MAC: a bridge, bond or VLAN on top of the NIC has the
 /// NIC's MAC and usually holds the address (the NIC itself then has none).
 pub(crate) fn pick(interfaces: &[Interface], mac: &str, filter: IpFilter) -> Option<IpAddr> {
@@ -112,9 +113,10 @@ pub(crate) fn pick(interfaces: &[Interface], mac: &str, filter: IpFilter) -> Opt
         .filter_map(|a| a.ip_address.parse().ok())
         .filter(|ip| filter.accepts(ip))
         .collect();
-    addresses
-        .iter()
-        .find(|ip| ip.is_ipv4())
-        .or(addresses.first())
-        .copied()
+    let rank = |ip: &IpAddr| match ip {
+        IpAddr::V4(_) => 0,
+        IpAddr::V6(v6) if (v6.segments()[0] & 0xfe00) != 0xfc00 => 1,
+        IpAddr::V6(_) => 2, // unique local
+    };
+    addresses.iter().min_by_key(|ip| rank(ip)).copied()
 }

@@ -420,6 +420,15 @@ async fn wait_ip_takes_a_global_address_of_the_net0_mac() {
         super::ip::pick(&interfaces, "bc:24:11:2a:00:64", IpFilter::V4),
         Some("203.0.113.4".parse().unwrap())
     );
+    // An IPv6 lab with unique-local addresses only.
+    let ula_only = json!([{"name": "eth0", "hardware-address": "bc:24:11:2a:00:64",
+        "ip-addresses": [{"ip-address": "fe80::2", "ip-address-type": "ipv6", "prefix": 64},
+                         {"ip-address": "fd12:3456::9", "ip-address-type": "ipv6", "prefix": 64}]}]);
+    let interfaces: Vec<Interface> = serde_json::from_value(ula_only).unwrap();
+    assert_eq!(
+        super::ip::pick(&interfaces, "bc:24:11:2a:00:64", IpFilter::V6),
+        Some("fd12:3456::9".parse().unwrap())
+    );
     for (filter, want) in [
         (IpFilter::V4, "192.0.2.10"),
         (IpFilter::V6, "2001:db8::5"),

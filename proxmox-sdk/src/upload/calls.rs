@@ -13,6 +13,7 @@ use crate::wire::{ParamError, PathWriter};
 use super::body::UploadBody;
 use super::cancel::Cancel;
 use super::multipart::{Form, random_boundary};
+use super::stall;
 use super::{Upload, Uploaded, check_content, check_file_name};
 
 /// The path template of an upload, for logs.
@@ -62,7 +63,8 @@ impl Client {
     /// [`Error::Forbidden`] naming the privilege, before the file is sent, when the caller
     /// lacks it; then as [`Client::send`],
     /// with [`Error::Interrupted`] when the reader failed or ended before its announced
-    /// length, and [`Error::Timeout`] when [`Upload::timeout`] expired.
+    /// length, and [`Error::Timeout`] when [`Upload::timeout`] expired or the server took no
+    /// byte for the [`Upload::stall_timeout`].
     pub async fn upload(&self, upload: Upload) -> Result<Uploaded, Error> {
         check_content(&upload.content)?;
         check_file_name(&upload.file_name, &upload.content)?;
@@ -85,21 +87,24 @@ impl Client {
         // The upload's threads stop waiting once this call is over, however it ends.
         let cancel = Cancel::default();
         let _over = cancel.on_drop();
+        let (progress, moved) = stall::watch(upload.progress);
         let (body, digested) =
-            UploadBody::new(form, upload.source, upload.len, upload.progress, cancel)
+            UploadBody::new(form, upload.source, upload.len, Some(progress), cancel)
                 .map_err(|e| Error::Interrupted(Box::new(e)))?;
         let streamed = Streamed::new(
             BodyStream::from_chunks(body, len),
             content_type,
             Some(upload.timeout),
         );
-        let upid: Upid = self
-            .send_streamed(
-                UPLOAD_PATH,
-                upload_path(&upload.node, &upload.storage),
-                streamed,
-            )
-            .await?;
+        let sending = self.send_streamed::<Upid>(
+            UPLOAD_PATH,
+            upload_path(&upload.node, &upload.storage),
+            streamed,
+        );
+        let upid = tokio::select! {
+            sent = sending => sent?,
+            stall = stall::stalled(&moved, upload.len, upload.stall_timeout) => return Err(stall),
+        };
         // The server answers after the whole body, so the hasher has (or is about to get) its
         // last chunk; were the body still in flight, this waits for hyper to finish or drop it.
         let (bytes, sha256) = digested.await.map_err(|_| {

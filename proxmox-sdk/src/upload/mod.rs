@@ -9,7 +9,8 @@
 //!   the file is read chunk by chunk while it is sent, so memory stays flat whatever its size
 //!   (lengths are `u64`; there is no 2 GiB limit), its SHA-256 is computed on the way
 //!   ([`Uploaded::sha256`]), a [progress callback](Upload::progress) sees the bytes sent, and
-//!   the request has its own [timeout](Upload::timeout) instead of the API timeout.
+//!   the request has its own [timeout](Upload::timeout) instead of the API timeout, and ends
+//!   early when the server stops taking bytes ([`Upload::stall_timeout`]).
 //! * **Download** (`POST /nodes/{node}/storage/{storage}/download-url`): the node fetches a URL
 //!   itself; [`Client::download_url`](crate::Client::download_url) starts it and waits.
 //!
@@ -38,6 +39,7 @@ pub(crate) mod digest;
 mod file_chunks;
 mod multipart;
 mod reader_chunks;
+mod stall;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -58,6 +60,10 @@ pub use digest::Progress;
 /// How long an upload may take when [`Upload::timeout`] is not set: long enough for a large
 /// image over a slow link, short enough that a stalled upload ends.
 pub const DEFAULT_UPLOAD_TIMEOUT: Duration = Duration::from_secs(6 * 60 * 60);
+
+/// How long an upload may go without a file byte moving, before the file was sent whole, when
+/// [`Upload::stall_timeout`] is not set.
+pub const DEFAULT_STALL_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// One file to upload: where it goes, what it is, and where its bytes come from.
 ///
@@ -86,6 +92,7 @@ pub struct Upload {
     pub(crate) checksum: Option<(StorageChecksumAlgorithm, String)>,
     pub(crate) progress: Option<Progress>,
     pub(crate) timeout: Duration,
+    pub(crate) stall_timeout: Duration,
 }
 
 impl Upload {
@@ -111,6 +118,7 @@ impl Upload {
             checksum: None,
             progress: None,
             timeout: DEFAULT_UPLOAD_TIMEOUT,
+            stall_timeout: DEFAULT_STALL_TIMEOUT,
         }
     }
 
@@ -210,6 +218,14 @@ impl Upload {
         self.timeout = timeout;
         self
     }
+
+    /// How long the upload may go without the server taking a file byte, before the whole
+    /// file was sent, instead of [`DEFAULT_STALL_TIMEOUT`]: a peer that stopped reading ends
+    /// the upload then, not at the [`timeout`](Upload::timeout).
+    pub fn stall_timeout(mut self, stall_timeout: Duration) -> Self {
+        self.stall_timeout = stall_timeout;
+        self
+    }
 }
 
 impl std::fmt::Debug for Upload {
@@ -222,6 +238,7 @@ impl std::fmt::Debug for Upload {
             .field("len", &self.len)
             .field("checksum", &self.checksum)
             .field("timeout", &self.timeout)
+            .field("stall_timeout", &self.stall_timeout)
             .finish_non_exhaustive()
     }
 }

@@ -1,6 +1,6 @@
-//! A peer that stops reading: the upload ends at its timeout, or when its future is dropped,
-//! and leaves no thread behind; uploads streaming meanwhile do not hold the slots of the calls
-//! that need pvedaemon.
+//! A peer that stops reading: the upload ends at its stall timeout or its timeout, or when its
+//! future is dropped, and leaves no thread behind; uploads streaming meanwhile do not hold the
+//! slots of the calls that need pvedaemon.
 
 use std::time::Duration;
 
@@ -101,6 +101,33 @@ async fn an_upload_to_a_peer_that_stopped_reading_times_out_and_leaves_no_thread
         threads_left().await,
         0,
         "threads left after a timed-out upload"
+    );
+}
+
+#[tokio::test]
+async fn a_peer_that_stops_taking_bytes_ends_the_upload_at_its_stall_timeout() {
+    let origin = stalling_server().await;
+    let upload = sink::generated_iso("big.iso", 1 << 30).stall_timeout(Duration::from_secs(1));
+    let started = std::time::Instant::now();
+    let err = sink::client(&origin).upload(upload).await.unwrap_err();
+    // Not the six hours of the upload timeout.
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+    let Error::Timeout {
+        sent: true,
+        source: Some(why),
+    } = &err
+    else {
+        panic!("{err:?}")
+    };
+    assert!(why.to_string().contains("made no progress for 1s"), "{why}");
+    assert_eq!(
+        threads_left().await,
+        0,
+        "threads left after a stalled upload"
     );
 }
 
